@@ -1,0 +1,110 @@
+"""The host government (MODEL.md 2 and 3.4)."""
+
+from __future__ import annotations
+
+import mesa
+
+
+class HostGovernment(mesa.Agent):
+    """Legitimacy, regime threat, concessions, police defection, the request for help, collapse.
+
+    Each day, from the city's state::
+
+        unrest index   u = min(1, active share / unrest_scale)
+        regime threat  theta = w_u u + w_s (sites lost / sites) + w_p (1 - police now / police at day 0)
+
+    then, in order: a concession when theta >= concession_threshold (removes ``concession_relief``
+    of the outstanding hardship shock, up to ``max_concessions``); police defect at
+    ``defection_rate * (u - loyalty)`` of the force per day when u exceeds their loyalty (raised by
+    ``backing_boost`` while a friendly host has foreign troops on its soil), and absent police come
+    back at ``return_rate`` a day once u is below it; a friendly
+    host (alignment > 0) that may ask asks for help when theta >= request_threshold; the regime falls
+    after ``collapse_days`` consecutive days with theta >= collapse_threshold. Legitimacy is pulled
+    back toward its day-0 value at ``legitimacy_recovery`` and loses ``nationalism`` a day per
+    ``presence_reference`` foreign troops on its soil.
+
+    Args:
+        model: the crisis model.
+        cfg: the ``host`` config section.
+        rng: this agent's random generator.
+    """
+
+    def __init__(self, model, cfg, rng):
+        super().__init__(model)
+        self.cfg, self.stream = cfg, rng
+        self.alignment = cfg.alignment
+        self.legitimacy = cfg.legitimacy
+        self.can_request = cfg.can_request
+        self.status = "stable"
+        self.regime_threat = 0.0
+        self.unrest_index = 0.0
+        self.requested = False
+        self.request_day: int | None = None
+        self.concessions = 0
+        self.police_absent = 0
+        self.days_collapsing = 0
+        self.army = cfg.army_strength
+
+    @property
+    def friendly(self) -> bool:
+        return self.alignment > 0
+
+    def step(self) -> None:
+        city, cfg = self.model.city, self.cfg
+        stats = self.model.city_stats
+        self.unrest_index = min(1.0, stats.active_share / cfg.unrest_scale)
+        police_lost = 1.0 - city.police_total() / max(1, city.police_initial)
+        w_u, w_s, w_p = cfg.threat_weights
+        n_sites = max(1, stats.sites_held + stats.sites_lost)
+        self.regime_threat = min(1.0, w_u * self.unrest_index + w_s * stats.sites_lost / n_sites + w_p * police_lost)
+        if self.status == "fallen":
+            return
+        self._concede()
+        self._defect()
+        self._request()
+        self._collapse()
+        self._legitimacy()
+
+    def _concede(self) -> None:
+        if self.regime_threat >= self.cfg.concession_threshold and self.concessions < self.cfg.max_concessions:
+            self.model.hardship_shock *= 1.0 - self.cfg.concession_relief
+            self.concessions += 1
+
+    def _defect(self) -> None:
+        cfg, city = self.cfg, self.model.city
+        self.police_absent += city.fled
+        city.fled = 0
+        backed = self.friendly and self.model.troops_on_ground() > 0
+        loyalty = cfg.police_loyalty + cfg.backing_boost * backed
+        excess = self.unrest_index - loyalty
+        if excess > 0:
+            n = self.stream.binomial(city.police_total(), min(1.0, cfg.defection_rate * excess))
+            self.police_absent += city.remove_police(n)
+        elif self.police_absent > 0:
+            n = self.stream.binomial(self.police_absent, cfg.return_rate)
+            self.police_absent -= city.add_police(n)
+
+    def _request(self) -> None:
+        if (
+            self.can_request and self.friendly and not self.requested
+            and self.regime_threat >= self.cfg.request_threshold
+        ):
+            self.requested = True
+            self.request_day = self.model.day
+
+    def _collapse(self) -> None:
+        cfg = self.cfg
+        self.days_collapsing = self.days_collapsing + 1 if self.regime_threat >= cfg.collapse_threshold else 0
+        if self.days_collapsing >= cfg.collapse_days:
+            self.status = "fallen"
+            self.requested = False  # a fallen government can no longer invite anyone
+        elif self.regime_threat >= cfg.threatened_threshold:
+            self.status = "threatened"
+        else:
+            self.status = "stable"
+
+    def _legitimacy(self) -> None:
+        cfg = self.cfg
+        presence = min(1.0, self.model.troops_on_ground() / cfg.presence_reference)
+        drift = cfg.legitimacy_recovery * (cfg.legitimacy - self.legitimacy) - cfg.nationalism * presence
+        self.legitimacy = min(1.0, max(0.0, self.legitimacy + drift))

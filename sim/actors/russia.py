@@ -1,0 +1,183 @@
+"""Moscow (MODEL.md 2 and 4): reads the situation, perceives the five factors, decides, acts."""
+
+from __future__ import annotations
+
+import math
+
+import mesa
+
+from .. import decision as dc
+
+STATES = ("watching", "delaying", "declined", "deployed", "withdrawing", "withdrawn")
+
+
+class Russia(mesa.Agent):
+    """Moscow's decision state, forces, reputation and decision log.
+
+    Each day: build the :class:`~sim.decision.Situation` from the model; score the six factors as
+    they are (``factors_true``) and as Moscow perceives them (``factors_perceived``); apply the
+    configured rule to the perceived factors; then act on the verdict:
+
+    - watching, delaying, declined or withdrawn: ``deploy`` or ``limited`` sends a force of the
+      verdict's share of the force required, capped by the forces available, landing after
+      ``lead_time_days``; a move without an invitation against a pro-Western host opens the
+      hostile-host mode (Lanchester attrition, MODEL.md 4.4);
+    - deployed: a limited force is brought up to strength when the rule passes in full; the
+      force withdraws after ``withdraw_calm_days`` of order with a secure regime, or, in the
+      hostile mode, after losing ``withdraw_loss_share`` of what it sent;
+    - withdrawing: the phased withdrawal runs over ``withdrawal_days``.
+
+    A deployment on the ground longer than ``reputation_grace_days`` without restoring order (or,
+    in the hostile mode, without breaking the host army) costs ``reputation_loss`` a day.
+
+    Args:
+        model: the crisis model.
+        cfg: the ``russia`` config section.
+        perception_rng: random generator for perception noise.
+        decision_rng: random generator for the weighted rule's draws.
+    """
+
+    def __init__(self, model, cfg, perception_rng, decision_rng):
+        super().__init__(model)
+        self.cfg = cfg
+        self.perception_rng, self.decision_rng = perception_rng, decision_rng
+        self.state = "watching"
+        self.outcome = "watch"
+        self.limited = False
+        self.hostile = False
+        self.answered = False  # a request counts as answered once troops are sent for it
+        self.reputation = cfg.reputation
+        self.committed_elsewhere = cfg.committed_elsewhere
+        self.calm_days = 0
+        self.days_on_ground = 0
+        self.factors_true = {f: math.nan for f in dc.FACTORS}
+        self.factors_perceived = dict(self.factors_true)
+        self.verdict: dc.Verdict | None = None
+        self.log: list[dict] = []
+
+    @property
+    def operation_under_way(self) -> bool:
+        return self.state == "deployed"
+
+    def available(self) -> float:
+        """Forces Moscow can still send: available, less those committed elsewhere or already sent."""
+        forces = self.model.forces
+        used = self.committed_elsewhere + forces.on_ground[0] + forces.in_transit(0)
+        return max(0.0, self.cfg.forces_available - used)
+
+    def situation(self) -> dc.Situation:
+        m, host, west = self.model, self.model.host, self.model.west
+        stats = m.city_stats
+        n_sites = stats.sites_held + stats.sites_lost
+        return dc.Situation(
+            alignment=host.alignment,
+            requested=host.requested,
+            regime_threat=host.regime_threat,
+            sites_lost_share=stats.sites_lost / max(1, n_sites),
+            unrest_index=host.unrest_index,
+            event_trigger=m.event_trigger,
+            separatist_support=host.cfg.separatist_support,
+            pro_russian_population=host.cfg.pro_russian_population,
+            host_army=host.army,
+            expected_aid=west.expected_aid(self.cfg.aid_horizon_days),
+            west_military=west.military_response,
+            forces_available=self.available(),
+            sanction_signal=west.expected_sanctions,
+            reputation=self.reputation,
+            population_m=host.cfg.population_m,
+            n_sites=n_sites,
+            nato_bid=self.cfg.nato_bid,
+        )
+
+    def step(self) -> None:
+        if not self.cfg.enabled:
+            return
+        situation = self.situation()
+        friendly_severity = self.model.west.cfg.friendly_severity
+        self.factors_true = dc.true_factors(situation, self.cfg, friendly_severity)
+        self.factors_perceived = dc.perceive(self.factors_true, self.cfg.perception, self.perception_rng)
+        pending = self.model.host.requested and not self.answered
+        self.verdict = dc.decide(self.factors_perceived, self.cfg, pending, self.decision_rng)
+        self.outcome, ordered = self._act(self.verdict, situation)
+        self._update_reputation()
+        self._log(pending, ordered)
+
+    def _act(self, verdict: dc.Verdict, situation: dc.Situation) -> tuple[str, float]:
+        forces = self.model.forces
+        if self.state == "withdrawing":
+            if forces.total > 0:
+                return "withdraw", 0.0
+            self.state = "withdrawn"
+        if self.state == "deployed":
+            if self._should_withdraw():
+                forces.start_withdrawal(self.cfg.withdrawal_days)
+                self.state = "withdrawing"
+                return "withdraw", 0.0
+            if self.limited and verdict.outcome == "deploy":
+                self.limited = False
+                return "deploy", self._send(verdict.size_factor, situation)
+            return ("limited" if self.limited else "deploy"), 0.0
+        if verdict.outcome in ("deploy", "limited"):
+            ordered = self._send(verdict.size_factor, situation)
+            if ordered > 0:
+                self.state = "deployed"
+                self.answered = self.model.host.requested
+                self.limited = verdict.outcome == "limited"
+                self.hostile = not situation.requested and situation.alignment < 0
+                self.calm_days = 0
+                return verdict.outcome, ordered
+            return "delay", 0.0  # nothing left to send
+        if verdict.outcome == "delay":
+            self.state = "delaying"
+        elif verdict.outcome == "decline":
+            self.state = "declined"
+        elif self.state != "withdrawn":
+            self.state = "watching"
+        return verdict.outcome, 0.0
+
+    def _send(self, size_factor: float, situation: dc.Situation) -> float:
+        want = size_factor * dc.force_required(situation, self.cfg) - self.model.forces.on_ground[0]
+        size = max(0.0, min(self.available(), want))
+        self.model.forces.order(0, size, self.cfg.lead_time_days)
+        return size
+
+    def _should_withdraw(self) -> bool:
+        m = self.model
+        if m.forces.on_ground[0] <= 0:
+            return False
+        if self.hostile:
+            return m.front.russia_losses >= self.cfg.withdraw_loss_share * m.forces.sent[0]
+        calm = m.order_restored and m.host.regime_threat < m.host.cfg.threatened_threshold
+        self.calm_days = self.calm_days + 1 if calm else 0
+        return self.calm_days >= self.cfg.withdraw_calm_days
+
+    def _update_reputation(self) -> None:
+        m = self.model
+        if m.forces.on_ground[0] <= 0:
+            return
+        self.days_on_ground += 1
+        done = m.host_army_broken if self.hostile else m.order_restored
+        if self.days_on_ground > self.cfg.reputation_grace_days and not done:
+            self.reputation = max(0.0, self.reputation - self.cfg.reputation_loss)
+
+    def _log(self, pending: bool, ordered: float) -> None:
+        v = self.verdict
+        row = {
+            "day": self.model.day,
+            "outcome": self.outcome,
+            "state": self.state,
+            "rule": self.cfg.rule,
+            "rule_verdict": v.outcome,
+            "score": v.score,
+            "p_deploy": v.probability,
+            "request_pending": pending,
+            "troops_ordered": ordered,
+            "failed": ",".join(f for f, s in v.status.items() if s == "fail"),
+            "near_miss": ",".join(f for f, s in v.status.items() if s == "near"),
+        }
+        for f in dc.FACTORS:
+            row[f"{f}_perceived"] = self.factors_perceived[f]
+            row[f"{f}_true"] = self.factors_true[f]
+        for f, s in v.status.items():
+            row[f"{f}_status"] = s
+        self.log.append(row)

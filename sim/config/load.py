@@ -1,0 +1,259 @@
+"""Reading scenario configs: safe YAML, `extends:`, `--set` overrides, and clear errors.
+
+A config file is YAML holding any part of :class:`~sim.config.schema.Config`. It may name another
+config with ``extends: other.yaml`` (relative to itself); its keys are merged over the other's
+(mappings merge key by key, everything else replaces). ``--set a.b=value`` overrides are applied
+last, their values parsed as YAML scalars. Every user mistake raises :class:`ConfigError`, whose
+message names the file, the key path, the bad value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import typing
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .schema import Config
+
+
+class ConfigError(Exception):
+    """A mistake in a config file or an override, explained in one paragraph."""
+
+
+def load_config(path: str | Path, overrides: typing.Sequence[str] = ()) -> Config:
+    """Load, merge, override and validate a scenario config.
+
+    Args:
+        path: the YAML file.
+        overrides: ``KEY=VALUE`` strings, e.g. ``russia.rule=weighted``.
+
+    Returns:
+        The validated config.
+
+    Raises:
+        ConfigError: on any mistake in the files or overrides.
+    """
+    origins: dict[tuple, str] = {}
+    data = _read_with_extends(Path(path), origins, chain=())
+    data.pop("extends", None)
+    data.setdefault("name", Path(path).stem)
+    for item in overrides:
+        apply_override(data, item, origins)
+    return validate(data, origins, default_file=str(path))
+
+
+def config_from_dict(data: dict, source: str = "<dict>") -> Config:
+    """Validate a plain dict (e.g. built in Python) with the same errors as a file."""
+    return validate(data, {}, default_file=source)
+
+
+def _read_yaml(path: Path) -> dict:
+    if not path.is_file():
+        raise ConfigError(f"Config file not found: {path}. Give the path of a YAML scenario config, e.g. configs/kazakhstan_2022.yaml.")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"Invalid YAML in {path}{where}: {problem}.") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path} must hold a mapping of keys to values at the top level, not a {type(data).__name__}.")
+    return data
+
+
+def _read_with_extends(path: Path, origins: dict, chain: tuple) -> dict:
+    if path.resolve() in chain:
+        raise ConfigError(f"{path}: `extends` makes a cycle: {' -> '.join(str(p) for p in chain + (path,))}.")
+    data = _read_yaml(path)
+    base: dict = {}
+    parent = data.get("extends")
+    if parent is not None:
+        if not isinstance(parent, str):
+            raise ConfigError(f"{path}, key `extends`: {parent!r} is not allowed; give the relative path of another config as a string.")
+        target = (path.parent / parent)
+        if not target.is_file():
+            raise ConfigError(f"{path}, key `extends`: the file {parent!r} does not exist (looked for {target}).")
+        base = _read_with_extends(target, origins, chain + (path.resolve(),))
+        base.pop("name", None)
+        base.pop("description", None)
+    _record(data, (), str(path), origins)
+    return _merge(base, data)
+
+
+def _record(data: Any, prefix: tuple, source: str, origins: dict) -> None:
+    if isinstance(data, dict):
+        for k, v in data.items():
+            origins[prefix + (k,)] = source
+            _record(v, prefix + (k,), source, origins)
+
+
+def _merge(base: dict, over: dict) -> dict:
+    out = dict(base)
+    for k, v in over.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = _merge(out[k], v)
+        else:
+            out[k] = v
+    return out
+
+
+def apply_override(data: dict, item: str, origins: dict | None = None) -> None:
+    """Apply one ``KEY=VALUE`` override in place, checking the key against the schema."""
+    if "=" not in item:
+        raise ConfigError(f"--set {item!r}: expected KEY=VALUE, e.g. --set russia.rule=weighted.")
+    key, raw = item.split("=", 1)
+    parts = tuple(p for p in key.strip().split("."))
+    model: Any = Config
+    for i, part in enumerate(parts):
+        if part.isdigit() and i > 0:
+            continue  # an index into a list, e.g. events.0.value
+        fields = model.model_fields if isinstance(model, type) and issubclass(model, BaseModel) else None
+        if fields is None or part not in fields:
+            allowed = sorted(fields) if fields else []
+            where = ".".join(parts[:i]) or "the top level"
+            raise ConfigError(
+                f"--set {key}: unknown key {part!r} under {where}.{_did_you_mean(part, allowed)}"
+                f" Allowed keys there: {', '.join(allowed) or '(none: it is not a section)'}."
+            )
+        model = _inner_model(fields[part].annotation)
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else ""
+    except yaml.YAMLError:
+        value = raw
+    node: Any = data
+    for i, part in enumerate(parts[:-1]):
+        nxt = parts[i + 1]
+        if isinstance(node, list):
+            node = _list_item(node, int(part), key)
+            continue
+        if nxt.isdigit():
+            if not isinstance(node.get(part), list):
+                raise ConfigError(f"--set {key}: `{'.'.join(parts[:i + 1])}` is not a list in this config, so it has no item {nxt}.")
+        elif not isinstance(node.get(part), dict):
+            node[part] = {}
+        node = node[part]
+    if isinstance(node, list):
+        _list_item(node, int(parts[-1]), key)
+        node[int(parts[-1])] = value
+    else:
+        node[parts[-1]] = value
+    if origins is not None:
+        origins[parts] = "--set"
+
+
+def _list_item(items: list, index: int, key: str) -> Any:
+    if not 0 <= index < len(items):
+        raise ConfigError(f"--set {key}: item {index} does not exist; the list has {len(items)} item(s), numbered from 0.")
+    return items[index]
+
+
+def _inner_model(annotation: Any) -> Any:
+    """The pydantic model inside an annotation (list[Ally] -> Ally), or the annotation itself."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        inner = _inner_model(arg)
+        if isinstance(inner, type) and issubclass(inner, BaseModel):
+            return inner
+    return annotation
+
+
+def _model_at(loc: tuple) -> Any:
+    model: Any = Config
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(model, type) and issubclass(model, BaseModel)) or part not in model.model_fields:
+            return None
+        model = _inner_model(model.model_fields[part].annotation)
+    return model
+
+
+def _did_you_mean(word: str, choices: typing.Iterable[str]) -> str:
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f" Did you mean {close[0]!r}?" if close else ""
+
+
+def validate(data: dict, origins: dict, default_file: str) -> Config:
+    """Validate merged data, turning pydantic's errors into one clear paragraph each."""
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError("\n".join(_explain(e, origins, default_file) for e in exc.errors())) from None
+
+
+def _explain(err: dict, origins: dict, default_file: str) -> str:
+    loc = tuple(err["loc"])
+    path = ".".join(str(p) for p in loc) or "(top level)"
+    source = _source_of(loc, origins, default_file)
+    kind, value, ctx = err["type"], err.get("input"), err.get("ctx") or {}
+    if kind == "extra_forbidden":
+        parent = _model_at(loc[:-1])
+        allowed = sorted(parent.model_fields) if parent is not None else []
+        return (
+            f"{source}: unknown key `{path}`.{_did_you_mean(loc[-1], allowed)}"
+            f" Allowed keys there: {', '.join(allowed)}."
+        )
+    if kind == "value_error":
+        where = f" at `{path}`" if loc else ""
+        return f"{source}{where}: {err['msg'].removeprefix('Value error, ')}."
+    if kind == "missing":
+        return f"{source}: key `{path}` is required but missing."
+    allowed = _allowed(kind, ctx, loc)
+    hint = ""
+    if kind == "literal_error":
+        options = [o.strip(" '\"") for o in str(ctx.get("expected", "")).replace(" or ", ",").split(",")]
+        hint = _did_you_mean(value, options)
+    return f"{source}: key `{path}` has the bad value {value!r}: {err['msg']}.{hint} Allowed: {allowed}."
+
+
+def _source_of(loc: tuple, origins: dict, default_file: str) -> str:
+    keys = tuple(p for p in loc if not isinstance(p, int))
+    for n in range(len(keys), 0, -1):
+        if keys[:n] in origins:
+            where = origins[keys[:n]]
+            return "--set override" if where == "--set" else where
+    return default_file
+
+
+def _allowed(kind: str, ctx: dict, loc: tuple) -> str:
+    if kind == "literal_error":
+        return str(ctx.get("expected"))
+    bounds = {"greater_than_equal": "at least {ge}", "less_than_equal": "at most {le}",
+              "greater_than": "more than {gt}", "less_than": "less than {lt}"}
+    if kind in bounds:
+        field = _field_at(loc)
+        lo, hi = _bounds(field)
+        if lo is not None and hi is not None:
+            return f"{lo} to {hi}"
+        return bounds[kind].format(**ctx)
+    field = _field_at(loc)
+    if field is not None and field.annotation is not None:
+        return f"a value of type {_type_name(field.annotation)}"
+    return "see docs/parameters.md"
+
+
+def _field_at(loc: tuple):
+    parent = _model_at(loc[:-1])
+    if parent is None or not loc or loc[-1] not in getattr(parent, "model_fields", {}):
+        return None
+    return parent.model_fields[loc[-1]]
+
+
+def _bounds(field) -> tuple:
+    lo = hi = None
+    for m in field.metadata if field is not None else ():
+        lo = getattr(m, "ge", lo) if getattr(m, "ge", None) is not None else lo
+        hi = getattr(m, "le", hi) if getattr(m, "le", None) is not None else hi
+    return lo, hi
+
+
+def _type_name(annotation: Any) -> str:
+    return getattr(annotation, "__name__", None) or str(annotation).replace("typing.", "")

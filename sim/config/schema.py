@@ -1,0 +1,309 @@
+"""The scenario schema: every parameter of the model, its default, unit, range and source.
+
+This module is the one place where parameters are declared. ``docs/parameters.md`` is generated
+from it (``python -m sim.config.docgen``) and a test keeps the two in step. Sources of defaults are
+given in each field's description; "assumption" marks a modelling choice with no empirical source,
+documented in ``docs/model.md``.
+
+Imports nothing of ours.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+def P(default, lo=None, hi=None, unit: str = "", doc: str = ""):
+    """A documented parameter: default, inclusive bounds, unit and description with its source."""
+    return Field(default, ge=lo, le=hi, description=doc, json_schema_extra={"unit": unit})
+
+
+class Section(BaseModel):
+    """Base of every config section: unknown keys are errors, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Site(Section):
+    """A strategic site (government building, airport, broadcaster)."""
+
+    name: str = Field(description="label used in plots")
+    x: int = P(0, 0, None, "cell", "column of the site")
+    y: int = P(0, 0, None, "cell", "row of the site")
+
+
+def _default_sites() -> list[Site]:
+    # Four sites (MODEL.md 2: "default 4"), placed around the centre of a 60x60 city.
+    return [
+        Site(name="government", x=30, y=30),
+        Site(name="airport", x=50, y=12),
+        Site(name="broadcaster", x=14, y=44),
+        Site(name="residence", x=40, y=46),
+    ]
+
+
+class City(Section):
+    """The host's main city: grid, neighbourhood and strategic sites (MODEL.md 2)."""
+
+    width: int = P(60, 5, 5000, "cells", "grid width (MODEL.md 2)")
+    height: int = P(60, 5, 5000, "cells", "grid height (MODEL.md 2)")
+    torus: bool = Field(False, description="wrap edges (Epstein 2002 and Mesa's example do; a city does not)")
+    neighborhood: Literal["von_neumann", "moore"] = Field(
+        "von_neumann", description="shape of vision: diamond (Mesa's Epstein example) or square"
+    )
+    sites: list[Site] = Field(default_factory=_default_sites, description="strategic sites (MODEL.md 2)")
+    storm_radius: int = P(4, 1, 50, "cells", "radius within which actives and guards count for a site (assumption)")
+    storm_ratio: float = P(2.0, 1.0, 100.0, "ratio", "actives must outnumber guards by this factor to storm a site (assumption)")
+    storm_min_actives: int = P(8, 1, 10_000, "agents", "fewest actives that can storm a site (assumption)")
+
+    @model_validator(mode="after")
+    def _sites_inside(self):
+        for s in self.sites:
+            if s.x >= self.width or s.y >= self.height:
+                raise ValueError(
+                    f"site '{s.name}' at ({s.x}, {s.y}) lies outside the {self.width}x{self.height} grid"
+                )
+        return self
+
+
+class Protesters(Section):
+    """Citizens after Epstein (2002), Model I (MODEL.md 2)."""
+
+    density: float = P(0.7, 0.0, 1.0, "share of cells", "Epstein 2002 Run 1; Mesa example default")
+    vision: int = P(7, 1, 50, "cells", "Epstein 2002; Mesa example default")
+    arrest_k: float = P(2.3, 0.0, 50.0, "", "k in P = 1 - exp(-k round(C/A)); Epstein 2002")
+    threshold: float = P(0.1, 0.0, 1.0, "", "T: active iff G - R P > T; Epstein 2002")
+    max_jail_days: int = P(30, 0, 10_000, "days", "J_max, jail term ~ U{0..J_max} (MODEL.md 2)")
+    movement: bool = Field(True, description="quiet and active agents move to a random empty cell in vision")
+    site_attraction: float = P(0.5, 0.0, 1.0, "share", "share of actives who each day head for the nearest strategic site instead of moving at random: crowds converge on the seats of power (assumption; Epstein's rule is 0)")
+
+
+class Police(Section):
+    """Host police on the city grid (MODEL.md 2)."""
+
+    density: float = P(0.074, 0.0, 1.0, "share of cells", "at full strength; Epstein 2002 cop density")
+    vision: int = P(7, 1, 50, "cells", "Epstein 2002")
+    guard_share: float = P(0.25, 0.0, 1.0, "share", "share of police posted at strategic sites rather than patrolling (assumption)")
+
+
+class Troops(Section):
+    """Foreign troops on the city grid (MODEL.md 2)."""
+
+    per_agent: int = P(50, 1, 100_000, "soldiers", "soldiers represented by one troop agent on the grid (assumption: a platoon)")
+    policing_share: float = P(0.0, 0.0, 1.0, "share", "share of troop agents that patrol and arrest; 0 = guard posts only, as the CSTO in Almaty (Chausovsky, FP 7 Jan 2022)")
+
+
+class Host(Section):
+    """The host government (MODEL.md 2, 3.4)."""
+
+    name: str = Field("Host", description="country name")
+    alignment: float = P(0.5, -1.0, 1.0, "", "-1 pro-Western .. +1 pro-Russian")
+    csto_member: bool = Field(False, description="member of the CSTO")
+    population_m: float = P(20.0, 0.1, 1000.0, "million", "population; scales the force required")
+    legitimacy: float = P(0.8, 0.0, 1.0, "", "L at day 0; Epstein 2002 uses 0.8")
+    legitimacy_recovery: float = P(0.0, 0.0, 1.0, "per day", "pull of L back to its day-0 value (assumption)")
+    nationalism: float = P(0.0, 0.0, 1.0, "per day", "legitimacy lost per day with `presence_reference` foreign troops on its soil (assumption)")
+    presence_reference: float = P(2000.0, 1.0, 1_000_000.0, "troops", "foreign troops at which the nationalism cost reaches its full rate (assumption)")
+    police_strength: float = P(1.0, 0.0, 3.0, "x nominal", "police on the grid = police.density x cells x this")
+    police_loyalty: float = P(0.8, 0.0, 1.0, "", "unrest index above which police begin to defect")
+    defection_rate: float = P(0.3, 0.0, 1.0, "per day", "share of police abandoning their posts per day per unit of unrest above loyalty (assumption)")
+    return_rate: float = P(0.2, 0.0, 1.0, "per day", "share of absent police returning per day once unrest is below their loyalty (assumption)")
+    backing_boost: float = P(0.5, 0.0, 1.0, "", "rise in police loyalty while friendly foreign troops are on the ground: the regime looks set to survive (assumption)")
+    army_strength: float = P(0.0, 0.0, 5_000_000.0, "troops", "host army that would resist a hostile move")
+    unrest_scale: float = P(0.2, 0.01, 1.0, "share", "active share that counts as full unrest (index 1) (assumption)")
+    threat_weights: tuple[float, float, float] = Field(
+        (0.5, 0.3, 0.2), description="weights of unrest index, share of sites lost, police lost in the regime threat (assumption)"
+    )
+    can_request: bool = Field(True, description="whether the host may ask Moscow for help")
+    request_threshold: float = P(0.55, 0.0, 1.0, "threat", "threat at which a friendly host asks for help; above the unrest term's maximum (0.5), so a government asks only when its own forces are failing: sites lost or police gone (assumption)")
+    collapse_threshold: float = P(0.8, 0.0, 1.0, "threat", "threat above which the regime is collapsing (assumption)")
+    collapse_days: int = P(4, 1, 365, "days", "consecutive days above collapse_threshold before the regime falls (assumption)")
+    threatened_threshold: float = P(0.3, 0.0, 1.0, "threat", "threat above which the regime counts as threatened (assumption)")
+    concession_threshold: float = P(0.4, 0.0, 1.0, "threat", "threat at which the host makes a concession (assumption)")
+    concession_relief: float = P(0.5, 0.0, 1.0, "share", "share of the outstanding hardship shock a concession removes (assumption)")
+    max_concessions: int = P(1, 0, 100, "", "concessions the host is willing to make")
+    separatist_support: float = P(0.0, 0.0, 1.0, "", "strength of separatists or proxies friendly to Moscow")
+    separatist_forces: float = P(0.0, 0.0, 1_000_000.0, "troops", "separatist fighters on Moscow's side (hostile-host mode)")
+    separatist_territory: float = P(0.0, 0.0, 1.0, "share", "territory held by separatists at day 0")
+    pro_russian_population: float = P(0.0, 0.0, 1.0, "share", "share of the population friendly to a Russian presence")
+
+
+class Perception(Section):
+    """Moscow's perception: perceived = true + bias + noise (MODEL.md 4.6)."""
+
+    bias: dict[Literal["trigger", "support", "opposition", "feasibility", "costs", "motive"], float] = Field(
+        default_factory=dict, description="additive bias per factor, each in [-1, 1]"
+    )
+    noise: float = P(0.05, 0.0, 1.0, "sd", "sd of the Gaussian noise on each perceived factor, per day (assumption)")
+
+    @model_validator(mode="after")
+    def _bias_range(self):
+        for k, v in self.bias.items():
+            if not -1.0 <= v <= 1.0:
+                raise ValueError(f"bias for '{k}' is {v}; allowed: -1 to 1")
+        return self
+
+
+class Thresholds(Section):
+    """Thresholds of the `all_five` rule; support factors must reach them, burdens stay below."""
+
+    trigger: float = P(0.5, 0.0, 1.0, "", "tau must reach this (assumption: midpoint)")
+    support: float = P(0.5, 0.0, 1.0, "", "sigma must reach this (assumption: midpoint)")
+    opposition: float = P(0.5, 0.0, 1.0, "", "omega must stay below this (assumption: midpoint)")
+    feasibility: float = P(0.5, 0.0, 1.0, "", "phi must reach this (assumption: midpoint)")
+    costs: float = P(0.5, 0.0, 1.0, "", "kappa must stay below this (assumption: midpoint)")
+
+
+class Weights(Section):
+    """Weights of the `weighted` rule: U = w.mu + w.tau + w.sigma - w.omega + w.phi - w.kappa."""
+
+    motive: float = P(1.0, 0.0, 10.0, "", "assumption: equal weights")
+    trigger: float = P(1.0, 0.0, 10.0, "", "assumption: equal weights")
+    support: float = P(1.0, 0.0, 10.0, "", "assumption: equal weights")
+    opposition: float = P(1.0, 0.0, 10.0, "", "assumption: equal weights")
+    feasibility: float = P(1.0, 0.0, 10.0, "", "assumption: equal weights")
+    costs: float = P(1.0, 0.0, 10.0, "", "assumption: equal weights")
+
+
+class Logistics(Section):
+    """What makes a deployment technically feasible (MODEL.md 4.1, feasibility)."""
+
+    shared_border: bool = Field(False, description="Russia borders the host")
+    bases_in_host: bool = Field(False, description="Russian bases or forces already in the host")
+    airlift_km: float = P(2000.0, 0.0, 20_000.0, "km", "airlift distance from Russian staging bases")
+    csto_framework: bool = Field(False, description="a CSTO mandate is available (friendly CSTO host)")
+
+
+class SupportWeights(Section):
+    """How each source of local support counts in sigma (a noisy-OR: any strong source suffices)."""
+
+    request: float = P(0.9, 0.0, 1.0, "", "a host government's request weighs most (MODEL.md 4.1; assumption)")
+    separatists: float = P(0.8, 0.0, 1.0, "", "separatists or proxies (assumption)")
+    population: float = P(0.5, 0.0, 1.0, "", "a friendly population (assumption)")
+
+
+class Russia(Section):
+    """Moscow: forces, perception, the decision rule and deployment (MODEL.md 2, 4)."""
+
+    enabled: bool = Field(True, description="false removes Moscow from the scenario (Epstein's setting)")
+    rule: Literal["all_five", "weighted"] = Field("all_five", description="decision rule family (MODEL.md 4.2)")
+    thresholds: Thresholds = Field(default_factory=Thresholds)
+    margin: float = P(0.1, 0.0, 0.5, "", "soft margin: a miss within it gives delay or limited (MODEL.md 4.2)")
+    weights: Weights = Field(default_factory=Weights)
+    weighted_threshold: float = P(1.5, -6.0, 6.0, "", "U0, the score at which deployment is a coin toss (assumption)")
+    weighted_scale: float = P(0.25, 0.01, 5.0, "", "logistic scale s of P(deploy) = 1/(1+exp(-(U-U0)/s)) (assumption)")
+    forces_available: float = P(30_000.0, 0.0, 5_000_000.0, "troops", "forces Moscow can send to this theatre")
+    committed_elsewhere: float = P(0.0, 0.0, 5_000_000.0, "troops", "forces tied up elsewhere (overstretch)")
+    force_per_site: float = P(400.0, 0.0, 100_000.0, "troops", "troops to secure one strategic site in a 20-million country (assumption: a reinforced battalion)")
+    force_ratio_hostile: float = P(1.5, 0.1, 10.0, "ratio", "force needed against a resisting host army, per defender (assumption)")
+    limited_fraction: float = P(0.25, 0.0, 1.0, "share", "size of a limited deployment relative to the force required (assumption)")
+    lead_time_days: int = P(1, 0, 60, "days", "from decision to troops on the ground (Kazakhstan airlift: <1 day after the request)")
+    withdraw_calm_days: int = P(4, 1, 365, "days", "days of calm and a secure regime before withdrawal starts (assumption)")
+    withdrawal_days: int = P(6, 1, 365, "days", "length of a phased withdrawal (Kazakhstan: 13 to 19 Jan 2022)")
+    order_threshold: float = P(0.03, 0.0, 1.0, "active share", "unrest below which order counts as restored (assumption)")
+    strategic_weight: float = P(0.7, 0.0, 1.0, "", "how much the host matters to Moscow (motive)")
+    nato_bid: bool = Field(False, description="the host seeks NATO membership (raises motive against a pro-Western host)")
+    economic_exposure: float = P(0.1, 0.0, 1.0, "", "Russia's economic exposure to the West through this move (costs)")
+    reputation: float = P(0.8, 0.0, 1.0, "", "Moscow's reputation at day 0 (assumption)")
+    reputation_grace_days: int = P(10, 1, 365, "days", "days a deployment has to restore order before it costs reputation")
+    reputation_loss: float = P(0.02, 0.0, 1.0, "per day", "reputation lost per day past the grace period (assumption)")
+    reputation_exposure: float = P(0.2, 0.0, 1.0, "", "weight of reputational exposure (1 - reputation) in costs (assumption)")
+    logistics: Logistics = Field(default_factory=Logistics)
+    support_weights: SupportWeights = Field(default_factory=SupportWeights)
+    aid_horizon_days: int = P(30, 0, 3650, "days", "days of Western aid Moscow expects to face when sizing the opposition (assumption)")
+    perception: Perception = Field(default_factory=Perception)
+
+
+class West(Section):
+    """The West: signals before, sanctions and aid after (MODEL.md 2, 3.5)."""
+
+    enabled: bool = Field(True, description="false removes the West from the scenario")
+    resolve: float = P(0.5, 0.0, 1.0, "", "willingness to act on its signals")
+    sanctions_credibility: float = P(0.5, 0.0, 1.0, "", "credibility of the signalled sanctions")
+    sanctions_signal: float = P(0.3, 0.0, 1.0, "", "severity of the sanctions the West signals")
+    friendly_severity: float = P(0.3, 0.0, 1.0, "", "severity for answering an ally's request relative to moving against a pro-Western host (assumption)")
+    reference_force: float = P(10_000.0, 1.0, 1_000_000.0, "troops", "deployment size at which sanctions reach full scale (assumption)")
+    sanctions_rate: float = P(0.2, 0.0, 1.0, "per day", "speed at which sanctions approach their target (assumption)")
+    military_commitment: float = P(0.0, 0.0, 1.0, "", "expected Western military response (1 = treaty ally)")
+    aid_capacity: float = P(0.0, 0.0, 1_000_000.0, "troop-equivalents/day", "military aid to a hostile host once attacked")
+
+
+class Ally(Section):
+    """A CSTO ally: contingent and domestic unrest (MODEL.md 2, 3.7)."""
+
+    name: str
+    capacity: float = P(200.0, 0.0, 1_000_000.0, "troops", "contingent it can send")
+    willingness: float = P(0.7, 0.0, 1.0, "", "propensity to join a Russian-led CSTO deployment")
+    unrest: float = P(0.05, 0.0, 1.0, "share", "domestic unrest at day 0")
+    threshold_mean: float = P(0.35, 0.0, 1.0, "", "mean of the population's protest thresholds (Granovetter 1978)")
+    threshold_sd: float = P(0.12, 0.01, 1.0, "", "sd of the thresholds (Granovetter 1978)")
+
+
+def _default_allies() -> list[Ally]:
+    # The four CSTO allies that joined in January 2022 (MODEL.md 2). Capacities are of the order of
+    # one battalion or company each (assumption); willingness and thresholds are assumptions.
+    return [
+        Ally(name="Armenia", capacity=150, willingness=0.6, threshold_mean=0.35),
+        Ally(name="Belarus", capacity=500, willingness=0.9, threshold_mean=0.4),
+        Ally(name="Kyrgyzstan", capacity=150, willingness=0.8, threshold_mean=0.3),
+        Ally(name="Tajikistan", capacity=200, willingness=0.8, threshold_mean=0.4),
+    ]
+
+
+class Allies(Section):
+    """The CSTO allies and their shared response parameters."""
+
+    members: list[Ally] = Field(default_factory=_default_allies)
+    join_threshold: float = P(0.5, 0.0, 1.0, "", "willingness minus unrest aversion must exceed this to join (assumption)")
+    unrest_aversion: float = P(1.0, 0.0, 10.0, "", "how much domestic unrest holds an ally back (assumption)")
+    join_push: float = P(0.08, 0.0, 1.0, "", "push on domestic unrest from joining (Chausovsky, FP 7 Jan 2022)")
+    demonstration: float = P(0.2, 0.0, 1.0, "", "push per unit of the host's active share (demonstration effect)")
+    deterrence: float = P(0.05, 0.0, 1.0, "", "pull from a deployment that has restored order")
+    adjustment: float = P(0.3, 0.0, 1.0, "per day", "speed at which unrest moves to its threshold-model level (assumption)")
+
+
+class Attrition(Section):
+    """Lanchester square law for the hostile-host mode (MODEL.md 4.4)."""
+
+    russia_effectiveness: float = P(0.02, 0.0, 1.0, "per day", "alpha: host losses per Russian fighter-day (assumption)")
+    host_effectiveness: float = P(0.02, 0.0, 1.0, "per day", "beta: Russian losses per host fighter-day (assumption)")
+    territory_rate: float = P(0.05, 0.0, 1.0, "share/day", "territory change per day at total superiority (assumption)")
+    withdraw_loss_share: float = P(0.5, 0.0, 1.0, "share", "Russia pulls back after losing this share of its force (assumption)")
+
+
+class Event(Section):
+    """A scheduled event (MODEL.md 3.1)."""
+
+    day: int = P(0, 0, 100_000, "day", "day on which it fires")
+    kind: Literal["hardship_shock", "legitimacy_shock", "trigger", "forces_committed", "west_signal", "host_request_ban"]
+    value: float = Field(0.0, description="size: hardship added, legitimacy removed, trigger level, troops committed, new signal")
+    duration: int = P(1, 1, 100_000, "days", "`trigger`: days it stays in place; `hardship_shock`: days over which it builds up evenly")
+
+
+class Config(Section):
+    """A whole scenario: one typed object read by every component."""
+
+    name: str = Field("scenario", description="short name, used for the output folder")
+    description: str = Field("", description="what the scenario represents")
+    horizon_days: int = P(60, 1, 10_000, "days", "MODEL.md 2")
+    city: City = Field(default_factory=City)
+    protesters: Protesters = Field(default_factory=Protesters)
+    police: Police = Field(default_factory=Police)
+    troops: Troops = Field(default_factory=Troops)
+    host: Host = Field(default_factory=Host)
+    russia: Russia = Field(default_factory=Russia)
+    west: West = Field(default_factory=West)
+    allies: Allies = Field(default_factory=Allies)
+    attrition: Attrition = Field(default_factory=Attrition)
+    events: list[Event] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _densities(self):
+        total = self.protesters.density + self.police.density * self.host.police_strength
+        if total > 1.0:
+            raise ValueError(
+                f"protesters.density + police.density x host.police_strength = {total:.3f}; must be at most 1"
+            )
+        return self
+

@@ -1,0 +1,198 @@
+"""The five-factor decision (MODEL.md 4): factor formulas, perception, and the two rule families.
+
+Pure functions of a :class:`Situation` (what Moscow reads from the model each day) and the
+``russia`` config section (duck-typed). Every factor lies in [0, 1]:
+
+- trigger     tau   = max(scenario trigger, share of sites stormed, regime threat if the host is friendly)
+- support     sigma = 1 - (1 - w_r req)(1 - w_s separatists)(1 - w_p population)       (noisy-OR)
+- opposition  omega = 1 - (1 - omega_host)(1 - omega_west),
+                omega_host = (1 - req) * hostility * army / (army + Russian forces available),
+                omega_west = Western military commitment * resolve
+- feasibility phi   = min(1, available / required) * logistics,
+                logistics = .35 border + .25 bases + .20 airlift + .20 CSTO framework
+- costs       kappa = credibility * signal * severity + economic exposure + w_rep (1 - reputation)
+- motive      mu    = weight * (a+ (0.4 + 0.6 threat) + a- (0.5 + 0.5 NATO bid))
+
+where a+ = max(a, 0), a- = max(-a, 0), hostility = (1 - a) / 2 and severity = s_f + (1 - s_f) hostility.
+Imports nothing of ours.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+FACTORS = ("trigger", "support", "opposition", "feasibility", "costs", "motive")
+RULE_FACTORS = ("trigger", "support", "opposition", "feasibility", "costs")
+OUTCOMES = ("watch", "decline", "delay", "limited", "deploy", "withdraw")  # weakest to strongest
+BURDENS = ("opposition", "costs")  # must stay below their thresholds; the others must reach theirs
+LOGISTICS_WEIGHTS = {"shared_border": 0.35, "bases_in_host": 0.25, "airlift": 0.20, "csto_framework": 0.20}
+AIRLIFT_RANGE_KM = 5000.0  # airlift score falls linearly to 0 at this distance (assumption)
+
+
+@dataclass(frozen=True)
+class Situation:
+    """What Moscow reads from the model on one day (true values)."""
+
+    alignment: float
+    requested: bool
+    regime_threat: float
+    sites_lost_share: float
+    unrest_index: float
+    event_trigger: float
+    separatist_support: float
+    pro_russian_population: float
+    host_army: float
+    expected_aid: float
+    west_military: float
+    forces_available: float
+    sanction_signal: float
+    reputation: float
+    population_m: float
+    n_sites: int
+    nato_bid: bool
+
+
+def hostility(alignment: float) -> float:
+    """0 for a fully pro-Russian host, 1 for a fully pro-Western one."""
+    return (1.0 - alignment) / 2.0
+
+
+def severity(alignment: float, friendly_severity: float) -> float:
+    """Relative severity of Western sanctions for a move into a host of this alignment."""
+    return friendly_severity + (1.0 - friendly_severity) * hostility(alignment)
+
+
+def logistics_score(lg) -> float:
+    """Technical ease of getting forces there, in [0, 1], from the ``logistics`` section."""
+    airlift = max(0.0, 1.0 - lg.airlift_km / AIRLIFT_RANGE_KM)
+    return (
+        LOGISTICS_WEIGHTS["shared_border"] * lg.shared_border
+        + LOGISTICS_WEIGHTS["bases_in_host"] * lg.bases_in_host
+        + LOGISTICS_WEIGHTS["airlift"] * airlift
+        + LOGISTICS_WEIGHTS["csto_framework"] * lg.csto_framework
+    )
+
+
+def force_required(s: Situation, russia) -> float:
+    """Troops the situation requires: securing the sites against the unrest, plus beating a resisting army.
+
+    The site part grows with the host's size (square root of population relative to 20 million) and
+    the unrest; the army part counts only as far as the host would resist (no request, hostile host).
+    """
+    size = math.sqrt(s.population_m / 20.0)
+    secure = russia.force_per_site * s.n_sites * (1.0 + s.unrest_index) * size
+    resist = (0.0 if s.requested else hostility(s.alignment)) * (s.host_army + s.expected_aid)
+    return secure + russia.force_ratio_hostile * resist
+
+
+def true_factors(s: Situation, russia, friendly_severity: float) -> dict[str, float]:
+    """The six factors as an outside observer with full information would score them."""
+    a = s.alignment
+    w = russia.support_weights
+    friendly_threat = s.regime_threat if a > 0 else 0.0
+    trigger = max(s.event_trigger, s.sites_lost_share, friendly_threat)
+    support = 1.0 - (1 - w.request * s.requested) * (1 - w.separatists * s.separatist_support) * (
+        1 - w.population * s.pro_russian_population
+    )
+    army = s.host_army + s.expected_aid
+    host_resist = 0.0 if s.requested else hostility(a) * army / max(1.0, army + s.forces_available)
+    opposition = 1.0 - (1.0 - host_resist) * (1.0 - s.west_military)
+    required = force_required(s, russia)
+    feasibility = min(1.0, s.forces_available / max(1.0, required)) * logistics_score(russia.logistics)
+    costs = (
+        s.sanction_signal * severity(a, friendly_severity)
+        + russia.economic_exposure
+        + russia.reputation_exposure * (1.0 - s.reputation)
+    )
+    motive = russia.strategic_weight * (
+        max(a, 0.0) * (0.4 + 0.6 * s.regime_threat) + max(-a, 0.0) * (0.5 + 0.5 * s.nato_bid)
+    )
+    raw = dict(trigger=trigger, support=support, opposition=opposition, feasibility=feasibility, costs=costs, motive=motive)
+    return {k: float(min(1.0, max(0.0, v))) for k, v in raw.items()}
+
+
+def perceive(true: dict[str, float], perception, rng: np.random.Generator) -> dict[str, float]:
+    """Moscow's view: true + bias + Gaussian noise, clipped to [0, 1] (MODEL.md 4.6)."""
+    noise = rng.normal(0.0, perception.noise, size=len(FACTORS)) if perception.noise > 0 else np.zeros(len(FACTORS))
+    return {
+        f: float(min(1.0, max(0.0, true[f] + perception.bias.get(f, 0.0) + noise[i])))
+        for i, f in enumerate(FACTORS)
+    }
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a rule concluded on one day."""
+
+    outcome: str  # watch / decline / delay / limited / deploy
+    score: float  # all_five: the weakest factor's slack; weighted: U - U0
+    status: dict[str, str]  # per rule factor: pass / near / fail
+    size_factor: float  # share of the force required to send (0 unless deploy/limited)
+    probability: float  # weighted: P(deploy); all_five: 1 if deploy else 0
+
+
+def factor_status(perceived: dict[str, float], thresholds, margin: float) -> tuple[dict[str, str], float]:
+    """Pass / near / fail per rule factor, and the smallest slack (negative when a factor misses)."""
+    status, slack_min = {}, math.inf
+    for f in RULE_FACTORS:
+        th = getattr(thresholds, f)
+        slack = th - perceived[f] if f in BURDENS else perceived[f] - th
+        status[f] = "pass" if slack >= 0 else ("near" if slack >= -margin else "fail")
+        slack_min = min(slack_min, slack)
+    return status, slack_min
+
+
+def all_five(perceived: dict[str, float], russia, request_pending: bool) -> Verdict:
+    """The article's rule: every factor in place, or no deployment (MODEL.md 4.2).
+
+    All pass: deploy, sized by the weakest slack. A near miss (within ``margin``) on feasibility,
+    costs or opposition only: a limited force; any other near miss: delay. Any clear failure: decline
+    a pending request, else watch.
+    """
+    status, slack = factor_status(perceived, russia.thresholds, russia.margin)
+    near = {f for f, s in status.items() if s == "near"}
+    if "fail" in status.values():
+        return Verdict("decline" if request_pending else "watch", slack, status, 0.0, 0.0)
+    if not near:
+        return Verdict("deploy", slack, status, _size(slack), 1.0)
+    if near <= {"feasibility", "costs", "opposition"}:
+        return Verdict("limited", slack, status, russia.limited_fraction, 0.0)
+    return Verdict("delay", slack, status, 0.0, 0.0)
+
+
+def weighted(perceived: dict[str, float], russia, request_pending: bool, rng: np.random.Generator) -> Verdict:
+    """A compensatory score with a logistic choice (bounded rationality, MODEL.md 4.2).
+
+    U = w_mu mu + w_tau tau + w_sigma sigma - w_omega omega + w_phi phi - w_kappa kappa;
+    P(deploy) = 1 / (1 + exp(-(U - U0) / s)). A draw below P deploys (a full force if P >= 0.5,
+    else a limited one); otherwise Moscow delays while P >= 0.1, else declines a pending request or
+    watches.
+    """
+    w = russia.weights
+    u = sum(getattr(w, f) * perceived[f] * (-1 if f in BURDENS else 1) for f in FACTORS)
+    z = (u - russia.weighted_threshold) / russia.weighted_scale
+    p = 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+    status, _ = factor_status(perceived, russia.thresholds, russia.margin)
+    score = u - russia.weighted_threshold
+    if rng.random() < p:
+        if p >= 0.5:
+            return Verdict("deploy", score, status, _size(p - 0.5), p)
+        return Verdict("limited", score, status, russia.limited_fraction, p)
+    if p >= 0.1:
+        return Verdict("delay", score, status, 0.0, p)
+    return Verdict("decline" if request_pending else "watch", score, status, 0.0, p)
+
+
+def _size(margin: float) -> float:
+    """Share of the force required to send, growing with the margin by which the rule passed."""
+    return min(1.25, max(0.75, 0.75 + margin))
+
+
+def decide(perceived: dict[str, float], russia, request_pending: bool, rng: np.random.Generator) -> Verdict:
+    """Apply the configured rule family."""
+    if russia.rule == "weighted":
+        return weighted(perceived, russia, request_pending, rng)
+    return all_five(perceived, russia, request_pending)

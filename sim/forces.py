@@ -1,0 +1,60 @@
+"""Foreign troops: orders in transit, troops on the ground per country, phased withdrawal.
+
+Imports nothing of ours.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class Forces:
+    """Troops per contributing country (Russia first, then the allies).
+
+    Args:
+        countries: country names, Russia first.
+    """
+
+    def __init__(self, countries: list[str]):
+        self.countries = list(countries)
+        self.on_ground = np.zeros(len(countries))
+        self.sent = np.zeros(len(countries))
+        self.pending: list[tuple[int, int, float]] = []  # (arrival day, country index, soldiers)
+        self.withdraw_rate: np.ndarray | None = None
+        self.day = 0
+
+    def order(self, country: int, soldiers: float, lead_days: int) -> None:
+        """Send ``soldiers`` of ``country``, landing ``lead_days`` from today."""
+        if soldiers > 0:
+            self.pending.append((self.day + lead_days, country, float(soldiers)))
+
+    def in_transit(self, country: int) -> float:
+        return sum(s for _, c, s in self.pending if c == country)
+
+    def arrive(self) -> bool:
+        """Land what is due today. Returns whether anything landed."""
+        due = [p for p in self.pending if p[0] <= self.day]
+        self.pending = [p for p in self.pending if p[0] > self.day]
+        for _, c, s in due:
+            self.on_ground[c] += s
+            self.sent[c] += s
+        return bool(due)
+
+    def start_withdrawal(self, days: int) -> None:
+        """Cancel what is in transit and draw every contingent down evenly over ``days``."""
+        self.pending = []
+        self.withdraw_rate = self.on_ground / max(1, days)
+
+    def withdraw_step(self) -> None:
+        if self.withdraw_rate is not None:
+            self.on_ground = np.maximum(0.0, self.on_ground - self.withdraw_rate)
+            self.on_ground[self.on_ground < 1.0] = 0.0
+            if not self.on_ground.any():
+                self.withdraw_rate = None
+
+    def take_losses(self, country: int, soldiers: float) -> None:
+        self.on_ground[country] = max(0.0, self.on_ground[country] - soldiers)
+
+    @property
+    def total(self) -> float:
+        return float(self.on_ground.sum())
