@@ -24,7 +24,7 @@ class Russia(mesa.Agent):
       hostile-host mode (Lanchester attrition, MODEL.md 4.4);
     - deployed: a limited force is brought up to strength when the rule passes in full; the
       force withdraws after ``withdraw_calm_days`` of order with a secure regime, or, in the
-      hostile mode, after losing ``withdraw_loss_share`` of what it sent;
+      hostile mode, after losing ``attrition.withdraw_loss_share`` of what it sent;
     - withdrawing: the phased withdrawal runs over ``withdrawal_days``.
 
     A deployment on the ground longer than ``reputation_grace_days`` without restoring order (or,
@@ -146,7 +146,8 @@ class Russia(mesa.Agent):
         if m.forces.on_ground[0] <= 0:
             return False
         if self.hostile:
-            return m.front.russia_losses >= self.cfg.withdraw_loss_share * m.forces.sent[0]
+            lost = m.forces.sent[0] - m.forces.on_ground[0] - m.forces.in_transit(0)
+            return lost >= m.cfg.attrition.withdraw_loss_share * m.forces.sent[0]
         calm = m.order_restored and m.host.regime_threat < m.host.cfg.threatened_threshold
         self.calm_days = self.calm_days + 1 if calm else 0
         return self.calm_days >= self.cfg.withdraw_calm_days

@@ -107,7 +107,7 @@ class Host(Section):
     presence_reference: float = P(2000.0, 1.0, 1_000_000.0, "troops", "foreign troops at which the nationalism cost reaches its full rate (assumption)")
     police_strength: float = P(1.0, 0.0, 3.0, "x nominal", "police on the grid = police.density x cells x this")
     police_loyalty: float = P(0.8, 0.0, 1.0, "", "unrest index above which police begin to defect")
-    defection_rate: float = P(0.3, 0.0, 1.0, "per day", "share of police abandoning their posts per day per unit of unrest above loyalty (assumption)")
+    defection_rate: float = P(0.5, 0.0, 1.0, "per day", "share of police abandoning their posts per day per unit of unrest above loyalty (assumption)")
     return_rate: float = P(0.2, 0.0, 1.0, "per day", "share of absent police returning per day once unrest is below their loyalty (assumption)")
     backing_boost: float = P(0.5, 0.0, 1.0, "", "rise in police loyalty while friendly foreign troops are on the ground: the regime looks set to survive (assumption)")
     army_strength: float = P(0.0, 0.0, 5_000_000.0, "troops", "host army that would resist a hostile move")

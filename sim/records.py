@@ -1,0 +1,66 @@
+"""Per-run summaries computed from a run's daily series: the `summary.parquet` contract.
+
+Imports nothing of ours.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+OUTCOME_RANK = {"watch": 0, "decline": 1, "delay": 2, "limited": 3, "deploy": 4}
+"""Strength of each outcome; a run's ``outcome`` is the strongest it took (withdraw implies deploy)."""
+
+SUMMARY_COLUMNS = (
+    "rep", "seed", "deployed", "deploy_day", "peak_troops", "withdrawn_day", "days_deployed",
+    "regime_survived", "peak_unrest", "final_unrest", "days_to_order", "final_sanctions",
+    "peak_ally_unrest", "outcome", "request_day", "decision_day", "final_territory_share",
+    "final_reputation",
+)
+
+
+def summarize(daily: pd.DataFrame, order_threshold: float) -> dict:
+    """One row of ``summary.parquet`` from one run's daily frame (rep and seed added by the caller).
+
+    Args:
+        daily: the run's daily series, one row per day from day 0.
+        order_threshold: active share below which order counts as restored.
+
+    Returns:
+        Column -> value; days are counted from day 0, the scenario's opening event; a day that
+        never came is ``None``.
+    """
+    days = daily["day"].to_numpy()
+    troops = daily["troops_total"].to_numpy()
+    active = daily["active_share"].to_numpy()
+    on = np.flatnonzero(troops > 0)
+    deploy_day = int(days[on[0]]) if on.size else None
+    withdrawn_day = None
+    if on.size:
+        after = np.flatnonzero((troops <= 0) & (days > deploy_day))
+        withdrawn_day = int(days[after[0]]) if after.size else None
+    peak_at = int(np.argmax(active))
+    calm = np.flatnonzero((active < order_threshold) & (np.arange(active.size) >= peak_at))
+    decisions = daily["decision"].tolist()
+    strongest = max(("deploy" if d == "withdraw" else d for d in decisions), key=OUTCOME_RANK.get, default="watch")
+    requested = np.flatnonzero(daily["requested"].to_numpy())
+    acted = [i for i, d in enumerate(decisions) if d in ("deploy", "limited")]
+    ally_cols = [c for c in daily.columns if c.startswith("unrest_")]
+    return {
+        "deployed": bool(on.size),
+        "deploy_day": deploy_day,
+        "peak_troops": float(troops.max()) if troops.size else 0.0,
+        "withdrawn_day": withdrawn_day,
+        "days_deployed": int(on.size),
+        "regime_survived": bool(daily["regime_status"].iloc[-1] != "fallen"),
+        "peak_unrest": float(active.max()),
+        "final_unrest": float(active[-1]),
+        "days_to_order": int(days[calm[0]]) if calm.size and active.max() >= order_threshold else None,
+        "final_sanctions": float(daily["sanctions"].iloc[-1]),
+        "peak_ally_unrest": float(daily[ally_cols].to_numpy().max()) if ally_cols else 0.0,
+        "outcome": strongest,
+        "request_day": int(days[requested[0]]) if requested.size else None,
+        "decision_day": int(days[acted[0]]) if acted else None,
+        "final_territory_share": float(daily["territory_share"].iloc[-1]),
+        "final_reputation": float(daily["reputation"].iloc[-1]),
+    }

@@ -1,0 +1,201 @@
+"""Replications: seeded streams, parallel runs, and the result files of ``sim run``.
+
+``run_replications`` spawns one independent stream per replication from a root seed
+(``numpy.random.SeedSequence``), runs them on a process pool, and returns :class:`Results`, whose
+``save`` writes ``daily.parquet``, ``summary.parquet``, ``decisions.parquet`` and ``manifest.json``
+(each written to a temporary file and renamed, so a crash never leaves half a file) and whose
+``plot`` draws the outcome curves. Calls chain: ``run_replications(cfg, 50).save(out).plot(out)``.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import platform
+import subprocess
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .config import Config
+from .model import CrisisModel
+from .records import SUMMARY_COLUMNS, summarize
+
+PACKAGES = ("moscow-sim", "mesa", "numpy", "pandas", "pyarrow", "pydantic", "matplotlib", "pyyaml", "tqdm")
+
+
+def replication_seeds(root_seed: int, reps: int) -> list[int]:
+    """One 64-bit seed per replication, spawned from ``root_seed``; ``CrisisModel(cfg, rng=s)`` replays it."""
+    children = np.random.SeedSequence(root_seed).spawn(reps)
+    return [int(c.generate_state(1, dtype=np.uint64)[0]) for c in children]
+
+
+def run_one(config: Config, seed: int) -> tuple[pd.DataFrame, dict, list[dict]]:
+    """Run one replication to the horizon: (daily frame, summary row, decision log)."""
+    model = CrisisModel(config, rng=seed).run()
+    daily = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    summary = summarize(daily, config.russia.order_threshold)
+    return daily, summary, model.russia.log
+
+
+def _run_chunk(args: tuple[Config, list[tuple[int, int]]]) -> list[tuple[int, int, pd.DataFrame, dict, list[dict]]]:
+    config, jobs = args
+    return [(rep, seed, *run_one(config, seed)) for rep, seed in jobs]
+
+
+@dataclass
+class Results:
+    """The outputs of N replications of one scenario."""
+
+    config: Config
+    root_seed: int
+    seeds: list[int]
+    daily: pd.DataFrame
+    summary: pd.DataFrame
+    decisions: pd.DataFrame
+    wall_time_s: float
+    extra: dict = field(default_factory=dict)
+
+    def manifest(self) -> dict:
+        return {
+            "scenario": self.config.name,
+            "config": self.config.model_dump(mode="json"),
+            "root_seed": self.root_seed,
+            "replications": len(self.seeds),
+            "seeds": self.seeds,
+            "versions": package_versions(),
+            "git_commit": git_commit(),
+            "wall_time_s": round(self.wall_time_s, 3),
+            "command": " ".join(sys.argv),
+            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            **self.extra,
+        }
+
+    def save(self, out: str | Path) -> "Results":
+        """Write the three tables and the manifest into ``out``; returns self."""
+        out = Path(out)
+        out.mkdir(parents=True, exist_ok=True)
+        write_parquet(self.daily, out / "daily.parquet")
+        write_parquet(self.summary, out / "summary.parquet")
+        write_parquet(self.decisions, out / "decisions.parquet")
+        write_text(out / "manifest.json", json.dumps(self.manifest(), indent=2, default=str))
+        return self
+
+    def plot(self, out: str | Path) -> "Results":
+        """Draw the outcome curves into ``out/plots``; returns self."""
+        from .plots import plot_results  # matplotlib only when plotting
+
+        plot_results(self.daily, self.config, Path(out) / "plots")
+        return self
+
+    def describe(self) -> str:
+        """A short text summary: outcome shares, medians, survival."""
+        s = self.summary
+        n = len(s)
+        shares = s["outcome"].value_counts(normalize=True)
+        parts = ", ".join(f"{k} {shares.get(k, 0):.0%}" for k in ("deploy", "limited", "delay", "decline", "watch") if shares.get(k, 0))
+        dep = s[s["deployed"]]
+
+        def med(col, frame=s, fmt="{:.1f}"):
+            v = pd.to_numeric(frame[col], errors="coerce").dropna()
+            return fmt.format(v.median()) if len(v) else "n/a"
+
+        lines = [
+            f"{self.config.name}: {n} replications in {self.wall_time_s:.1f} s",
+            f"  outcome (strongest decision per run): {parts}",
+            f"  deployed in {s['deployed'].mean():.0%} of runs; median deploy day {med('deploy_day', dep)}, "
+            f"median peak troops {med('peak_troops', dep, '{:,.0f}')}, median withdrawn day {med('withdrawn_day', dep)}",
+            f"  regime survived in {s['regime_survived'].mean():.0%}; median days to restore order {med('days_to_order')}; "
+            f"median peak unrest {med('peak_unrest', fmt='{:.1%}')}",
+        ]
+        return "\n".join(lines)
+
+
+def run_replications(config: Config, reps: int = 50, seed: int = 0, jobs: int | None = None,
+                     progress: bool = True) -> Results:
+    """Run ``reps`` replications of ``config`` from root seed ``seed`` on ``jobs`` processes.
+
+    Args:
+        config: the scenario.
+        reps: number of replications.
+        seed: root seed; replication i uses the i-th stream spawned from it.
+        jobs: worker processes (default: all local cores; 1 runs in this process).
+        progress: show a progress bar.
+    """
+    from tqdm import tqdm
+
+    start = time.perf_counter()
+    seeds = replication_seeds(seed, reps)
+    jobs = max(1, min(jobs or os.cpu_count() or 1, reps))
+    work = list(enumerate(seeds))
+    chunk = max(1, min(8, reps // (jobs * 4) or 1))
+    chunks = [(config, work[i:i + chunk]) for i in range(0, len(work), chunk)]
+    bar = tqdm(total=reps, desc=config.name, unit="run", disable=not progress, file=sys.stderr)
+    done = []
+    if jobs == 1:
+        for c in chunks:
+            done.extend(_run_chunk(c))
+            bar.update(len(c[1]))
+    else:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
+            for part in pool.map(_run_chunk, chunks):
+                done.extend(part)
+                bar.update(len(part))
+    bar.close()
+    done.sort(key=lambda r: r[0])
+    daily = pd.concat([d.assign(rep=rep) for rep, _, d, _, _ in done], ignore_index=True)
+    daily = daily[["rep"] + [c for c in daily.columns if c != "rep"]]
+    summary = pd.DataFrame([{"rep": rep, "seed": s, **row} for rep, s, _, row, _ in done], columns=list(SUMMARY_COLUMNS))
+    for col in ("deploy_day", "withdrawn_day", "days_to_order", "request_day", "decision_day"):
+        summary[col] = summary[col].astype("Int64")
+    decisions = pd.DataFrame([{"rep": rep, **row} for rep, _, _, _, log in done for row in log])
+    return Results(config, seed, seeds, daily, summary, decisions, time.perf_counter() - start)
+
+
+def _context():
+    """forkserver: safe with threads in the parent (plain fork is not); the server imports the
+    model once, so each worker starts by a cheap fork instead of a fresh interpreter."""
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["sim.runner"])
+    return ctx
+
+
+def write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    """Write a parquet file atomically (temporary file, then rename)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    frame.to_parquet(tmp, index=False)
+    os.replace(tmp, path)
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write a text file atomically."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def package_versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def git_commit() -> str | None:
+    """The commit of the working tree the package runs from, when it is a git checkout."""
+    try:
+        res = subprocess.run(["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent, capture_output=True,
+                             text=True, timeout=5, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return res.stdout.strip() or None if res.returncode == 0 else None

@@ -1,0 +1,58 @@
+"""The five-factor rule: pure-function checks and, in the model, one failing factor per test."""
+
+import numpy as np
+import pytest
+
+from sim.config import config_from_dict, load_config
+from sim.decision import RULE_FACTORS, all_five, decide, weighted
+from sim.runner import run_replications
+
+from .conftest import CONFIGS
+
+RUSSIA = config_from_dict({}).russia
+PASSING = {"trigger": 0.9, "support": 0.9, "opposition": 0.1, "feasibility": 0.9, "costs": 0.1, "motive": 0.5}
+FAIL = {"trigger": 0.1, "support": 0.1, "opposition": 0.9, "feasibility": 0.1, "costs": 0.9}
+NEAR = {"trigger": 0.45, "support": 0.45, "opposition": 0.55, "feasibility": 0.45, "costs": 0.55}
+
+
+def test_all_five_deploys_when_every_factor_is_in_place():
+    v = all_five(PASSING, RUSSIA, request_pending=True)
+    assert v.outcome == "deploy" and set(v.status.values()) == {"pass"} and v.size_factor > 0
+
+
+@pytest.mark.parametrize("factor", RULE_FACTORS)
+def test_all_five_one_failing_factor_blocks(factor):
+    v = all_five({**PASSING, factor: FAIL[factor]}, RUSSIA, request_pending=True)
+    assert v.outcome == "decline" and v.status[factor] == "fail"
+    assert all_five({**PASSING, factor: FAIL[factor]}, RUSSIA, request_pending=False).outcome == "watch"
+
+
+@pytest.mark.parametrize("factor,expected", [("trigger", "delay"), ("support", "delay"), ("feasibility", "limited"),
+                                             ("costs", "limited"), ("opposition", "limited")])
+def test_all_five_near_miss_gives_delay_or_limited(factor, expected):
+    v = all_five({**PASSING, factor: NEAR[factor]}, RUSSIA, request_pending=True)
+    assert v.outcome == expected and v.status[factor] == "near"
+
+
+def test_weighted_rule_is_compensatory_and_probabilistic():
+    rng = np.random.default_rng(0)
+    strong = [weighted(PASSING, RUSSIA, True, rng).outcome for _ in range(200)]
+    weak = [weighted({**PASSING, **FAIL}, RUSSIA, True, rng).outcome for _ in range(200)]
+    assert strong.count("deploy") > 180
+    assert "deploy" not in weak and set(weak) <= {"decline", "delay"}
+    # one weak factor can be outweighed by strong others (unlike all_five)
+    mixed = {**PASSING, "support": 0.3, "motive": 1.0}
+    assert all_five(mixed, RUSSIA, True).outcome == "decline"
+    assert decide(mixed, RUSSIA.model_copy(update={"rule": "weighted"}), True, rng).probability > 0.5
+
+
+# In the model: the baseline deploys; a bias that makes one perceived factor fail stops it.
+FAILING_BIAS = {"trigger": -1.0, "support": -1.0, "opposition": 1.0, "feasibility": -1.0, "costs": 1.0}
+
+
+@pytest.mark.parametrize("factor", RULE_FACTORS)
+def test_model_single_failing_factor_prevents_deployment(factor):
+    cfg = load_config(CONFIGS / "kazakhstan_2022.yaml", [f"russia.perception.bias={{{factor}: {FAILING_BIAS[factor]}}}"])
+    res = run_replications(cfg, reps=6, seed=3, jobs=1, progress=False)
+    assert not res.summary["deployed"].any()
+    assert (res.decisions["failed"].str.contains(factor)).all()
