@@ -232,29 +232,29 @@ class West(Section):
 class Ally(Section):
     """A CSTO ally: contingent and domestic unrest (MODEL.md 2, 3.7)."""
 
-    name: str
+    name: str = Field(description="country name; columns troops_<name>, unrest_<name>")
     capacity: float = P(200.0, 0.0, 1_000_000.0, "troops", "contingent it can send")
     willingness: float = P(0.7, 0.0, 1.0, "", "propensity to join a Russian-led CSTO deployment")
     unrest: float = P(0.05, 0.0, 1.0, "share", "domestic unrest at day 0")
-    threshold_mean: float = P(0.35, 0.0, 1.0, "", "mean of the population's protest thresholds (Granovetter 1978)")
-    threshold_sd: float = P(0.12, 0.01, 1.0, "", "sd of the thresholds (Granovetter 1978)")
+    threshold_mean: float = P(0.55, 0.0, 1.0, "", "mean of the population's protest thresholds (Granovetter 1978)")
+    threshold_sd: float = P(0.2, 0.01, 1.0, "", "sd of the thresholds (Granovetter 1978)")
 
 
 def _default_allies() -> list[Ally]:
     # The four CSTO allies that joined in January 2022 (MODEL.md 2). Capacities are of the order of
     # one battalion or company each (assumption); willingness and thresholds are assumptions.
     return [
-        Ally(name="Armenia", capacity=150, willingness=0.6, threshold_mean=0.35),
-        Ally(name="Belarus", capacity=500, willingness=0.9, threshold_mean=0.4),
-        Ally(name="Kyrgyzstan", capacity=150, willingness=0.8, threshold_mean=0.3),
-        Ally(name="Tajikistan", capacity=200, willingness=0.8, threshold_mean=0.4),
+        Ally(name="Armenia", capacity=150, willingness=0.6, threshold_mean=0.55),
+        Ally(name="Belarus", capacity=500, willingness=0.9, threshold_mean=0.6),
+        Ally(name="Kyrgyzstan", capacity=150, willingness=0.8, threshold_mean=0.5),  # lowest: three revolutions since 2005
+        Ally(name="Tajikistan", capacity=200, willingness=0.8, threshold_mean=0.6),
     ]
 
 
 class Allies(Section):
     """The CSTO allies and their shared response parameters."""
 
-    members: list[Ally] = Field(default_factory=_default_allies)
+    members: list[Ally] = Field(default_factory=_default_allies, description="the allies; default Armenia, Belarus, Kyrgyzstan, Tajikistan (MODEL.md 2)")
     join_threshold: float = P(0.5, 0.0, 1.0, "", "willingness minus unrest aversion must exceed this to join (assumption)")
     unrest_aversion: float = P(1.0, 0.0, 10.0, "", "how much domestic unrest holds an ally back (assumption)")
     join_push: float = P(0.08, 0.0, 1.0, "", "push on domestic unrest from joining (Chausovsky, FP 7 Jan 2022)")
@@ -276,7 +276,9 @@ class Event(Section):
     """A scheduled event (MODEL.md 3.1)."""
 
     day: int = P(0, 0, 100_000, "day", "day on which it fires")
-    kind: Literal["hardship_shock", "legitimacy_shock", "trigger", "forces_committed", "west_signal", "host_request_ban"]
+    kind: Literal["hardship_shock", "legitimacy_shock", "trigger", "forces_committed", "west_signal", "host_request_ban"] = Field(
+        description="what happens: hardship rises; legitimacy falls; a trigger (attack, manufactured pretext); Russian forces committed elsewhere; the West changes its sanctions signal; the host may no longer ask for help"
+    )
     value: float = Field(0.0, description="size: hardship added, legitimacy removed, trigger level, troops committed, new signal")
     duration: int = P(1, 1, 100_000, "days", "`trigger`: days it stays in place; `hardship_shock`: days over which it builds up evenly")
 

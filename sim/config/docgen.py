@@ -1,0 +1,84 @@
+"""Generate ``docs/parameters.md`` from the schema: ``python -m sim.config.docgen [OUT]``.
+
+A test checks that the committed file matches, so the parameter docs never lag the code.
+"""
+
+from __future__ import annotations
+
+import sys
+import typing
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from .load import _bounds, _inner_model
+from .schema import Ally, Config, Event, Site
+
+HEADER = """# Parameters
+
+Every parameter of a scenario config, with its default, unit, allowed range and source. Generated
+from `sim/config/schema.py` by `python -m sim.config.docgen`; do not edit by hand. "assumption"
+marks a modelling choice with no empirical source (see `docs/model.md`). Keys are written as in a
+config file or a `--set` override (`russia.thresholds.costs`); list items are numbered from 0
+(`events.0.value`).
+"""
+
+
+def _default(field) -> str:
+    if field.default_factory is not None:
+        value = field.default_factory()
+        if isinstance(value, list):
+            return f"{len(value)} items" if value else "[]"
+        if isinstance(value, BaseModel):
+            return "(section)"
+        return repr(value) if value else "{}"
+    if field.is_required():
+        return "required"
+    return f"`{field.default!r}`" if not isinstance(field.default, str) else f"`{field.default}`"
+
+
+def _range(field) -> str:
+    lo, hi = _bounds(field)
+    choices = typing.get_args(field.annotation) if typing.get_origin(field.annotation) is typing.Literal else ()
+    if choices:
+        return " / ".join(f"`{c}`" for c in choices)
+    if lo is not None or hi is not None:
+        return f"{'' if lo is None else lo} .. {'' if hi is None else hi}"
+    return getattr(field.annotation, "__name__", str(field.annotation).replace("typing.", ""))
+
+
+def _rows(model: type[BaseModel], prefix: str) -> list[str]:
+    rows = []
+    for name, field in model.model_fields.items():
+        inner = _inner_model(field.annotation)
+        key = f"{prefix}{name}"
+        if isinstance(inner, type) and issubclass(inner, BaseModel) and inner not in (Ally, Event, Site):
+            rows.extend(_rows(inner, key + "."))
+            continue
+        unit = (field.json_schema_extra or {}).get("unit", "") if isinstance(field.json_schema_extra, dict) else ""
+        desc = (field.description or "").replace("|", "/")
+        rows.append(f"| `{key}` | {_default(field)} | {unit} | {_range(field)} | {desc} |")
+    return rows
+
+
+def render() -> str:
+    table = "| key | default | unit | allowed | meaning and source |\n|---|---|---|---|---|\n"
+    parts = [HEADER, "## Scenario\n", table + "\n".join(_rows(Config, "")) + "\n"]
+    for title, model, prefix in (("Each strategic site (`city.sites`)", Site, "city.sites.N."),
+                                 ("Each CSTO ally (`allies.members`)", Ally, "allies.members.N."),
+                                 ("Each event (`events`)", Event, "events.N.")):
+        parts.append(f"## {title}\n")
+        parts.append(table + "\n".join(_rows(model, prefix)) + "\n")
+    return "\n".join(parts)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    out = Path(argv[0]) if argv else Path("docs/parameters.md")
+    out.write_text(render(), encoding="utf-8")
+    print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
