@@ -11,14 +11,21 @@ Each day (MODEL.md 3.2-3.3):
                                                              A: actives in vision counting itself
        active  iff  G - R P > T
 
-3. each patrol arrests one random active in its vision (jail ~ U{0..J_max});
-4. free citizens and patrols move to a random empty cell in vision (conflicts: one random winner);
+3. each patrol arrests one random active in its vision (jail ~ U{0..J_max}): an active seen by
+   patrols that see A_1, A_2, ... actives is arrested with probability 1 - prod_j (1 - 1/A_j), the
+   exact chance that at least one of them picks it (see ``_arrest`` and benchmarks/README.md);
+4. free citizens and patrols move to a random cell in vision if it is empty (conflicts: one random
+   winner);
 5. a site is stormed when actives within ``storm_radius`` outnumber its guards (posted police,
    troops, and patrols within the radius) by ``storm_ratio``; a lost site is retaken when that no
    longer holds and it has guards again.
 
 Guards at a site are counts standing on the site's cell (sites are not habitable); they count in
 C where they stand. Imports nothing of ours (config sections are duck-typed).
+
+Speed: every count "in vision" is a window sum (neighborhood.WindowSum), whose cost per cell does
+not depend on the vision radius; all rules are whole-array numpy operations, with no loop over
+agents. Storage is compact (positions int32, hardship and risk float32, state int8, jail int16).
 """
 
 from __future__ import annotations
@@ -31,6 +38,10 @@ from .neighborhood import WindowSum, offsets
 
 QUIET, ACTIVE, JAILED = 0, 1, 2
 POLICE = 0  # patrol owner code; troop patrols carry 1 + the index of their country
+
+_SHIFT = 16  # one window sum counts both: security agents in the high 16 bits, actives in the low
+_LOG_SCALE = 4096.0  # fixed point for the arrest hazard window sum (error < 1.3e-4 per patrol)
+_CERTAIN = 30.0  # hazard from a patrol that sees exactly one active: exp(-30) ~ 1e-13, i.e. certain
 
 
 @dataclass
@@ -77,7 +88,9 @@ class City:
             else WindowSum(self.height, self.width, police.vision, city.neighborhood, city.torus)
         )
         self.move_offsets = offsets(protesters.vision, city.neighborhood)
-        self.cop_offsets = offsets(police.vision, city.neighborhood)
+        self._move_dy = np.ascontiguousarray(self.move_offsets[:, 0])
+        self._move_dx = np.ascontiguousarray(self.move_offsets[:, 1])
+        self._window_cells = len(self.move_offsets) + 1
 
         # Place citizens and police on free cells, as Epstein: each cell is a citizen with
         # probability density_c, a cop with density_p, else empty (Mesa's example does the same).
@@ -87,14 +100,15 @@ class City:
         p_cop = police.density * police_strength
         is_cit = free & (draw < protesters.density)
         is_cop = free & (draw >= protesters.density) & (draw < protesters.density + p_cop)
-        self.pos = np.flatnonzero(is_cit)
+        del draw
+        self.pos = np.flatnonzero(is_cit).astype(np.int32)
         m = self.pos.size
-        self.hardship = rng.random(m)
-        self.risk = rng.random(m)
+        self.hardship = rng.random(m).astype(np.float32)
+        self.risk = rng.random(m).astype(np.float32)
         self.state = np.zeros(m, dtype=np.int8)
-        self.jail = np.zeros(m, dtype=np.int32)
+        self.jail = np.zeros(m, dtype=np.int16 if protesters.max_jail_days < 2**15 else np.int32)
 
-        cop_cells = np.flatnonzero(is_cop)
+        cop_cells = np.flatnonzero(is_cop).astype(np.int32)
         n_guard_total = int(round(police.guard_share * cop_cells.size))
         self.guards_wanted = _split(n_guard_total, len(self.site_cell))
         self.police_guards = self.guards_wanted.copy()
@@ -107,8 +121,11 @@ class City:
         self.occupied[self.pos] = True
         self.occupied[self.patrol_pos] = True
         self.occupied[self.site_cell] = True
-        self.citizen_at = np.full(n, -1, dtype=np.int64)
-        self.citizen_at[self.pos] = np.arange(m)
+        self._grid = np.zeros(n, dtype=np.int32)   # work buffer: a per-cell map to be window-summed
+        self._claim = np.zeros(n, dtype=np.int32)  # work buffer: who claims a cell in a move
+        self._troops_key = None  # troops last put on the grid (set_troops)
+        self._dist_map = None  # distance to the nearest site, built when first needed
+        self._site_window = self._site_windows()
         self.police_initial = int(cop_cells.size)
         self.fled = 0  # police who abandoned stormed sites since the host last counted
 
@@ -120,15 +137,15 @@ class City:
         self._update_citizens(acting, legitimacy, hardship_shock)
         self._arrest()
         if self.p_cfg.movement:
-            self._move(acting)
-        self._storm()
+            self._move()
+        if self.site_cell.size:
+            self._storm()
         return self.stats()
 
     def _count_down_jail(self) -> np.ndarray:
-        jailed = self.state == JAILED
-        serving = jailed & (self.jail > 0)
-        self.jail[serving] -= 1
-        self.state[jailed & ~serving] = QUIET
+        """Jail terms count down; who is free to act today (released prisoners included)."""
+        serving = self.jail > 0  # only jailed citizens have days left
+        np.subtract(self.jail, 1, out=self.jail, where=serving)
         return ~serving
 
     def security_map(self) -> np.ndarray:
@@ -140,49 +157,78 @@ class City:
     def active_map(self) -> np.ndarray:
         return np.bincount(self.pos[self.state == ACTIVE], minlength=self.n_cells)
 
-    def _update_citizens(self, acting: np.ndarray, legitimacy: float, shock: float) -> None:
-        p = self.p_cfg
-        shape = (self.height, self.width)
-        cops_seen = self.window(self.security_map().reshape(shape)).ravel()
-        actives_seen = self.window(self.active_map().reshape(shape)).ravel()
-        idx = np.flatnonzero(acting)
-        cells = self.pos[idx]
-        c = cops_seen[cells]
-        a = actives_seen[cells] - (self.state[idx] == ACTIVE) + 1  # actives in vision, counting itself
-        arrest_p = 1.0 - np.exp(-p.arrest_k * np.rint(c / a))  # rint: round half to even, as Python's round
-        grievance = np.clip(self.hardship[idx] + shock, 0.0, 1.0) * (1.0 - legitimacy)
-        self.state[idx] = np.where(grievance - self.risk[idx] * arrest_p > p.threshold, ACTIVE, QUIET)
+    def _site_guards(self) -> np.ndarray:
+        return self.police_guards + self.troop_guards.sum(axis=1)
 
-    def _neighbour_cells(self, cells: np.ndarray, offs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Cells at ``offs`` from each of ``cells``: (len(cells), len(offs)) indices and validity."""
-        y = cells[:, None] // self.width + offs[None, :, 0]
-        x = cells[:, None] % self.width + offs[None, :, 1]
-        if self.torus:
-            return (y % self.height) * self.width + (x % self.width), np.ones(y.shape, dtype=bool)
-        ok = (y >= 0) & (y < self.height) & (x >= 0) & (x < self.width)
-        return np.where(ok, y * self.width + x, 0), ok
+    def _seen(self, active: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Security agents C and actives (others only) in each citizen's vision, from yesterday's city."""
+        grid, guards = self._grid, self._site_guards()
+        if self._window_cells + int(guards.sum()) < 2**_SHIFT:
+            # one window sum for both counts: each security agent adds 2**16, each active 1
+            grid.fill(0)
+            grid[self.patrol_pos] = 1 << _SHIFT
+            grid[self.site_cell] = guards << _SHIFT  # sites hold no citizen and no patrol
+            grid[self.pos[active]] = 1               # a citizen's cell holds nothing else
+            both = self.window(grid).ravel()[self.pos].view(np.uint32)
+            return both >> _SHIFT, both & ((1 << _SHIFT) - 1)
+        grid.fill(0)  # too many guards to pack: two window sums
+        grid[self.patrol_pos] = 1
+        grid[self.site_cell] = guards
+        cops = self.window(grid).ravel()[self.pos]
+        grid.fill(0)
+        grid[self.pos[active]] = 1
+        return cops, self.window(grid).ravel()[self.pos]
+
+    def _update_citizens(self, acting: np.ndarray, legitimacy: float, shock: float) -> None:
+        """Epstein's rule for every free citizen at once, on yesterday's picture of the city."""
+        p = self.p_cfg
+        active = self.state == ACTIVE
+        cops, others = self._seen(active)
+        c = cops.astype(np.float32)
+        a = others.astype(np.float32) - active + 1  # actives in vision, counting itself
+        arrest_p = 1 - np.exp(-p.arrest_k * np.rint(c / a))  # rint: round half to even, as Python's round
+        grievance = np.clip(self.hardship + shock, 0, 1) * (1 - legitimacy)
+        decide = np.where(grievance - self.risk * arrest_p > p.threshold, ACTIVE, QUIET).astype(np.int8)
+        np.copyto(self.state, decide, where=acting)  # jailed citizens keep their state
 
     def _arrest(self) -> None:
+        """Each patrol arrests one random active in its vision, two patrols' picks of one active: one arrest.
+
+        Exact per active: a patrol seeing A actives picks a given one with probability 1/A, so an
+        active is arrested with probability 1 - prod over the patrols that see it of (1 - 1/A_j),
+        i.e. 1 - exp(-hazard) with hazard = sum_j -log(1 - 1/A_j): a window sum of a per-patrol field,
+        whose cost does not grow with the vision. Arrests of different actives are drawn
+        independently (the only approximation: with explicit picks, a patrol jails at most one).
+        """
         if self.patrol_pos.size == 0:
             return
-        cells, ok = self._neighbour_cells(self.patrol_pos, self.cop_offsets)
-        who = self.citizen_at[cells]
-        is_active = ok & (who >= 0) & (self.state[np.maximum(who, 0)] == ACTIVE)
-        has = is_active.any(axis=1)
-        if not has.any():
+        who = np.flatnonzero(self.state == ACTIVE)
+        if who.size == 0:
             return
-        keys = np.where(is_active[has], self.rng.random((int(has.sum()), is_active.shape[1])), -1.0)
-        target = who[has][np.arange(keys.shape[0]), keys.argmax(axis=1)]
-        target = np.unique(target)  # two patrols on one active: one arrest
-        self.state[target] = JAILED
-        self.jail[target] = self.rng.integers(0, self.p_cfg.max_jail_days + 1, size=target.size)
+        grid, cells = self._grid, self.pos[who]
+        grid.fill(0)
+        grid[cells] = 1
+        seen = self.cop_window(grid).ravel()[self.patrol_pos]  # actives each patrol sees
+        watching = seen > 0
+        n_seen = seen[watching].astype(np.float64)
+        escape = np.where(n_seen > 1, -np.log1p(-1.0 / np.maximum(n_seen, 2.0)), _CERTAIN)
+        grid.fill(0)
+        grid[self.patrol_pos[watching]] = np.rint(escape * _LOG_SCALE).astype(np.int32)
+        hazard = self.cop_window(grid).ravel()[cells] * (1.0 / _LOG_SCALE)
+        caught = who[self.rng.random(who.size) < -np.expm1(-hazard)]
+        self.state[caught] = JAILED
+        self.jail[caught] = self.rng.integers(0, self.p_cfg.max_jail_days + 1, size=caught.size)
 
-    def _move(self, acting: np.ndarray) -> None:
-        movers_c = np.flatnonzero(acting & (self.state != JAILED))
+    def _move(self) -> None:
+        """Free citizens and patrols each try one random cell in vision and move there if it is empty.
+
+        Targets must be empty before anyone moves; a cell claimed by several goes to one random claimant.
+        """
+        movers_c = np.flatnonzero(self.state != JAILED)
         src = np.concatenate([self.pos[movers_c], self.patrol_pos])
         if src.size == 0:
             return
-        pick = self.rng.integers(0, len(self.move_offsets), size=src.size)
+        pick = self.rng.integers(0, len(self.move_offsets), size=src.size, dtype=np.int32)
         pull = self.p_cfg.site_attraction
         if pull > 0 and self.site_cell.size:
             # actives heading for a site take the best of a few random steps toward the nearest one
@@ -190,34 +236,46 @@ class City:
             tries = self.rng.integers(0, len(self.move_offsets), size=(heading.size, 4))
             d = self._site_distance(src[heading, None], self.move_offsets[tries])
             pick[heading] = tries[np.arange(heading.size), d.argmin(axis=1)]
-        y = src // self.width + self.move_offsets[pick, 0]
-        x = src % self.width + self.move_offsets[pick, 1]
+        y, x = np.divmod(src, self.width)
+        y += self._move_dy[pick]
+        x += self._move_dx[pick]
+        del pick
         if self.torus:
-            ok = np.ones(src.size, dtype=bool)
-            y, x = y % self.height, x % self.width
+            y %= self.height
+            x %= self.width
+            dst = y * self.width + x
+            free = ~self.occupied[dst]
         else:
-            ok = (y >= 0) & (y < self.height) & (x >= 0) & (x < self.width)
-        dst = np.where(ok, y * self.width + x, 0)
-        ok &= ~self.occupied[dst]
-        order = self.rng.permutation(np.flatnonzero(ok))
-        _, first = np.unique(dst[order], return_index=True)
-        win = order[first]  # one random claimant per target cell
+            inside = (y >= 0) & (y < self.height) & (x >= 0) & (x < self.width)
+            dst = np.where(inside, y * self.width + x, 0)
+            free = inside & ~self.occupied[dst]
+        del y, x
+        cand = np.flatnonzero(free)
+        order = self.rng.permutation(cand).astype(np.int32)
+        self._claim[dst[order]] = order  # the last write to a cell stands: a random claimant
+        win = cand[self._claim[dst[cand]] == cand]
         self.occupied[src[win]] = False
         self.occupied[dst[win]] = True
         n_c = movers_c.size
-        cw, pw = win[win < n_c], win[win >= n_c] - n_c
-        moved = movers_c[cw]
-        self.citizen_at[self.pos[moved]] = -1
-        self.pos[moved] = dst[cw]
-        self.citizen_at[self.pos[moved]] = moved
-        self.patrol_pos[pw] = dst[pw + n_c]
+        k = np.searchsorted(win, n_c)
+        self.pos[movers_c[win[:k]]] = dst[win[:k]]
+        self.patrol_pos[win[k:] - n_c] = dst[win[k:]]
 
     def _site_distance(self, cells: np.ndarray, offs: np.ndarray) -> np.ndarray:
         """Chebyshev distance to the nearest site from each cell + offset (no wrapping)."""
-        y = cells // self.width + offs[..., 0]
-        x = cells % self.width + offs[..., 1]
-        sy, sx = self.site_cell // self.width, self.site_cell % self.width
-        return np.maximum(np.abs(y[..., None] - sy), np.abs(x[..., None] - sx)).min(axis=-1)
+        if self._dist_map is None:
+            self._dist_map = self._site_distance_map()
+        v = self.p_cfg.vision
+        y, x = np.divmod(cells, self.width)
+        return self._dist_map[(y + offs[..., 0] + v) * (self.width + 2 * v) + (x + offs[..., 1] + v)]
+
+    def _site_distance_map(self) -> np.ndarray:
+        """Distance to the nearest site for every cell of the grid padded by the vision (flat)."""
+        v = self.p_cfg.vision
+        y = np.arange(-v, self.height + v)[:, None, None]
+        x = np.arange(-v, self.width + v)[None, :, None]
+        sy, sx = np.divmod(self.site_cell, self.width)
+        return np.maximum(np.abs(y - sy), np.abs(x - sx)).min(axis=-1).astype(np.int32).ravel()
 
     def _site_counts(self, grid_flat: np.ndarray) -> np.ndarray:
         r = self.c_cfg.storm_radius
@@ -228,9 +286,25 @@ class City:
             out[i] = g[max(0, y - r): y + r + 1, max(0, x - r): x + r + 1].sum()
         return out
 
+    def _site_windows(self) -> np.ndarray:
+        """(sites, (2r+1)**2) flat cells within storm_radius of each site (Chebyshev, clipped at the
+        edges, no wrap); cells off the grid point at a spare always-zero cell (index n_cells)."""
+        r = self.c_cfg.storm_radius
+        sy, sx = np.divmod(self.site_cell, self.width)
+        d = np.arange(-r, r + 1)
+        y = (sy[:, None, None] + d[None, :, None]) + np.zeros_like(d)[None, None, :]
+        x = (sx[:, None, None] + d[None, None, :]) + np.zeros_like(d)[None, :, None]
+        inside = (y >= 0) & (y < self.height) & (x >= 0) & (x < self.width)
+        return np.where(inside, y * self.width + x, self.n_cells).reshape(len(self.site_cell), -1)
+
     def _storm(self) -> None:
-        actives = self._site_counts(self.active_map())
-        guards = self._site_counts(self.security_map())
+        grid = np.zeros(self.n_cells + 1, dtype=np.int32)
+        grid[self.pos[self.state == ACTIVE]] = 1
+        actives = grid[self._site_window].sum(axis=1)
+        grid[:] = 0
+        grid[self.patrol_pos] = 1
+        grid[self.site_cell] = self._site_guards()  # sites hold no patrol
+        guards = grid[self._site_window].sum(axis=1)
         overrun = (actives >= self.c_cfg.storm_min_actives) & (actives > self.c_cfg.storm_ratio * guards)
         stormed = self.site_held & overrun
         self.fled += int(self.police_guards[stormed].sum())  # guards of a stormed site abandon it
@@ -277,12 +351,15 @@ class City:
         agents = np.rint(np.asarray(soldiers, dtype=float) / self.t_cfg.per_agent).astype(np.int64)
         patrols = np.rint(agents * self.t_cfg.policing_share).astype(np.int64)
         guards = agents - patrols
-        order = np.argsort(self.site_held, kind="stable")  # lost sites first
-        self.troop_guards[:] = 0
-        for j, g in enumerate(guards):
-            self.troop_guards[order, j] = _split(int(g), len(order))
-        for j, want in enumerate(patrols):
-            self._set_patrols(j + 1, int(want))
+        key = (agents.tobytes(), self.site_held.tobytes())
+        if key != self._troops_key:  # the model calls this daily; troops change on few days
+            self._troops_key = key
+            order = np.argsort(self.site_held, kind="stable")  # lost sites first
+            self.troop_guards[:] = 0
+            for j, g in enumerate(guards):
+                self.troop_guards[order, j] = _split(int(g), len(order))
+            for j, want in enumerate(patrols):
+                self._set_patrols(j + 1, int(want))
         covered = self.troop_guards.sum(axis=1) > 0
         freed = int(self.police_guards[covered].sum())
         self.police_guards[covered] = 0
@@ -301,7 +378,7 @@ class City:
             empty = np.flatnonzero(~self.occupied)
             cells = self.rng.choice(empty, size=min(want - mine.size, empty.size), replace=False)
             self.occupied[cells] = True
-            self.patrol_pos = np.concatenate([self.patrol_pos, cells])
+            self.patrol_pos = np.concatenate([self.patrol_pos, cells.astype(np.int32)])
             self.patrol_owner = np.concatenate([self.patrol_owner, np.full(cells.size, owner, np.int8)])
 
     def _drop_patrols(self, idx: np.ndarray) -> None:
@@ -312,7 +389,7 @@ class City:
 
     def stats(self) -> CityStats:
         n = max(1, self.state.size)
-        counts = np.bincount(self.state, minlength=3)
+        counts = [np.count_nonzero(self.state == k) for k in (QUIET, ACTIVE, JAILED)]
         held = int(self.site_held.sum())
         return CityStats(
             active_share=counts[ACTIVE] / n,

@@ -1,19 +1,27 @@
 """Counting what an agent sees: window sums over a grid in O(1) per cell, whatever the vision.
 
-Epstein's agents count cops and actives within their vision. Summing a window around every cell
-with a summed-area table (an integral image) costs four lookups per cell, independent of the radius.
-A square (Moore) window is a box on the grid itself. A diamond (von Neumann) window,
-|dy| + |dx| <= r, is a box after rotating the grid by 45 degrees: with u = y + x and v = y - x,
-|dy| + |dx| = max(|du|, |dv|), so the same trick applies on the rotated lattice.
+Epstein's agents count cops and actives within their vision. Every count here is a *window sum*:
+the sum of a per-cell grid over each cell's neighbourhood, computed for all cells at once from
+prefix sums, so its cost per cell does not depend on the vision radius r.
+
+* A square (Moore) window is a box: prefix sums along rows, then along columns, and four lookups.
+* A diamond (von Neumann) window, |dy| + |dx| <= r, is summed by sliding it one column to the
+  right: the cells it gains form its right edge (two diagonal segments, a ">" of 2r + 1 cells) and
+  the cells it loses its old left edge (a "<"). With prefix sums along both diagonals each segment
+  costs two lookups, so the change from one column to the next is eight lookups, and a prefix sum
+  along each row turns the changes into the window sums.
+
+All prefix sums run in int32 and may wrap around: only differences of prefix sums are used and
+each true difference (a window sum) fits in int32, so two's complement arithmetic gives it exactly.
 
 Imports nothing of ours.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
+
+_ROW_LOOP_MIN_WIDTH = 192  # prefix sums down long columns: a loop over rows beats numpy's strided scan
 
 
 def offsets(radius: int, kind: str) -> np.ndarray:
@@ -29,7 +37,16 @@ def offsets(radius: int, kind: str) -> np.ndarray:
     return np.stack([dy[keep], dx[keep]], axis=1).astype(np.int32)
 
 
-@dataclass
+def _cumsum_rows(src: np.ndarray, dst: np.ndarray) -> None:
+    """dst[i] = src[0] + ... + src[i] down the rows of C-contiguous 2-D int32 arrays."""
+    if src.shape[1] < _ROW_LOOP_MIN_WIDTH:
+        np.cumsum(src, axis=0, out=dst)
+        return
+    dst[0] = src[0]
+    for i in range(1, src.shape[0]):  # one vectorised add per row: contiguous, cache-friendly
+        np.add(dst[i - 1], src[i], out=dst[i])
+
+
 class WindowSum:
     """Sums of a (height, width) grid over each cell's neighbourhood, centre included.
 
@@ -38,60 +55,107 @@ class WindowSum:
         width: grid columns.
         radius: vision radius in cells.
         kind: ``"von_neumann"`` (diamond) or ``"moore"`` (square).
-        torus: whether the grid wraps at its edges.
+        torus: whether the grid wraps at its edges (else cells beyond the edge count as empty).
+
+    Calling it with an integer grid returns the window sums as an int32 (height, width) array.
+    The work buffers are allocated once and reused, so a call costs a fixed number of passes over
+    the grid and no large allocation.
     """
 
-    height: int
-    width: int
-    radius: int
-    kind: str
-    torus: bool
-    _corners: tuple = field(init=False, repr=False)
-    _rot_index: np.ndarray | None = field(init=False, repr=False, default=None)
-    _rot_size: int = field(init=False, repr=False, default=0)
+    def __init__(self, height: int, width: int, radius: int, kind: str, torus: bool):
+        if kind not in ("von_neumann", "moore"):
+            raise ValueError(f"unknown neighbourhood {kind!r}; allowed: 'von_neumann', 'moore'")
+        self.height, self.width, self.radius, self.kind, self.torus = height, width, radius, kind, torus
+        r = radius
+        # The grid, padded by r on every side (wrapped on a torus, zeros otherwise), sits in a frame
+        # with extra zero margins: top 1 and left 2r + 2 (so the sliding diamond starts from an
+        # all-zero window), right 1. Frame rows are the padded rows; D is computed for the grid rows.
+        self._top, self._left = (1, 2 * r + 2) if kind == "von_neumann" else (1, 1)
+        self._hf = self._top + height + 2 * r
+        self._wf = self._left + width + 2 * r + 1
+        size = self._hf * self._wf
+        if kind == "von_neumann":
+            # spare rows: the frame reshapes to rows of width wf + 1 and wf - 1, and the last
+            # shifted slice of _diamond runs up to r + 1 cells past the frame
+            size = (self._hf + 3) * (self._wf + 1)
+        self._frame = np.zeros(size, dtype=np.int32)
+        self._diag = np.empty(size, dtype=np.int32) if kind == "von_neumann" else None
+        self._anti = np.empty(size, dtype=np.int32) if kind == "von_neumann" else None
+        self._inc = np.empty((height, self._wf), dtype=np.int32)
 
-    def __post_init__(self):
+    def _fill(self, grid: np.ndarray) -> np.ndarray:
+        """Copy ``grid`` into the frame (wrapping its edges on a torus); return the frame as 2-D."""
         r, h, w = self.radius, self.height, self.width
-        hp, wp = h + 2 * r, w + 2 * r
-        if self.kind == "moore":
-            return
-        if self.kind != "von_neumann":
-            raise ValueError(f"unknown neighbourhood {self.kind!r}; allowed: 'von_neumann', 'moore'")
-        n = hp + wp - 1 + 2 * r  # rotated lattice with room for the window on every side
-        yy, xx = np.meshgrid(np.arange(hp), np.arange(wp), indexing="ij")
-        u = yy + xx + r
-        v = yy - xx + (wp - 1) + r
-        self._rot_index = (u * n + v).ravel()
-        self._rot_size = n
-        # Summed-area table S has shape (n + 1, n + 1); the window around (u, v) is rows u-r..u+r
-        # and columns v-r..v+r, i.e. S[u+r+1, v+r+1] - S[u-r, v+r+1] - S[u+r+1, v-r] + S[u-r, v-r].
-        cy, cx = np.meshgrid(np.arange(h) + r, np.arange(w) + r, indexing="ij")
-        cu = (cy + cx + r).ravel()
-        cv = (cy - cx + (wp - 1) + r).ravel()
-        m = n + 1
-        self._corners = (
-            (cu + r + 1) * m + (cv + r + 1),
-            (cu - r) * m + (cv + r + 1),
-            (cu + r + 1) * m + (cv - r),
-            (cu - r) * m + (cv - r),
-        )
+        f = self._frame[: self._hf * self._wf].reshape(self._hf, self._wf)
+        t, c = self._top + r, self._left + r
+        f[t: t + h, c: c + w] = grid
+        if self.torus and r:
+            if r <= min(h, w):  # wrap: the last r columns to the left, the first r to the right, then rows
+                f[t: t + h, c - r: c] = f[t: t + h, c + w - r: c + w]
+                f[t: t + h, c + w: c + w + r] = f[t: t + h, c: c + r]
+                f[t - r: t, c - r: c + w + r] = f[t + h - r: t + h, c - r: c + w + r]
+                f[t + h: t + h + r, c - r: c + w + r] = f[t: t + r, c - r: c + w + r]
+            else:  # vision wider than the grid: wrap cell line by cell line
+                for k in range(1, r + 1):
+                    f[t: t + h, c - k] = f[t: t + h, c + (w - k) % w]
+                    f[t: t + h, c + w - 1 + k] = f[t: t + h, c + (k - 1) % w]
+                for k in range(1, r + 1):
+                    f[t - k, c - r: c + w + r] = f[t + (h - k) % h, c - r: c + w + r]
+                    f[t + h - 1 + k, c - r: c + w + r] = f[t + (k - 1) % h, c - r: c + w + r]
+        return f
 
     def __call__(self, grid: np.ndarray) -> np.ndarray:
-        """Window sums of ``grid`` (int counts, shape (height, width)), same shape, centre included."""
-        r = self.radius
-        padded = np.pad(grid, r, mode="wrap" if self.torus else "constant")
+        """Window sums of ``grid`` (integer counts, shape (height, width)), same shape, centre included."""
+        f = self._fill(np.asarray(grid).reshape(self.height, self.width))
         if self.kind == "moore":
-            sat = np.zeros((padded.shape[0] + 1, padded.shape[1] + 1), dtype=np.int32)
-            np.cumsum(padded, axis=0, out=sat[1:, 1:])
-            np.cumsum(sat[1:, 1:], axis=1, out=sat[1:, 1:])
-            k = 2 * r + 1
-            return sat[k:, k:] - sat[:-k, k:] - sat[k:, :-k] + sat[:-k, :-k]
-        n = self._rot_size
-        rot = np.zeros(n * n, dtype=np.int32)
-        rot[self._rot_index] = padded.ravel()
-        sat = np.zeros((n + 1, n + 1), dtype=np.int32)
-        np.cumsum(rot.reshape(n, n), axis=0, out=sat[1:, 1:])
-        np.cumsum(sat[1:, 1:], axis=1, out=sat[1:, 1:])
-        flat = sat.ravel()
-        a, b, c, d = self._corners
-        return (flat[a] - flat[b] - flat[c] + flat[d]).reshape(self.height, self.width)
+            return self._box(f)
+        return self._diamond(f)
+
+    def _box(self, f: np.ndarray) -> np.ndarray:
+        r, h, w, t = self.radius, self.height, self.width, self._top
+        k = 2 * r + 1
+        cols = np.cumsum(f, axis=1, dtype=np.int32)          # prefix sums along each row
+        rows = cols[:, self._left - 1 + k: self._left - 1 + k + w] - cols[:, self._left - 1: self._left - 1 + w]
+        rows = np.ascontiguousarray(rows)                    # row windows of width k
+        _cumsum_rows(rows, rows)                             # then prefix sums down the columns
+        out = rows[t - 1 + k: t - 1 + k + h].copy()
+        out -= rows[t - 1: t - 1 + h]
+        return out
+
+    def _diamond(self, f: np.ndarray) -> np.ndarray:
+        r, h, w, wf = self.radius, self.height, self.width, self._wf
+        # A(y, x) = sum_k F(y-k, x-k) and B(y, x) = sum_k F(y-k, x+k): prefix sums along both
+        # diagonals. In the flat frame a diagonal step is a stride of wf + 1 (wf - 1), i.e. one row
+        # down in the frame seen as rows of that width; chains that wrap at the frame's edges only
+        # ever cross zero margins between the two ends of a segment we read.
+        F, A, B = self._frame, self._diag, self._anti
+        na, nb = (F.size // (wf + 1)) * (wf + 1), (F.size // (wf - 1)) * (wf - 1)
+        _cumsum_rows(F[:na].reshape(-1, wf + 1), A[:na].reshape(-1, wf + 1))
+        _cumsum_rows(F[:nb].reshape(-1, wf - 1), B[:nb].reshape(-1, wf - 1))
+        # D(y, x) - D(y, x-1) = [right edge of D(y, x)] - [left edge of D(y, x-1)], for the grid
+        # rows y and for every frame column x from x0, the first whose left neighbour's window
+        # lies wholly in the zero margin:
+        #   + B(y+r, x) - B(y-1, x+r+1)        lower-right edge: (y, x+r) .. (y+r, x)
+        #   + A(y-1, x+r-1) - A(y-r-1, x-1)    upper-right edge: (y-r, x) .. (y-1, x+r-1)
+        #   - A(y+r, x-1) + A(y-1, x-2-r)      lower-left edge of D(y, x-1): (y, x-1-r) .. (y+r, x-1)
+        #   - B(y-1, x-r) + B(y-r-1, x)        upper-left edge of D(y, x-1): (y-r, x-1) .. (y-1, x-r)
+        # Each term is one shifted contiguous slice of the flat arrays, starting at (y0, x0) and
+        # running h frame rows; columns past the grid's last hold junk that is never read.
+        y0, x0 = self._top + r, r + 2
+        start, n = y0 * wf + x0, h * wf
+
+        def at(M, dy, dx):
+            s = start + dy * wf + dx
+            return M[s: s + n]
+
+        inc = self._inc.ravel()
+        np.subtract(at(B, r, 0), at(B, -1, r + 1), out=inc)
+        inc += at(A, -1, r - 1)
+        inc -= at(A, -r - 1, -1)
+        inc -= at(A, r, -1)
+        inc += at(A, -1, -2 - r)
+        inc -= at(B, -1, -r)
+        inc += at(B, -r - 1, 0)
+        np.cumsum(self._inc, axis=1, out=self._inc)
+        c = self._left + r - x0  # column of grid column 0 in inc
+        return self._inc[:, c: c + w].copy()
