@@ -19,6 +19,7 @@ class Forces:
         self.countries = list(countries)
         self.on_ground = np.zeros(len(countries))
         self.sent = np.zeros(len(countries))
+        self.lost = np.zeros(len(countries))
         self.pending: list[tuple[int, int, float]] = []  # (arrival day, country index, soldiers)
         self.withdraw_rate: np.ndarray | None = None
         self.day = 0
@@ -53,7 +54,9 @@ class Forces:
                 self.withdraw_rate = None
 
     def take_losses(self, country: int, soldiers: float) -> None:
-        self.on_ground[country] = max(0.0, self.on_ground[country] - soldiers)
+        soldiers = min(soldiers, self.on_ground[country])
+        self.on_ground[country] -= soldiers
+        self.lost[country] += soldiers
 
     @property
     def total(self) -> float:

@@ -112,28 +112,30 @@ class CrisisModel(mesa.Model):
             self.event_trigger = 0.0
 
     def _move_troops(self) -> None:
-        forces = self.forces
-        before = forces.on_ground[0]
-        landed = forces.arrive()
-        forces.withdraw_step()
+        self.forces.arrive()
+        self.forces.withdraw_step()
         if self.russia.hostile:
-            self._fight(forces.on_ground[0] - before if landed else 0.0)
+            self._fight()
         else:
-            self.city.set_troops(forces.on_ground)
+            self.city.set_troops(self.forces.on_ground)
 
-    def _fight(self, reinforcements: float) -> None:
-        """A day of Lanchester attrition between Russia plus separatists and the host plus aid."""
-        front = self.front
-        front.russia += max(0.0, reinforcements) + self._separatists
-        self._separatists = 0.0
-        front.host = self.host.army + self.west.aid_today
-        if front.russia <= 0:
+    def _fight(self) -> None:
+        """A day of Lanchester attrition between Russia plus separatists and the host plus aid.
+
+        Only Russian troops on the ground fight (a withdrawn soldier leaves the front); separatists
+        fight beside them from the first day of the war. Losses fall on both in proportion.
+        """
+        russian = self.forces.on_ground[0]
+        if russian <= 0:
             return
-        russia_share = self.forces.on_ground[0] / front.russia
-        before = front.russia
+        front = self.front
+        front.russia = russian + self._separatists
+        front.host = self.host.army + self.west.aid_today
         self.front = fight_day(front, self.cfg.attrition.russia_effectiveness,
                                self.cfg.attrition.host_effectiveness, self.cfg.attrition.territory_rate)
-        self.forces.take_losses(0, (before - self.front.russia) * russia_share)
+        survived = self.front.russia / front.russia
+        self.forces.take_losses(0, russian * (1.0 - survived))
+        self._separatists *= survived
         self.host.army = self.front.host
         if self.host_army_broken:
             self.host.status = "fallen"
@@ -177,6 +179,7 @@ class CrisisModel(mesa.Model):
         for f in FACTORS:
             rep[f"{f}_perceived"] = lambda m, f=f: m.russia.factors_perceived[f]
             rep[f"{f}_true"] = lambda m, f=f: m.russia.factors_true[f]
+            rep[f"{f}_gap"] = lambda m, f=f: m.russia.factors_perceived[f] - m.russia.factors_true[f]
         for ally in self.allies:
             rep[f"unrest_{column_name(ally.name)}"] = lambda m, a=ally: a.unrest
         rep["reputation"] = lambda m: m.russia.reputation

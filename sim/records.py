@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 
 OUTCOME_RANK = {"watch": 0, "decline": 1, "delay": 2, "limited": 3, "deploy": 4}
-"""Strength of each outcome; a run's ``outcome`` is the strongest it took (withdraw implies deploy)."""
+"""Strength of each outcome; a run's ``outcome`` is the strongest it took. ``withdraw`` is not ranked:
+every day a force is on the ground before it reads ``deploy`` or ``limited`` already."""
 
 SUMMARY_COLUMNS = (
     "rep", "seed", "deployed", "deploy_day", "peak_troops", "withdrawn_day", "days_deployed",
@@ -42,7 +43,7 @@ def summarize(daily: pd.DataFrame, order_threshold: float) -> dict:
     peak_at = int(np.argmax(active))
     calm = np.flatnonzero((active < order_threshold) & (np.arange(active.size) >= peak_at))
     decisions = daily["decision"].tolist()
-    strongest = max(("deploy" if d == "withdraw" else d for d in decisions), key=OUTCOME_RANK.get, default="watch")
+    strongest = max((d for d in decisions if d in OUTCOME_RANK), key=OUTCOME_RANK.get, default="watch")
     requested = np.flatnonzero(daily["requested"].to_numpy())
     acted = [i for i, d in enumerate(decisions) if d in ("deploy", "limited")]
     ally_cols = [c for c in daily.columns if c.startswith("unrest_")]

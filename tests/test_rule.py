@@ -56,3 +56,18 @@ def test_model_single_failing_factor_prevents_deployment(factor):
     res = run_replications(cfg, reps=6, seed=3, jobs=1, progress=False)
     assert not res.summary["deployed"].any()
     assert (res.decisions["failed"].str.contains(factor)).all()
+
+
+def test_withdrawal_does_not_turn_a_limited_operation_into_a_deployment():
+    from sim.records import summarize
+    import pandas as pd
+
+    days = 6
+    daily = pd.DataFrame({
+        "day": range(days), "troops_total": [0, 0, 500, 500, 0, 0], "active_share": [0, .2, .2, .01, .01, .01],
+        "decision": ["watch", "limited", "limited", "withdraw", "watch", "watch"], "requested": [False] + [True] * 5,
+        "regime_status": ["stable"] * days, "sanctions": [0.0] * days, "territory_share": [0.0] * days,
+        "reputation": [0.8] * days,
+    })
+    row = summarize(daily, order_threshold=0.03)
+    assert row["outcome"] == "limited" and row["deploy_day"] == 2 and row["withdrawn_day"] == 4

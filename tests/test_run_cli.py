@@ -16,7 +16,7 @@ DAILY_REQUIRED = [
     "regime_status", "police_strength", "decision", "troops_total", "troops_russia", "troops_armenia",
     "troops_belarus", "troops_kyrgyzstan", "troops_tajikistan", "sanctions", "unrest_armenia", "unrest_belarus",
     "unrest_kyrgyzstan", "unrest_tajikistan", "reputation", "territory_share",
-] + [f"{f}_{k}" for f in FACTORS for k in ("perceived", "true")]
+] + [f"{f}_{k}" for f in FACTORS for k in ("perceived", "true", "gap")]
 DECISION_REQUIRED = ["rep", "day", "outcome", "rule", "score", "failed", "near_miss"] + [
     f"{f}_{k}" for f in FACTORS for k in ("perceived", "true")]
 

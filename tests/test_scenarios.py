@@ -62,13 +62,15 @@ def test_ukraine_perceived_invades_and_shows_gap_and_attrition():
     assert s["deployed"].all()
     on = d[d["troops_total"] > 0]
     for f in ("support", "opposition", "costs"):
-        gap = (on[f"{f}_perceived"] - on[f"{f}_true"]).abs().mean()
-        assert gap > 0.25, f
+        assert on[f"{f}_gap"].abs().mean() > 0.25, f
     # attrition: the host army shrinks, and so does the Russian force after it lands
     first = d.groupby("rep")["host_army"].first()
     last = d.groupby("rep")["host_army"].last()
     assert (last < first).all()
     assert (s["final_reputation"] < 0.8).all()
+    # the war wears the invading force down until Moscow pulls back at least once
+    assert (res.decisions.groupby("rep")["outcome"].apply(lambda o: (o == "withdraw").any())).all()
+    assert (res.summary["peak_troops"] > 100_000).all()
 
 
 def test_same_seed_identical_different_seed_different():

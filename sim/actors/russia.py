@@ -46,6 +46,7 @@ class Russia(mesa.Agent):
         self.limited = False
         self.hostile = False
         self.answered = False  # a request counts as answered once troops are sent for it
+        self._sent_before = self._lost_before = 0.0  # forces' totals when this operation began
         self.reputation = cfg.reputation
         self.committed_elsewhere = cfg.committed_elsewhere
         self.calm_days = 0
@@ -124,6 +125,7 @@ class Russia(mesa.Agent):
                 self.answered = self.model.host.requested
                 self.limited = verdict.outcome == "limited"
                 self.hostile = not situation.requested and situation.alignment < 0
+                self._sent_before, self._lost_before = self.model.forces.sent[0], self.model.forces.lost[0]
                 self.calm_days = 0
                 return verdict.outcome, ordered
             return "delay", 0.0  # nothing left to send
@@ -146,8 +148,9 @@ class Russia(mesa.Agent):
         if m.forces.on_ground[0] <= 0:
             return False
         if self.hostile:
-            lost = m.forces.sent[0] - m.forces.on_ground[0] - m.forces.in_transit(0)
-            return lost >= m.cfg.attrition.withdraw_loss_share * m.forces.sent[0]
+            sent = m.forces.sent[0] - self._sent_before
+            lost = m.forces.lost[0] - self._lost_before
+            return lost >= m.cfg.attrition.withdraw_loss_share * sent
         calm = m.order_restored and m.host.regime_threat < m.host.cfg.threatened_threshold
         self.calm_days = self.calm_days + 1 if calm else 0
         return self.calm_days >= self.cfg.withdraw_calm_days
