@@ -1,0 +1,1 @@
+"""One module per ``sim`` subcommand, each with ``register(subparsers)`` that sets ``func``."""
