@@ -123,6 +123,9 @@ class City:
         self.occupied[self.site_cell] = True
         self._grid = np.zeros(n, dtype=np.int32)   # work buffer: a per-cell map to be window-summed
         self._claim = np.zeros(n, dtype=np.int32)  # work buffer: who claims a cell in a move
+        # Random cells a mover tries per day, taking the first empty one. Epstein's and Mesa's rule is
+        # "move to a random empty cell in vision" (tries -> infinity); the calibrated model uses 1.
+        self.move_tries = 1
         self._troops_key = None  # troops last put on the grid (set_troops)
         self._dist_map = None  # distance to the nearest site, built when first needed
         self._site_window = self._site_windows()
@@ -236,20 +239,14 @@ class City:
             tries = self.rng.integers(0, len(self.move_offsets), size=(heading.size, 4))
             d = self._site_distance(src[heading, None], self.move_offsets[tries])
             pick[heading] = tries[np.arange(heading.size), d.argmin(axis=1)]
-        y, x = np.divmod(src, self.width)
-        y += self._move_dy[pick]
-        x += self._move_dx[pick]
+        dst, free = self._targets(src, pick)
         del pick
-        if self.torus:
-            y %= self.height
-            x %= self.width
-            dst = y * self.width + x
-            free = ~self.occupied[dst]
-        else:
-            inside = (y >= 0) & (y < self.height) & (x >= 0) & (x < self.width)
-            dst = np.where(inside, y * self.width + x, 0)
-            free = inside & ~self.occupied[dst]
-        del y, x
+        for _ in range(self.move_tries - 1):  # Mesa's rule: a random *empty* cell; retry if occupied
+            again = np.flatnonzero(~free)
+            if again.size == 0:
+                break
+            pick = self.rng.integers(0, len(self.move_offsets), size=again.size, dtype=np.int32)
+            dst[again], free[again] = self._targets(src[again], pick)
         cand = np.flatnonzero(free)
         order = self.rng.permutation(cand).astype(np.int32)
         self._claim[dst[order]] = order  # the last write to a cell stands: a random claimant
@@ -260,6 +257,20 @@ class City:
         k = np.searchsorted(win, n_c)
         self.pos[movers_c[win[:k]]] = dst[win[:k]]
         self.patrol_pos[win[k:] - n_c] = dst[win[k:]]
+
+    def _targets(self, src: np.ndarray, pick: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Cells at offsets ``pick`` from ``src``, and whether each is on the grid and empty."""
+        y, x = np.divmod(src, self.width)
+        y += self._move_dy[pick]
+        x += self._move_dx[pick]
+        if self.torus:
+            y %= self.height
+            x %= self.width
+            dst = y * self.width + x
+            return dst, ~self.occupied[dst]
+        inside = (y >= 0) & (y < self.height) & (x >= 0) & (x < self.width)
+        dst = np.where(inside, y * self.width + x, 0)
+        return dst, inside & ~self.occupied[dst]
 
     def _site_distance(self, cells: np.ndarray, offs: np.ndarray) -> np.ndarray:
         """Chebyshev distance to the nearest site from each cell + offset (no wrapping)."""
@@ -295,7 +306,7 @@ class City:
         y = (sy[:, None, None] + d[None, :, None]) + np.zeros_like(d)[None, None, :]
         x = (sx[:, None, None] + d[None, None, :]) + np.zeros_like(d)[None, :, None]
         inside = (y >= 0) & (y < self.height) & (x >= 0) & (x < self.width)
-        return np.where(inside, y * self.width + x, self.n_cells).reshape(len(self.site_cell), -1)
+        return np.where(inside, y * self.width + x, self.n_cells).reshape(len(self.site_cell), (2 * r + 1) ** 2)
 
     def _storm(self) -> None:
         grid = np.zeros(self.n_cells + 1, dtype=np.int32)
