@@ -5,11 +5,13 @@ Pure functions of a :class:`Situation` (what Moscow reads from the model each da
 
 - trigger     tau   = max(scenario trigger, share of sites stormed, regime threat if the host is friendly)
 - support     sigma = 1 - (1 - w_r req)(1 - w_s separatists)(1 - w_p population)       (noisy-OR)
-- opposition  omega = 1 - (1 - omega_host)(1 - omega_west),
+- opposition  omega = 1 - (1 - omega_host)(1 - omega_west)(1 - omega_opp),
                 omega_host = (1 - req) * hostility * army / (army + Russian forces available),
-                omega_west = Western military commitment * resolve
-- feasibility phi   = min(1, available / required) * logistics,
-                logistics = .35 border + .25 bases + .20 airlift + .20 CSTO framework
+                omega_west = Western military commitment * resolve,
+                omega_opp  = opponents / (opponents + Russian forces available)   (third-party forces)
+- feasibility phi   = min(1, available / required) * reach,
+                logistics = .35 border + .25 bases + .20 airlift + .20 CSTO framework,
+                reach = logistics + (1 - logistics) * min(1, forces in host / required)
 - costs       kappa = credibility * signal * severity + economic exposure + w_rep (1 - reputation)
 - motive      mu    = weight * (a+ (0.4 + 0.6 threat) + a- (0.5 + 0.5 NATO bid))
 
@@ -53,6 +55,8 @@ class Situation:
     population_m: float
     n_sites: int
     nato_bid: bool
+    forces_in_host: float = 0.0  # Russian forces already stationed in the host (need no transport)
+    opponent_forces: float = 0.0  # third-party forces fighting the host that a deployment would face
 
 
 def hostility(alignment: float) -> float:
@@ -80,12 +84,25 @@ def force_required(s: Situation, russia) -> float:
     """Troops the situation requires: securing the sites against the unrest, plus beating a resisting army.
 
     The site part grows with the host's size (square root of population relative to 20 million) and
-    the unrest; the army part counts only as far as the host would resist (no request, hostile host).
+    the unrest; the army part counts only as far as the host would resist (no request, hostile host),
+    plus, in full, any third-party forces fighting the host (``opponent_forces``: an attacking
+    neighbour's army, an insurgency), which a force sent to the host's side would have to face.
     """
     size = math.sqrt(s.population_m / 20.0)
     secure = russia.force_per_site * s.n_sites * (1.0 + s.unrest_index) * size
-    resist = (0.0 if s.requested else hostility(s.alignment)) * (s.host_army + s.expected_aid)
+    resist = (0.0 if s.requested else hostility(s.alignment)) * (s.host_army + s.expected_aid) + s.opponent_forces
     return secure + russia.force_ratio_hostile * resist
+
+
+def reach_score(s: Situation, russia, required: float) -> float:
+    """Logistics, raised by forces already in the host: they need no border, base or airlift.
+
+    ``reach = logistics + (1 - logistics) * min(1, forces_in_host / required)``: when the forces
+    stationed in the host could do the whole job, getting there is no obstacle at all.
+    """
+    lg = logistics_score(russia.logistics)
+    in_place = min(1.0, s.forces_in_host / max(1.0, required)) if s.forces_in_host > 0 else 0.0
+    return lg + (1.0 - lg) * in_place
 
 
 def true_factors(s: Situation, russia, friendly_severity: float) -> dict[str, float]:
@@ -99,9 +116,10 @@ def true_factors(s: Situation, russia, friendly_severity: float) -> dict[str, fl
     )
     army = s.host_army + s.expected_aid
     host_resist = 0.0 if s.requested else hostility(a) * army / max(1.0, army + s.forces_available)
-    opposition = 1.0 - (1.0 - host_resist) * (1.0 - s.west_military)
+    opponents = s.opponent_forces / max(1.0, s.opponent_forces + s.forces_available) if s.opponent_forces > 0 else 0.0
+    opposition = 1.0 - (1.0 - host_resist) * (1.0 - s.west_military) * (1.0 - opponents)
     required = force_required(s, russia)
-    feasibility = min(1.0, s.forces_available / max(1.0, required)) * logistics_score(russia.logistics)
+    feasibility = min(1.0, s.forces_available / max(1.0, required)) * reach_score(s, russia, required)
     costs = (
         s.sanction_signal * severity(a, friendly_severity)
         + russia.economic_exposure

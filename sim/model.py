@@ -108,6 +108,8 @@ class CrisisModel(mesa.Model):
                 self.west.signal = ev.value
             elif ev.kind == "host_request_ban":
                 self.host.can_request = False
+            elif ev.kind == "host_request":
+                self.host.ask()
         if today >= self._trigger_until:
             self.event_trigger = 0.0
 

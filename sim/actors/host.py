@@ -85,10 +85,16 @@ class HostGovernment(mesa.Agent):
             self.police_absent -= city.add_police(n)
 
     def _request(self) -> None:
-        if (
-            self.can_request and self.friendly and not self.requested
-            and self.regime_threat >= self.cfg.request_threshold
-        ):
+        if self.regime_threat >= self.cfg.request_threshold:
+            self.ask()
+
+    def ask(self) -> None:
+        """Ask Moscow for help, if this host may ask, is friendly, still stands and has not asked yet.
+
+        Called by the host itself when its threat passes ``request_threshold``, and by a scenario
+        event (``host_request``) for a request documented on a given day.
+        """
+        if self.can_request and self.friendly and not self.requested and self.status != "fallen":
             self.requested = True
             self.request_day = self.model.day
 

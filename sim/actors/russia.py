@@ -88,6 +88,8 @@ class Russia(mesa.Agent):
             population_m=host.cfg.population_m,
             n_sites=n_sites,
             nato_bid=self.cfg.nato_bid,
+            forces_in_host=self.cfg.forces_in_host,
+            opponent_forces=host.cfg.opponent_forces,
         )
 
     def step(self) -> None:

@@ -127,6 +127,7 @@ class Host(Section):
     separatist_forces: float = P(0.0, 0.0, 1_000_000.0, "troops", "separatist fighters on Moscow's side (hostile-host mode)")
     separatist_territory: float = P(0.0, 0.0, 1.0, "share", "territory held by separatists at day 0")
     pro_russian_population: float = P(0.0, 0.0, 1.0, "share", "share of the population friendly to a Russian presence")
+    opponent_forces: float = P(0.0, 0.0, 5_000_000.0, "troops", "third-party forces fighting the host government that a deployment on its side would have to face: an attacking neighbour's army, an insurgency (not Moscow's own clients: see separatist_forces); they raise opposition and the force required")
 
 
 class Perception(Section):
@@ -195,6 +196,7 @@ class Russia(Section):
     weighted_scale: float = P(0.25, 0.01, 5.0, "", "logistic scale s of P(deploy) = 1/(1+exp(-(U-U0)/s)) (assumption)")
     forces_available: float = P(30_000.0, 0.0, 5_000_000.0, "troops", "forces Moscow can send to this theatre")
     committed_elsewhere: float = P(0.0, 0.0, 5_000_000.0, "troops", "forces tied up elsewhere (overstretch)")
+    forces_in_host: float = P(0.0, 0.0, 5_000_000.0, "troops", "Russian forces already stationed in the host (garrison, peacekeepers, fleet), part of forces_available; they need no border, base or airlift, so they raise feasibility's reach")
     force_per_site: float = P(400.0, 0.0, 100_000.0, "troops", "troops to secure one strategic site in a 20-million country (assumption: a reinforced battalion)")
     force_ratio_hostile: float = P(1.5, 0.1, 10.0, "ratio", "force needed against a resisting host army, per defender (assumption)")
     limited_fraction: float = P(0.25, 0.0, 1.0, "share", "size of a limited deployment relative to the force required (assumption)")
@@ -276,8 +278,8 @@ class Event(Section):
     """A scheduled event (MODEL.md 3.1)."""
 
     day: int = P(0, 0, 100_000, "day", "day on which it fires")
-    kind: Literal["hardship_shock", "legitimacy_shock", "trigger", "forces_committed", "west_signal", "host_request_ban"] = Field(
-        description="what happens: hardship rises; legitimacy falls; a trigger (attack, manufactured pretext); Russian forces committed elsewhere; the West changes its sanctions signal; the host may no longer ask for help"
+    kind: Literal["hardship_shock", "legitimacy_shock", "trigger", "forces_committed", "west_signal", "host_request_ban", "host_request"] = Field(
+        description="what happens: hardship rises; legitimacy falls; a trigger (attack, manufactured pretext); Russian forces committed elsewhere; the West changes its sanctions signal; the host may no longer ask for help; the host asks for help (a documented request, whatever its regime threat; only a friendly host that may ask)"
     )
     value: float = Field(0.0, description="size: hardship added, legitimacy removed, trigger level, troops committed, new signal")
     duration: int = P(1, 1, 100_000, "days", "`trigger`: days it stays in place; `hardship_shock`: days over which it builds up evenly")
