@@ -12,7 +12,7 @@ import sys
 from .commands import run
 from .config import ConfigError
 
-COMMANDS = [run]  # each module: register(subparsers) sets args.func
+COMMANDS = [run, __import__("sim.commands.cases", fromlist=["cases"])]  # each module: register(subparsers) sets args.func
 
 
 def build_parser() -> argparse.ArgumentParser:

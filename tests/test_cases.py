@@ -1,0 +1,97 @@
+"""The historical case library and `sim cases` backtest (issue 5)."""
+
+import shutil
+
+import pandas as pd
+import pytest
+import yaml
+
+from sim.cases import DEFAULT_DIR, RULES, TABLE_COLUMNS, case_files, load_history, run_backtest
+from sim.cli import main
+from sim.config import load_config
+
+RULE_KEYS = {"rule", "thresholds", "margin", "weights", "weighted_threshold", "weighted_scale", "support_weights",
+             "limited_fraction"}
+
+
+def _chain(path):
+    """The raw YAML of a config and of every config it extends."""
+    while path is not None:
+        data = yaml.safe_load(path.read_text()) or {}
+        yield path, data
+        path = (path.parent / data["extends"]) if data.get("extends") else None
+
+
+@pytest.mark.parametrize("path", case_files(DEFAULT_DIR), ids=lambda p: p.stem)
+def test_every_case_config_validates_and_has_a_history(path):
+    history = load_history(DEFAULT_DIR)
+    assert path.stem in history.index
+    for rule in RULES:
+        assert load_config(path, [f"russia.rule={rule}"]).russia.rule == rule
+    # facts only: the rule's own parameters are shared by all cases, never set in a case or what it extends
+    for file, data in _chain(path):
+        assert not RULE_KEYS & set((data.get("russia") or {})), file
+
+
+def test_the_library_covers_every_row_of_the_shared_csv(root):
+    shared = root.parent / "shared" / "cases" / "cases.csv"
+    if not shared.is_file():
+        pytest.skip("../shared/cases/cases.csv not present")
+    ids = set(pd.read_csv(shared)["id"])
+    assert ids == {p.stem for p in case_files(DEFAULT_DIR)} == set(load_history(DEFAULT_DIR).index)
+
+
+@pytest.fixture(scope="module")
+def backtest():
+    return run_backtest(reps=2, seed=3, jobs=1)
+
+
+def test_backtest_table_and_scores(backtest):
+    t = backtest.table
+    assert list(t.columns) == list(TABLE_COLUMNS)
+    n = len(case_files(DEFAULT_DIR))
+    assert set(t["rule"]) == set(RULES)
+    assert t["scored"].sum() == n * len(RULES)
+    assert (t.loc[t["variant"] == "unbiased", "case"] == "ukraine_2022").all()
+    shares = t[[c for c in t.columns if c.startswith("share_")]].sum(axis=1)
+    assert shares.round(9).eq(1).all()
+    sc = backtest.scores
+    assert {"accuracy", "brier", "baseline_brier", "baseline_accuracy"} <= set(sc.columns)
+    assert set(sc["rule"]) == set(RULES)
+    assert "| case |" in backtest.markdown()
+
+
+def _mini_dir(tmp_path, names=("armenia_2022", "kyrgyzstan_2010")):
+    for name in names:
+        shutil.copy(DEFAULT_DIR / f"{name}.yaml", tmp_path / f"{name}.yaml")
+    return tmp_path
+
+
+def test_same_seed_same_table(tmp_path):
+    d = _mini_dir(tmp_path)
+    a = run_backtest(d, reps=2, seed=9, jobs=1).table
+    b = run_backtest(d, reps=2, seed=9, jobs=2).table
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_a_new_case_file_is_picked_up_without_code(tmp_path):
+    d = _mini_dir(tmp_path, ("armenia_2022",))
+    shutil.copy(d / "armenia_2022.yaml", d / "my_case.yaml")
+    hist = load_history(DEFAULT_DIR).reset_index()
+    row = hist[hist["id"] == "armenia_2022"].assign(id="my_case")
+    pd.concat([hist, row]).to_csv(d / "history.csv", index=False)
+    out = tmp_path / "out"
+    assert main(["cases", str(d), "--reps", "1", "--jobs", "1", "--out", str(out), "--quiet"]) == 0
+    t = pd.read_csv(out / "cases.csv")
+    assert {"armenia_2022", "my_case"} == set(t["case"])
+    for f in ("cases.parquet", "cases.md", "cases.png", "scores.csv"):
+        assert (out / f).is_file()
+
+
+def test_clear_errors(tmp_path, capsys):
+    d = _mini_dir(tmp_path, ("armenia_2022",))
+    shutil.copy(d / "armenia_2022.yaml", d / "unknown_case.yaml")
+    assert main(["cases", str(d), "--reps", "1", "--jobs", "1", "--out", str(tmp_path / "o")]) == 2
+    assert "unknown_case" in capsys.readouterr().err
+    assert main(["cases", str(DEFAULT_DIR), "--cases-csv", str(tmp_path / "nope.csv"), "--out", str(tmp_path / "o")]) == 2
+    assert "nope.csv" in capsys.readouterr().err
