@@ -10,9 +10,10 @@ import argparse
 import sys
 
 from .commands import run
+from .commands import cases, experiment, plot
 from .config import ConfigError
 
-COMMANDS = [run, __import__("sim.commands.cases", fromlist=["cases"])]  # each module: register(subparsers) sets args.func
+COMMANDS = [run, experiment, plot, cases]  # each module: register(subparsers) sets args.func
 
 
 def build_parser() -> argparse.ArgumentParser:

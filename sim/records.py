@@ -20,6 +20,21 @@ SUMMARY_COLUMNS = (
 )
 
 
+DAY_COLUMNS = ("deploy_day", "withdrawn_day", "days_to_order", "request_day", "decision_day")
+
+
+def summary_frame(rows: list[dict]) -> pd.DataFrame:
+    """Summary rows as a frame with stable dtypes: day columns are nullable integers."""
+    extra = [c for c in (rows[0] if rows else {}) if c not in SUMMARY_COLUMNS]
+    frame = pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS) + extra)
+    for col in DAY_COLUMNS:
+        frame[col] = frame[col].astype("Int64")
+    for col in ("deployed", "regime_survived"):
+        frame[col] = frame[col].astype(bool)
+    frame["seed"] = frame["seed"].astype("uint64")  # 64-bit seeds: one type in every file
+    return frame
+
+
 def summarize(daily: pd.DataFrame, order_threshold: float) -> dict:
     """One row of ``summary.parquet`` from one run's daily frame (rep and seed added by the caller).
 

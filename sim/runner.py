@@ -26,7 +26,7 @@ import pandas as pd
 
 from .config import Config
 from .model import CrisisModel
-from .records import SUMMARY_COLUMNS, summarize
+from .records import summarize, summary_frame
 
 PACKAGES = ("moscow-sim", "mesa", "numpy", "pandas", "pyarrow", "pydantic", "matplotlib", "pyyaml", "tqdm")
 
@@ -152,9 +152,7 @@ def run_replications(config: Config, reps: int = 50, seed: int = 0, jobs: int | 
     done.sort(key=lambda r: r[0])
     daily = pd.concat([d.assign(rep=rep) for rep, _, d, _, _ in done], ignore_index=True)
     daily = daily[["rep"] + [c for c in daily.columns if c != "rep"]]
-    summary = pd.DataFrame([{"rep": rep, "seed": s, **row} for rep, s, _, row, _ in done], columns=list(SUMMARY_COLUMNS))
-    for col in ("deploy_day", "withdrawn_day", "days_to_order", "request_day", "decision_day"):
-        summary[col] = summary[col].astype("Int64")
+    summary = summary_frame([{"rep": rep, "seed": s, **row} for rep, s, _, row, _ in done])
     decisions = pd.DataFrame([{"rep": rep, **row} for rep, _, _, _, log in done for row in log])
     return Results(config, seed, seeds, daily, summary, decisions, time.perf_counter() - start)
 

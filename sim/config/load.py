@@ -51,9 +51,10 @@ def config_from_dict(data: dict, source: str = "<dict>") -> Config:
     return validate(data, {}, default_file=source)
 
 
-def _read_yaml(path: Path) -> dict:
+def read_yaml(path: Path, what: str = "Config", example: str = "configs/kazakhstan_2022.yaml") -> dict:
+    """Safe-load a YAML mapping, with clear errors for a missing file or bad YAML."""
     if not path.is_file():
-        raise ConfigError(f"Config file not found: {path}. Give the path of a YAML scenario config, e.g. configs/kazakhstan_2022.yaml.")
+        raise ConfigError(f"{what} file not found: {path}. Give the path of a YAML file, e.g. {example}.")
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
@@ -71,7 +72,7 @@ def _read_yaml(path: Path) -> dict:
 def _read_with_extends(path: Path, origins: dict, chain: tuple) -> dict:
     if path.resolve() in chain:
         raise ConfigError(f"{path}: `extends` makes a cycle: {' -> '.join(str(p) for p in chain + (path,))}.")
-    data = _read_yaml(path)
+    data = read_yaml(path)
     base: dict = {}
     parent = data.get("extends")
     if parent is not None:
@@ -104,22 +105,35 @@ def _merge(base: dict, over: dict) -> dict:
     return out
 
 
-def apply_override(data: dict, item: str, origins: dict | None = None) -> None:
-    """Apply one ``KEY=VALUE`` override in place, checking the key against the schema."""
+def apply_override(data: dict, item: str, origins: dict | None = None, label: str = "--set") -> None:
+    """Apply one ``KEY=VALUE`` override in place, checking the key against the schema.
+
+    Args:
+        data: the merged config mapping, changed in place.
+        item: ``KEY=VALUE``; the value is parsed as a YAML scalar.
+        origins: key path -> where it came from, for error messages.
+        label: how errors name the override's origin (``--set``, or a spec file and key).
+    """
     if "=" not in item:
-        raise ConfigError(f"--set {item!r}: expected KEY=VALUE, e.g. --set russia.rule=weighted.")
+        raise ConfigError(f"{label} {item!r}: expected KEY=VALUE, e.g. --set russia.rule=weighted.")
     key, raw = item.split("=", 1)
     parts = tuple(p for p in key.strip().split("."))
     model: Any = Config
     for i, part in enumerate(parts):
         if part.isdigit() and i > 0:
             continue  # an index into a list, e.g. events.0.value
+        if typing.get_origin(model) is dict:  # a mapping with fixed keys, e.g. perception.bias.costs
+            allowed = list(typing.get_args(typing.get_args(model)[0]))
+            if part not in allowed:
+                raise ConfigError(f"{label} {key}: unknown key {part!r}.{_did_you_mean(part, allowed)} Allowed: {', '.join(allowed)}.")
+            model = typing.get_args(model)[1]
+            continue
         fields = model.model_fields if isinstance(model, type) and issubclass(model, BaseModel) else None
         if fields is None or part not in fields:
             allowed = sorted(fields) if fields else []
             where = ".".join(parts[:i]) or "the top level"
             raise ConfigError(
-                f"--set {key}: unknown key {part!r} under {where}.{_did_you_mean(part, allowed)}"
+                f"{label} {key}: unknown key {part!r} under {where}.{_did_you_mean(part, allowed)}"
                 f" Allowed keys there: {', '.join(allowed) or '(none: it is not a section)'}."
             )
         model = _inner_model(fields[part].annotation)
@@ -131,26 +145,26 @@ def apply_override(data: dict, item: str, origins: dict | None = None) -> None:
     for i, part in enumerate(parts[:-1]):
         nxt = parts[i + 1]
         if isinstance(node, list):
-            node = _list_item(node, int(part), key)
+            node = _list_item(node, int(part), f"{label} {key}")
             continue
         if nxt.isdigit():
             if not isinstance(node.get(part), list):
-                raise ConfigError(f"--set {key}: `{'.'.join(parts[:i + 1])}` is not a list in this config, so it has no item {nxt}.")
+                raise ConfigError(f"{label} {key}: `{'.'.join(parts[:i + 1])}` is not a list in this config, so it has no item {nxt}.")
         elif not isinstance(node.get(part), dict):
             node[part] = {}
         node = node[part]
     if isinstance(node, list):
-        _list_item(node, int(parts[-1]), key)
+        _list_item(node, int(parts[-1]), f"{label} {key}")
         node[int(parts[-1])] = value
     else:
         node[parts[-1]] = value
     if origins is not None:
-        origins[parts] = "--set"
+        origins[parts] = label
 
 
 def _list_item(items: list, index: int, key: str) -> Any:
     if not 0 <= index < len(items):
-        raise ConfigError(f"--set {key}: item {index} does not exist; the list has {len(items)} item(s), numbered from 0.")
+        raise ConfigError(f"{key}: item {index} does not exist; the list has {len(items)} item(s), numbered from 0.")
     return items[index]
 
 
@@ -165,8 +179,8 @@ def _inner_model(annotation: Any) -> Any:
     return annotation
 
 
-def _model_at(loc: tuple) -> Any:
-    model: Any = Config
+def _model_at(loc: tuple, root: Any = Config) -> Any:
+    model: Any = root
     for part in loc:
         if isinstance(part, int):
             continue
@@ -181,22 +195,22 @@ def _did_you_mean(word: str, choices: typing.Iterable[str]) -> str:
     return f" Did you mean {close[0]!r}?" if close else ""
 
 
-def validate(data: dict, origins: dict, default_file: str) -> Config:
-    """Validate merged data, turning pydantic's errors into one clear paragraph each."""
+def validate(data: dict, origins: dict, default_file: str, model: type[BaseModel] = Config) -> Any:
+    """Validate merged data against ``model``, turning pydantic's errors into one clear paragraph each."""
     try:
-        return Config.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError("\n".join(_explain(e, origins, default_file) for e in exc.errors())) from None
+        raise ConfigError("\n".join(_explain(e, origins, default_file, model) for e in exc.errors())) from None
 
 
-def _explain(err: dict, origins: dict, default_file: str) -> str:
+def _explain(err: dict, origins: dict, default_file: str, root: Any = Config) -> str:
     loc = tuple(err["loc"])
     path = ".".join(str(p) for p in loc) or "(top level)"
     source = _source_of(loc, origins, default_file)
     kind, value, ctx = err["type"], err.get("input"), err.get("ctx") or {}
     if kind == "extra_forbidden":
-        parent = _model_at(loc[:-1])
-        allowed = sorted(parent.model_fields) if parent is not None else []
+        parent = _model_at(loc[:-1], root)
+        allowed = sorted(parent.model_fields) if parent is not None and hasattr(parent, "model_fields") else []
         return (
             f"{source}: unknown key `{path}`.{_did_you_mean(loc[-1], allowed)}"
             f" Allowed keys there: {', '.join(allowed)}."
@@ -206,7 +220,7 @@ def _explain(err: dict, origins: dict, default_file: str) -> str:
         return f"{source}{where}: {err['msg'].removeprefix('Value error, ')}."
     if kind == "missing":
         return f"{source}: key `{path}` is required but missing."
-    allowed = _allowed(kind, ctx, loc)
+    allowed = _allowed(kind, ctx, loc, root)
     hint = ""
     if kind == "literal_error":
         options = [o.strip(" '\"") for o in str(ctx.get("expected", "")).replace(" or ", ",").split(",")]
@@ -219,29 +233,29 @@ def _source_of(loc: tuple, origins: dict, default_file: str) -> str:
     for n in range(len(keys), 0, -1):
         if keys[:n] in origins:
             where = origins[keys[:n]]
-            return "--set override" if where == "--set" else where
+            return f"{where} override" if where.startswith("--set") else where
     return default_file
 
 
-def _allowed(kind: str, ctx: dict, loc: tuple) -> str:
+def _allowed(kind: str, ctx: dict, loc: tuple, root: Any = Config) -> str:
     if kind == "literal_error":
         return str(ctx.get("expected"))
     bounds = {"greater_than_equal": "at least {ge}", "less_than_equal": "at most {le}",
               "greater_than": "more than {gt}", "less_than": "less than {lt}"}
     if kind in bounds:
-        field = _field_at(loc)
+        field = _field_at(loc, root)
         lo, hi = _bounds(field)
         if lo is not None and hi is not None:
             return f"{lo} to {hi}"
         return bounds[kind].format(**ctx)
-    field = _field_at(loc)
+    field = _field_at(loc, root)
     if field is not None and field.annotation is not None:
         return f"a value of type {_type_name(field.annotation)}"
     return "see docs/parameters.md"
 
 
-def _field_at(loc: tuple):
-    parent = _model_at(loc[:-1])
+def _field_at(loc: tuple, root: Any = Config):
+    parent = _model_at(loc[:-1], root)
     if parent is None or not loc or loc[-1] not in getattr(parent, "model_fields", {}):
         return None
     return parent.model_fields[loc[-1]]

@@ -1,0 +1,1 @@
+"""Experiments: specs, designs, execution into a crash-safe store, and analysis."""

@@ -1,0 +1,120 @@
+"""From a spec to points and runs: variants, grids, and SALib's LHS, Sobol and Morris designs."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..config import Config, ConfigError, load_config
+from ..config.load import _field_at
+from ..runner import replication_seeds
+from .spec import ExperimentSpec
+
+
+@dataclass(frozen=True)
+class Point:
+    """One setting of the experiment: a config file plus overrides."""
+
+    index: int
+    name: str
+    config_path: Path
+    overrides: tuple[str, ...]
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Run:
+    """One (point, replication): everything a worker needs."""
+
+    key: str
+    point: int
+    rep: int
+    seed: int
+    config: Config
+
+
+def salib_problem(spec: ExperimentSpec) -> dict:
+    params = spec.design.parameters
+    return {"num_vars": len(params), "names": list(params), "bounds": [list(p.range) for p in params.values()]}
+
+
+def design_matrix(spec: ExperimentSpec) -> np.ndarray:
+    """The sampled parameter values, one row per point (lhs, sobol, morris)."""
+    from SALib.sample import latin, morris, sobol
+
+    d, problem = spec.design, salib_problem(spec)
+    if d.kind == "lhs":
+        return latin.sample(problem, d.samples, seed=d.seed)
+    if d.kind == "sobol":
+        return sobol.sample(problem, d.samples, calc_second_order=False, seed=d.seed)
+    return morris.sample(problem, d.samples, num_levels=d.levels, seed=d.seed)
+
+
+def _typed(key: str, value: Any) -> Any:
+    """Round a sampled value for an integer parameter; leave others as they are."""
+    f = _field_at(tuple(key.split(".")))
+    if f is not None and f.annotation is int:
+        return int(round(float(value)))
+    return float(value) if isinstance(value, np.floating) else value
+
+
+def _override(key: str, value: Any) -> str:
+    return f"{key}={json.dumps(value)}"
+
+
+def build_points(spec: ExperimentSpec, spec_path: Path) -> list[Point]:
+    """Every point of the experiment, in a fixed order."""
+    here = spec_path.parent
+    common = tuple(_override(k, v) for k, v in spec.set.items())
+    base = here / spec.base
+    out: list[Point] = []
+    if spec.variants is not None:
+        crossing = [(None, None)]
+        if spec.cross:
+            (key, values), = spec.cross.items()
+            crossing = [(key, v) for v in values]
+        for name, v in spec.variants.items():
+            path = here / v.config if v.config else base
+            own = tuple(_override(k, x) for k, x in v.set.items())
+            for key, value in crossing:
+                extra = (_override(key, value),) if key else ()
+                label = f"{name} | {key.split('.')[-1]}={value}" if key else name
+                params = {key: value} if key else {}
+                out.append(Point(len(out), label, path, common + own + extra, params))
+        return out
+    names = list(spec.design.parameters)
+    if spec.design.kind == "grid":
+        rows = itertools.product(*(spec.design.parameters[k].values for k in names))
+    else:
+        rows = design_matrix(spec)
+    for row in rows:
+        params = {k: _typed(k, v) for k, v in zip(names, row)}
+        label = ", ".join(f"{k.split('.')[-1]}={v:.4g}" if isinstance(v, float) else f"{k.split('.')[-1]}={v}"
+                          for k, v in params.items())
+        out.append(Point(len(out), label, base, common + tuple(_override(k, v) for k, v in params.items()), params))
+    return out
+
+
+def run_key(config: Config, seed: int) -> str:
+    """A run's identity: a hash of its fully resolved config and its seed."""
+    text = json.dumps(config.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(f"{text}|{seed}".encode()).hexdigest()[:20]
+
+
+def build_runs(spec: ExperimentSpec, spec_path: Path, points: list[Point]) -> list[Run]:
+    """Every (point, replication), configs resolved and validated up front."""
+    seeds = replication_seeds(spec.seed, spec.replications)
+    runs = []
+    for p in points:
+        try:
+            cfg = load_config(p.config_path, p.overrides)
+        except ConfigError as err:
+            raise ConfigError(f"{spec_path}, point {p.index} ({p.name}): {err}") from None
+        runs.extend(Run(run_key(cfg, s), p.index, r, s, cfg) for r, s in enumerate(seeds))
+    return runs

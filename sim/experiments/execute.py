@@ -1,0 +1,171 @@
+"""Running an experiment: batches of runs on a process pool or a Dask cluster, each batch stored
+as soon as it finishes, failures recorded without stopping the rest, resumable after a kill."""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import time
+import traceback
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+import pandas as pd
+
+from ..model import CrisisModel
+from ..records import summary_frame
+from ..runner import _context, git_commit, package_versions, run_one
+from ..store import ResultStore
+from .design import Point, Run, build_points, build_runs
+from .spec import ExperimentSpec, load_spec
+
+MMAP_THRESHOLD = 32 * 2**20  # glibc's own ceiling for its dynamic mmap threshold
+TRIM_THRESHOLD = 64 * 2**20
+
+
+def run_batch(runs: list[Run]) -> list[dict]:
+    """Run a batch in this process; a run that raises is returned with its error, not raised."""
+    out = []
+    for r in runs:
+        base = {"key": r.key, "point": r.point, "rep": r.rep, "seed": r.seed}
+        try:
+            daily, summary, log = run_one(r.config, r.seed)
+        except Exception as exc:  # noqa: BLE001 - any failure of one run is recorded, not fatal
+            out.append({**base, "error": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc()})
+            continue
+        out.append({**base, "daily": daily, "summary": summary, "decisions": log})
+    return out
+
+
+def tune_malloc() -> bool:
+    """Undo Dask's worker default MALLOC_TRIM_THRESHOLD_=65536 in a running worker.
+
+    That setting also freezes glibc's mmap threshold at 128 KiB, so every large numpy temporary is
+    mapped and unmapped afresh, which made a numpy workload 4.5x slower here. ``mallopt`` restores
+    generous thresholds in the live process. Returns whether it could (glibc only).
+    """
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    if not name:
+        return False
+    libc = ctypes.CDLL(name)
+    m_trim_threshold, m_mmap_threshold = -1, -3
+    return bool(libc.mallopt(m_mmap_threshold, MMAP_THRESHOLD)) and bool(libc.mallopt(m_trim_threshold, TRIM_THRESHOLD))
+
+
+def daily_columns(runs: list[Run]) -> list[str]:
+    """The union of daily columns over every point (allies differ between scenarios)."""
+    seen: dict[tuple, list[str]] = {}
+    for r in runs:
+        allies = tuple(a.name for a in r.config.allies.members)
+        if allies not in seen:
+            seen[allies] = list(CrisisModel(r.config, rng=0).datacollector.model_reporters)
+    cols = ["key", "point", "rep"]
+    for names in seen.values():
+        cols += [c for c in names if c not in cols]
+    return cols
+
+
+def _tables(results: list[dict], points: list[Point], columns: list[str]) -> dict[str, pd.DataFrame]:
+    ok = [r for r in results if "error" not in r]
+    ids = lambda r: {"key": r["key"], "point": r["point"], "rep": r["rep"]}  # noqa: E731
+    tables = {}
+    if ok:
+        daily = pd.concat([r["daily"].assign(**ids(r)) for r in ok], ignore_index=True)
+        tables["daily"] = daily.reindex(columns=columns)
+        rows = [{"rep": r["rep"], "seed": r["seed"], **r["summary"], "key": r["key"], "point": r["point"],
+                 "point_name": points[r["point"]].name, **points[r["point"]].params} for r in ok]
+        tables["summary"] = summary_frame(rows)
+        tables["decisions"] = pd.DataFrame([{**ids(r), **row} for r in ok for row in r["decisions"]])
+    bad = [r for r in results if "error" in r]
+    if bad:
+        tables["errors"] = pd.DataFrame([{**ids(r), "seed": r["seed"], "point_name": points[r["point"]].name,
+                                          "error": r["error"], "traceback": r["traceback"]} for r in bad]).astype({"seed": "uint64"})
+    return tables
+
+
+class _InProcess(Executor):
+    """jobs=1: run batches here, one at a time (also what tests use to inject failures)."""
+
+    def submit(self, fn, *args, **kwargs):
+        from concurrent.futures import Future
+
+        fut = Future()
+        try:
+            fut.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # noqa: BLE001
+            fut.set_exception(exc)
+        return fut
+
+
+def _executor(jobs: int | None, scheduler: str | None):
+    """(executor, number of parallel slots, closer)."""
+    if scheduler:
+        from distributed import Client
+
+        client = Client(scheduler, timeout="30s")
+        client.run(tune_malloc)
+        slots = sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values()) or 1
+        return client.get_executor(pure=False), slots, client.close
+    jobs = jobs or os.cpu_count() or 1
+    if jobs == 1:
+        return _InProcess(), 1, lambda: None
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context())
+    return pool, jobs, lambda: pool.shutdown(wait=True, cancel_futures=True)
+
+
+def execute(spec_path: str | Path, out: str | Path | None = None, jobs: int | None = None,
+            scheduler: str | None = None, progress: bool = True) -> tuple[ExperimentSpec, Path, dict]:
+    """Run every missing (point, replication) of a spec into ``out``; returns (spec, out, report)."""
+    from tqdm import tqdm
+
+    spec_path = Path(spec_path)
+    spec = load_spec(spec_path)
+    out = Path(out) if out else Path("results") / "experiments" / spec.name
+    points = build_points(spec, spec_path)
+    runs = build_runs(spec, spec_path, points)
+    store = ResultStore(out)
+    done = store.done_keys()
+    todo, seen = [], set(done)
+    for r in runs:
+        if r.key not in seen:
+            todo.append(r)
+            seen.add(r.key)  # two identical points share one run
+    plan = pd.DataFrame([{"key": r.key, "point": r.point, "point_name": points[r.point].name, "rep": r.rep,
+                          "seed": r.seed, "horizon": r.config.horizon_days, **points[r.point].params} for r in runs])
+    plan.astype({"seed": "uint64"}).to_parquet(out / "plan.parquet", index=False)
+    store.write_json("manifest.json", {
+        "experiment": spec.name, "spec_file": str(spec_path), "spec": spec.model_dump(mode="json"),
+        "points": [{"index": p.index, "name": p.name, "config": str(p.config_path), "overrides": list(p.overrides),
+                    "params": p.params} for p in points],
+        "replications": spec.replications, "root_seed": spec.seed, "runs": len(runs),
+        "versions": package_versions(), "git_commit": git_commit(), "command": " ".join(sys.argv),
+        "scheduler": scheduler, "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    })
+    report = {"runs": len(runs), "already_done": len(runs) - len(todo), "ran": 0, "failed": 0, "wall_time_s": 0.0}
+    if todo:
+        start = time.perf_counter()
+        columns = daily_columns(runs)
+        executor, slots, close = _executor(jobs, scheduler)
+        size = spec.batch_size or max(1, min(16, math.ceil(len(todo) / (slots * 8))))
+        batches = [todo[i:i + size] for i in range(0, len(todo), size)]
+        bar = tqdm(total=len(todo), desc=spec.name, unit="run", disable=not progress, file=sys.stderr)
+        try:
+            futures = [executor.submit(run_batch, b) for b in batches]
+            for fut in as_completed(futures):
+                results = fut.result()
+                store.write_batch(_tables(results, points, columns), [r["key"] for r in results])
+                report["ran"] += len(results)
+                report["failed"] += sum("error" in r for r in results)
+                bar.update(len(results))
+        finally:
+            bar.close()
+            close()
+        report["wall_time_s"] = time.perf_counter() - start
+    errors = store.load("errors")
+    keys = set(plan["key"])
+    report["failed_total"] = int(errors["key"].isin(keys).sum()) if len(errors) else 0
+    return spec, out, report

@@ -1,0 +1,124 @@
+"""Experiment specs (``experiments/*.yaml``): what to run and what to analyse.
+
+A spec names a base scenario and either named **variants** to compare (each a set of overrides
+and/or another config, optionally crossed with a parameter's values) or a **design** over parameters
+(``grid``: values per parameter, full factorial; ``lhs``, ``sobol``, ``morris``: ranges, sampled
+with SALib). Every point runs ``replications`` times with the same replication seeds (common random
+numbers), so points differ only by their parameters. Specs are validated like scenario configs,
+with the same one-paragraph errors.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+
+from ..config.load import ConfigError, read_yaml, validate
+from ..config.schema import Section
+
+OUTCOMES = ("deployed", "deploy_day", "peak_troops", "withdrawn_day", "days_deployed", "regime_survived",
+            "peak_unrest", "final_unrest", "days_to_order", "final_sanctions", "peak_ally_unrest",
+            "final_territory_share", "final_reputation")
+"""Per-run summary columns an experiment can analyse (numeric or boolean)."""
+
+PLOTS = ("compare", "outcomes", "heatmap", "sensitivity", "tornado")
+
+
+class Variant(Section):
+    """One scenario variant: another config and/or overrides on top of the base."""
+
+    config: str | None = Field(None, description="config file, relative to the spec; default: the spec's base")
+    set: dict[str, Any] = Field(default_factory=dict, description="overrides, key -> value, as with --set")
+
+
+class Parameter(Section):
+    """A design parameter: ``values`` for a grid, ``range`` [low, high] for lhs, sobol and morris."""
+
+    values: list[Any] | None = Field(None, description="grid values")
+    range: tuple[float, float] | None = Field(None, description="[low, high] for sampled designs")
+
+    @model_validator(mode="after")
+    def _one(self):
+        if (self.values is None) == (self.range is None):
+            raise ValueError("give either `values` (grid) or `range` [low, high] (lhs, sobol, morris)")
+        if self.range is not None and not self.range[0] < self.range[1]:
+            raise ValueError(f"range {list(self.range)} must have low < high")
+        return self
+
+
+class Design(Section):
+    """A design over parameters."""
+
+    kind: Literal["grid", "lhs", "sobol", "morris"] = Field(description="full factorial, Latin hypercube, Saltelli-Sobol or Morris")
+    parameters: dict[str, Parameter] = Field(description="config key -> values or range")
+    samples: int = Field(32, ge=1, le=1_000_000, description="lhs: points; sobol: base samples N (N(2D+2) points); morris: trajectories")
+    levels: int = Field(4, ge=2, le=100, description="morris: grid levels")
+    seed: int = Field(0, description="seed of the sampling design")
+
+    @model_validator(mode="after")
+    def _fits_kind(self):
+        need = "values" if self.kind == "grid" else "range"
+        for key, p in self.parameters.items():
+            if getattr(p, need) is None:
+                raise ValueError(f"design.kind {self.kind} needs `{need}` for parameter {key}")
+        if not self.parameters:
+            raise ValueError("a design needs at least one parameter")
+        return self
+
+
+class ExperimentSpec(Section):
+    """An experiment: base scenario, variants or design, replications, outcomes, plots."""
+
+    name: str = Field(description="short name; the default output folder is results/experiments/<name>")
+    description: str = ""
+    base: str = Field(description="base scenario config, relative to the spec file")
+    set: dict[str, Any] = Field(default_factory=dict, description="overrides applied to every point")
+    replications: int = Field(10, ge=1, le=100_000)
+    seed: int = Field(0, description="root seed; replication r uses the same stream at every point")
+    variants: dict[str, Variant] | None = None
+    cross: dict[str, list[Any]] | None = Field(None, description="cross every variant with these values of one key")
+    design: Design | None = None
+    outcomes: list[Literal[OUTCOMES]] = Field(default_factory=lambda: ["deployed", "deploy_day", "peak_unrest"])
+    series: list[str] = Field(default_factory=lambda: ["active_share", "troops_total", "regime_threat", "sanctions"],
+                              description="daily columns compared across variants")
+    plots: list[Literal[PLOTS]] | None = Field(None, description="default: every plot that fits the spec")
+    batch_size: int | None = Field(None, ge=1, le=10_000, description="runs per task; default: automatic")
+
+    @model_validator(mode="after")
+    def _variants_or_design(self):
+        if (self.variants is None) == (self.design is None):
+            raise ValueError("give either `variants` (named scenarios to compare) or `design` (a sweep), not both")
+        if self.cross is not None and self.variants is None:
+            raise ValueError("`cross` applies to `variants` only")
+        if self.cross is not None and len(self.cross) != 1:
+            raise ValueError("`cross` takes exactly one key")
+        return self
+
+    def default_plots(self) -> list[str]:
+        if self.plots is not None:
+            return list(self.plots)
+        if self.variants is not None:
+            return ["compare", "outcomes"]
+        if self.design.kind == "grid":
+            return ["heatmap"] if len(self.design.parameters) <= 2 else ["tornado"]
+        if self.design.kind in ("sobol", "morris"):
+            return ["sensitivity", "tornado"]
+        return ["tornado"]
+
+
+def load_spec(path: str | Path) -> ExperimentSpec:
+    """Read and validate an experiment spec; raises ConfigError with a clear message."""
+    path = Path(path)
+    data = read_yaml(path, what="Experiment spec", example="experiments/counterfactuals.yaml")
+    origins = {(k,): str(path) for k in data}
+    spec = validate(data, origins, str(path), model=ExperimentSpec)
+    base = path.parent / spec.base
+    if not base.is_file():
+        raise ConfigError(f"{path}, key `base`: the config {spec.base!r} does not exist (looked for {base}).")
+    for name, v in (spec.variants or {}).items():
+        if v.config is not None and not (path.parent / v.config).is_file():
+            raise ConfigError(f"{path}, key `variants.{name}.config`: the config {v.config!r} does not exist "
+                              f"(looked for {path.parent / v.config}).")
+    return spec

@@ -1,0 +1,214 @@
+"""Experiments: spec errors, crash-safe resume after SIGKILL, failure isolation, Dask, analysis."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim.cli import main
+from sim.config import ConfigError
+from sim.experiments import execute as ex
+from sim.experiments.analysis import analyse
+from sim.experiments.spec import load_spec
+from sim.store import ResultStore
+
+from .conftest import CONFIGS, ROOT
+
+# A small, fast city so that hundreds of runs take seconds.
+TINY = """
+base: {base}
+set:
+  city.width: 20
+  city.height: 20
+  horizon_days: 12
+  city.sites: [{{name: palace, x: 10, y: 10}}]
+"""
+
+
+def write_spec(tmp: Path, body: str, name: str = "spec.yaml") -> Path:
+    path = tmp / name
+    path.write_text(TINY.format(base=CONFIGS / "kazakhstan_2022.yaml") + body)
+    return path
+
+
+GRID_500 = """
+name: kill_test
+replications: 20
+batch_size: 4
+design:
+  kind: grid
+  parameters:
+    west.sanctions_credibility: {values: [0.0, 0.25, 0.5, 0.75, 1.0]}
+    host.police_loyalty: {values: [0.2, 0.4, 0.6, 0.8, 1.0]}
+"""
+
+
+def run_cli(spec: Path, out: Path, *extra, **kw):
+    return subprocess.Popen([sys.executable, "-m", "sim", "experiment", str(spec), "--out", str(out), "--quiet",
+                             "--no-plots", *extra], start_new_session=True, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, **kw)
+
+
+def stored(out: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    s = pd.read_parquet(out / "summary").sort_values("key").reset_index(drop=True)
+    d = pd.read_parquet(out / "daily").sort_values(["key", "day"]).reset_index(drop=True)
+    return s, d
+
+
+def test_sigkill_then_resume_equals_uninterrupted_run(tmp_path):
+    spec = write_spec(tmp_path, GRID_500)
+    killed = tmp_path / "killed"
+    proc = run_cli(spec, killed, "--jobs", "2")
+    deadline = time.time() + 120
+    while time.time() < deadline:  # wait until a good part, but not all, is stored
+        n = len(list((killed / "batches").glob("*.json"))) if (killed / "batches").exists() else 0
+        if n >= 20:
+            break
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    before = len(ResultStore(killed).done_keys())
+    assert 0 < before < 500, before
+    resumed = run_cli(spec, killed, "--jobs", "2")
+    out, err = resumed.communicate(timeout=300)
+    assert resumed.returncode == 0, err
+    assert f"{before} already stored, {500 - before} run now" in out
+    whole = tmp_path / "whole"
+    full = run_cli(spec, whole, "--jobs", "2")
+    assert full.wait(timeout=300) == 0
+    (s1, d1), (s2, d2) = stored(killed), stored(whole)
+    assert len(s1) == 500 and s1["key"].is_unique
+    pd.testing.assert_frame_equal(s1, s2)
+    pd.testing.assert_frame_equal(d1, d2)
+
+
+def test_a_failing_run_is_recorded_and_the_rest_complete(tmp_path, monkeypatch):
+    spec = write_spec(tmp_path, "name: failing\nreplications: 3\nvariants:\n  a: {}\n  b: {set: {host.police_loyalty: 1.0}}\n")
+    real = ex.run_one
+
+    def flaky(config, seed):
+        if config.host.police_loyalty == 1.0 and seed == ex.run_one.seeds[1]:
+            raise RuntimeError("injected failure")
+        return real(config, seed)
+
+    from sim.runner import replication_seeds
+    flaky.seeds = replication_seeds(0, 3)
+    monkeypatch.setattr(ex, "run_one", flaky)
+    _, out, report = ex.execute(spec, tmp_path / "out", jobs=1, progress=False)
+    assert report["ran"] == 6 and report["failed"] == 1 and report["failed_total"] == 1
+    errors = pd.read_parquet(out / "errors")
+    assert errors["error"].tolist() == ["RuntimeError: injected failure"]
+    assert "Traceback" in errors["traceback"].iloc[0] and errors["point_name"].iloc[0] == "b"
+    assert len(pd.read_parquet(out / "summary")) == 5
+    # a failed run is recorded, so running again does not repeat it
+    _, _, again = ex.execute(spec, tmp_path / "out", jobs=1, progress=False)
+    assert again["ran"] == 0 and again["failed_total"] == 1
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_dask_cluster_gives_the_same_results_as_local(tmp_path):
+    pytest.importorskip("distributed")
+    spec = write_spec(tmp_path, "name: dask_test\nreplications: 4\ndesign:\n  kind: grid\n  parameters:\n"
+                                "    west.sanctions_credibility: {values: [0.0, 0.5, 1.0]}\n")
+    dask = str(Path(sys.executable).parent / "dask")
+    port = _free_port()
+    env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
+    procs = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True)]
+    try:
+        address = f"tcp://127.0.0.1:{port}"
+        procs.append(subprocess.Popen([dask, "worker", address, "--nworkers", "2", "--nthreads", "1",
+                                       "--host", "127.0.0.1", "--no-dashboard"], stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.DEVNULL, env=env, start_new_session=True))
+        from distributed import Client
+
+        with Client(address, timeout="30s") as client:
+            client.wait_for_workers(2, timeout=60)
+            assert all(client.run(ex.tune_malloc).values())  # the trim setting is fixed on every worker
+        assert main(["experiment", str(spec), "--out", str(tmp_path / "dask"), "--scheduler", address,
+                     "--quiet", "--no-plots"]) == 0
+    finally:
+        for p in reversed(procs):
+            os.killpg(p.pid, signal.SIGTERM)
+        for p in reversed(procs):
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(p.pid, signal.SIGKILL)
+                p.wait(timeout=10)
+    assert all(p.poll() is not None for p in procs)
+    assert main(["experiment", str(spec), "--out", str(tmp_path / "local"), "--jobs", "2", "--quiet", "--no-plots"]) == 0
+    (s1, d1), (s2, d2) = stored(tmp_path / "dask"), stored(tmp_path / "local")
+    pd.testing.assert_frame_equal(s1, s2)
+    pd.testing.assert_frame_equal(d1, d2)
+
+
+def test_sobol_design_gives_indices_and_plot_redraws_from_store(tmp_path):
+    spec = write_spec(tmp_path, """
+name: sobol_test
+replications: 1
+design:
+  kind: sobol
+  samples: 8
+  parameters:
+    west.sanctions_credibility: {range: [0.0, 1.0]}
+    host.police_loyalty: {range: [0.2, 1.0]}
+    events.0.value: {range: [0.1, 0.6]}
+outcomes: [deployed, peak_unrest]
+""")
+    assert main(["experiment", str(spec), "--out", str(tmp_path / "o"), "--jobs", "1", "--quiet"]) == 0
+    indices = pd.read_csv(tmp_path / "o" / "analysis" / "sobol_indices.csv")
+    assert set(indices["parameter"]) == {"west.sanctions_credibility", "host.police_loyalty", "events.0.value"}
+    assert {"S1", "S1_conf", "ST", "ST_conf"} <= set(indices.columns)
+    plots = tmp_path / "o" / "plots"
+    for f in plots.glob("*.png"):
+        f.unlink()
+    assert main(["plot", str(tmp_path / "o")]) == 0
+    assert {p.name for p in plots.glob("*.png")} == {"sobol_indices.png", "tornado.png"}
+
+
+def test_variants_compare_plots(tmp_path):
+    spec = write_spec(tmp_path, "name: v\nreplications: 3\nvariants:\n  base: {}\n"
+                                f"  no request: {{config: {CONFIGS / 'kazakhstan_2022' / 'no_request.yaml'}}}\n"
+                                "cross:\n  russia.rule: [all_five, weighted]\n")
+    assert main(["experiment", str(spec), "--out", str(tmp_path / "o"), "--jobs", "1", "--quiet"]) == 0
+    table = pd.read_csv(tmp_path / "o" / "analysis" / "outcomes.csv", index_col=0)
+    assert list(table.index) == ["base | rule=all_five", "base | rule=weighted", "no request | rule=all_five",
+                                 "no request | rule=weighted"]
+    assert (tmp_path / "o" / "plots" / "compare.png").is_file()
+
+
+@pytest.mark.parametrize("body,expected", [
+    ("name: x\nvariants: {a: {}}\ndesign: {kind: grid, parameters: {host.legitimacy: {values: [0.5]}}}\n", "not both"),
+    ("name: x\nreplicatons: 3\nvariants: {a: {}}\n", "Did you mean 'replications'"),
+    ("name: x\ndesign: {kind: sobel, parameters: {host.legitimacy: {range: [0, 1]}}}\n", "Did you mean 'sobol'"),
+    ("name: x\ndesign: {kind: lhs, parameters: {host.legitimacy: {values: [0.5]}}}\n", "needs `range`"),
+])
+def test_spec_errors_are_clear(tmp_path, body, expected):
+    with pytest.raises(ConfigError, match=expected):
+        load_spec(write_spec(tmp_path, body))
+
+
+def test_design_key_typo_names_the_point(tmp_path):
+    spec = write_spec(tmp_path, "name: x\ndesign: {kind: grid, parameters: {host.legitimcy: {values: [0.5]}}}\n")
+    with pytest.raises(ConfigError, match="Did you mean 'legitimacy'"):
+        ex.execute(spec, tmp_path / "o", jobs=1, progress=False)
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "experiments").glob("*.yaml")), ids=lambda p: p.stem)
+def test_shipped_experiments_validate(path):
+    from sim.experiments.design import build_points
+
+    spec = load_spec(path)
+    assert build_points(spec, path)
