@@ -10,10 +10,11 @@ import argparse
 import sys
 
 from .commands import run
+from .commands import viz
 from .commands import cases, experiment, plot
 from .config import ConfigError
 
-COMMANDS = [run, experiment, plot, cases]  # each module: register(subparsers) sets args.func
+COMMANDS = [run, viz, experiment, plot, cases]  # each module: register(subparsers) sets args.func
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,116 @@
+"""``sim viz [CONFIG]``: the interactive dashboard (Mesa SolaraViz, ``sim/app.py``) in the browser.
+
+The config is checked here first (a mistake exits with code 2, as everywhere), then Solara's server
+runs ``sim.app`` with the config's path in the environment variable ``SIM_VIZ_CONFIG``. The server
+replaces this process (``exec``), so stopping ``sim viz`` (Ctrl-C, or a signal to its pid) stops it.
+
+Solara's page loads its JavaScript and CSS through the server's CDN proxy, which fetches them from a
+public CDN the first time. Where that CDN cannot be reached (an offline machine, CI) the page stays
+blank, so ``sim viz`` first puts the few npm packages the page needs into the proxy's cache with
+``npm pack``, when npm is installed and they are not there yet (once per environment, ~20 MB).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+
+from .run import positive
+
+CONFIG_ENV = "SIM_VIZ_CONFIG"
+DEFAULT_CONFIG = "configs/kazakhstan_2022.yaml"
+
+# The npm packages Solara 1.64's page (ipyvuetify 3 flavour) loads through its CDN proxy; the path
+# under the proxy is the package spec, as on the CDN.
+CDN_PACKAGES = (
+    "@widgetti/solara-vuetify3-app@5.2.0",
+    "requirejs@2.3.6",
+    "font-awesome@4.5.0",
+)
+
+
+def register(sub) -> None:
+    viz = sub.add_parser("viz", help="interactive dashboard of a scenario in the browser (Mesa SolaraViz)")
+    viz.add_argument("config", nargs="?", default=DEFAULT_CONFIG,
+                     help=f"scenario YAML (default {DEFAULT_CONFIG})")
+    viz.add_argument("--port", type=positive, default=8765, help="port to serve on (default 8765)")
+    viz.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    viz.add_argument("--open", action="store_true", help="also open the page in a web browser")
+    viz.set_defaults(func=main)
+
+
+def resolve_config(path: str | os.PathLike | None) -> Path:
+    """The scenario's path; the default baseline is also found from the package when not in the cwd."""
+    path = Path(path or DEFAULT_CONFIG)
+    if not path.is_file() and not path.is_absolute():
+        packaged = Path(__file__).resolve().parents[2] / path
+        if packaged.is_file():
+            return packaged
+    return path
+
+
+def solara_command(args) -> list[str]:
+    """The ``solara run`` command line for the dashboard."""
+    return [
+        sys.executable, "-m", "solara", "run", "sim.app",
+        "--host", args.host, "--port", str(args.port),
+        "--production",  # no hot reload: a dashboard, not a development server
+        "--open" if args.open else "--no-open",
+        "--log-level", "warning",
+    ]
+
+
+def cdn_cache_dir() -> Path:
+    """The cache of Solara's CDN proxy (``SOLARA_ASSETS_PROXY_CACHE_DIR``, else under sys.prefix)."""
+    from solara.server import settings
+
+    return Path(settings.assets.proxy_cache_dir)
+
+
+def ensure_cdn_assets(cache: Path, packages=CDN_PACKAGES) -> list[str]:
+    """Put each npm package the page needs into the proxy cache with ``npm pack`` if it is missing.
+
+    Returns the packages still missing (none when all are there or were fetched). Without npm, or
+    when npm fails, nothing is fetched: Solara's proxy then tries the CDN itself when the page asks.
+    """
+    missing = [p for p in packages if not (cache / p / "package.json").is_file()]
+    npm = shutil.which("npm")
+    if not missing or npm is None:
+        return missing
+    print(f"sim viz: fetching the dashboard's web assets with npm ({', '.join(missing)})", flush=True)
+    still = []
+    for spec in missing:
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                out = subprocess.run([npm, "pack", spec, "--silent", "--pack-destination", tmp],
+                                     capture_output=True, text=True, timeout=300, check=True)
+                tarball = Path(tmp) / out.stdout.strip().splitlines()[-1]
+                with tarfile.open(tarball) as tar:
+                    tar.extractall(Path(tmp) / "x", filter="data")
+                target = cache / spec
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.rmtree(target, ignore_errors=True)
+                shutil.move(Path(tmp) / "x" / "package", target)  # npm tarballs hold the package in package/
+        except (OSError, subprocess.SubprocessError, tarfile.TarError, IndexError) as err:
+            print(f"sim viz: could not fetch {spec} with npm ({err}); Solara will try its CDN", file=sys.stderr)
+            still.append(spec)
+    return still
+
+
+def main(args) -> int:
+    from ..config import load_config
+
+    path = resolve_config(args.config)
+    config = load_config(path)  # a bad config: one paragraph and exit 2 (sim/cli.py)
+    os.environ[CONFIG_ENV] = str(path.resolve())
+    os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "false")  # a local dashboard: no telemetry
+    ensure_cdn_assets(cdn_cache_dir())
+    print(f"sim viz: {config.name} on http://{args.host}:{args.port}/ (Ctrl-C stops it)", flush=True)
+    cmd = solara_command(args)
+    os.execv(cmd[0], cmd)  # does not return
+    return 0  # pragma: no cover
