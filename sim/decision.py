@@ -181,13 +181,15 @@ def all_five(perceived: dict[str, float], russia, request_pending: bool) -> Verd
     return Verdict("delay", slack, status, 0.0, 0.0)
 
 
-def weighted(perceived: dict[str, float], russia, request_pending: bool, rng: np.random.Generator) -> Verdict:
+def weighted(perceived: dict[str, float], russia, request_pending: bool, resolve: float) -> Verdict:
     """A compensatory score with a logistic choice (bounded rationality, MODEL.md 4.2).
 
     U = w_mu mu + w_tau tau + w_sigma sigma - w_omega omega + w_phi phi - w_kappa kappa;
-    P(deploy) = 1 / (1 + exp(-(U - U0) / s)). A draw below P deploys (a full force if P >= 0.5,
-    else a limited one); otherwise Moscow delays while P >= 0.1, else declines a pending request or
-    watches.
+    P(deploy) = 1 / (1 + exp(-(U - U0) / s)). Moscow deploys on the first day P exceeds its
+    ``resolve``, one uniform draw per run: so a run deploys with probability max_t P_t, not the
+    compounding 1 - prod(1 - P_t) of a fresh draw each day, which would make any small daily
+    probability a near-certainty over a long crisis. A full force if P >= 0.5, else a limited one;
+    otherwise Moscow delays while P >= 0.1, else declines a pending request or watches.
     """
     w = russia.weights
     u = sum(getattr(w, f) * perceived[f] * (-1 if f in BURDENS else 1) for f in FACTORS)
@@ -195,7 +197,7 @@ def weighted(perceived: dict[str, float], russia, request_pending: bool, rng: np
     p = 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
     status, _ = factor_status(perceived, russia.thresholds, russia.margin)
     score = u - russia.weighted_threshold
-    if rng.random() < p:
+    if p > resolve:
         if p >= 0.5:
             return Verdict("deploy", score, status, _size(p - 0.5), p)
         return Verdict("limited", score, status, russia.limited_fraction, p)
@@ -209,8 +211,8 @@ def _size(margin: float) -> float:
     return min(1.25, max(0.75, 0.75 + margin))
 
 
-def decide(perceived: dict[str, float], russia, request_pending: bool, rng: np.random.Generator) -> Verdict:
-    """Apply the configured rule family."""
+def decide(perceived: dict[str, float], russia, request_pending: bool, resolve: float) -> Verdict:
+    """Apply the configured rule family; ``resolve`` is the run's uniform draw for the weighted rule."""
     if russia.rule == "weighted":
-        return weighted(perceived, russia, request_pending, rng)
+        return weighted(perceived, russia, request_pending, resolve)
     return all_five(perceived, russia, request_pending)

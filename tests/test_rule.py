@@ -35,15 +35,28 @@ def test_all_five_near_miss_gives_delay_or_limited(factor, expected):
 
 
 def test_weighted_rule_is_compensatory_and_probabilistic():
-    rng = np.random.default_rng(0)
-    strong = [weighted(PASSING, RUSSIA, True, rng).outcome for _ in range(200)]
-    weak = [weighted({**PASSING, **FAIL}, RUSSIA, True, rng).outcome for _ in range(200)]
+    resolves = np.random.default_rng(0).random(200)  # one latent threshold per run
+    strong = [weighted(PASSING, RUSSIA, True, r).outcome for r in resolves]
+    weak = [weighted({**PASSING, **FAIL}, RUSSIA, True, r).outcome for r in resolves]
     assert strong.count("deploy") > 180
     assert "deploy" not in weak and set(weak) <= {"decline", "delay"}
     # one weak factor can be outweighed by strong others (unlike all_five)
     mixed = {**PASSING, "support": 0.3, "motive": 1.0}
     assert all_five(mixed, RUSSIA, True).outcome == "decline"
-    assert decide(mixed, RUSSIA.model_copy(update={"rule": "weighted"}), True, rng).probability > 0.5
+    assert decide(mixed, RUSSIA.model_copy(update={"rule": "weighted"}), True, 0.0).probability > 0.5
+
+
+def test_weighted_rule_does_not_compound_small_daily_probabilities():
+    """A run deploys iff P ever exceeds its resolve: a P of 0.2 held for 60 days stays a 20% chance."""
+    from sim.config import config_from_dict
+
+    cfg = config_from_dict({"russia": {"rule": "weighted"}})
+    factors = {"trigger": 0.6, "support": 0.6, "opposition": 0.2, "feasibility": 0.8, "costs": 0.2, "motive": 0.3}
+    p = decide(factors, cfg.russia, False, 1.0).probability
+    assert 0.05 < p < 0.5
+    runs = np.random.default_rng(1).random(2000)
+    deployed = [any(decide(factors, cfg.russia, False, r).outcome in ("deploy", "limited") for _ in range(60)) for r in runs]
+    assert abs(np.mean(deployed) - p) < 0.03
 
 
 # In the model: the baseline deploys; a bias that makes one perceived factor fail stops it.

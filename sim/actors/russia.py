@@ -34,13 +34,14 @@ class Russia(mesa.Agent):
         model: the crisis model.
         cfg: the ``russia`` config section.
         perception_rng: random generator for perception noise.
-        decision_rng: random generator for the weighted rule's draws.
+        decision_rng: random generator for the weighted rule's one draw per run (``resolve``).
     """
 
     def __init__(self, model, cfg, perception_rng, decision_rng):
         super().__init__(model)
         self.cfg = cfg
-        self.perception_rng, self.decision_rng = perception_rng, decision_rng
+        self.perception_rng = perception_rng
+        self.resolve = float(decision_rng.random())  # the weighted rule's latent threshold for this run
         self.state = "watching"
         self.outcome = "watch"
         self.limited = False
@@ -100,7 +101,7 @@ class Russia(mesa.Agent):
         self.factors_true = dc.true_factors(situation, self.cfg, friendly_severity)
         self.factors_perceived = dc.perceive(self.factors_true, self.cfg.perception, self.perception_rng)
         pending = self.model.host.requested and not self.answered
-        self.verdict = dc.decide(self.factors_perceived, self.cfg, pending, self.decision_rng)
+        self.verdict = dc.decide(self.factors_perceived, self.cfg, pending, self.resolve)
         self.outcome, ordered = self._act(self.verdict, situation)
         self._update_reputation()
         self._log(pending, ordered)

@@ -192,7 +192,7 @@ class Russia(Section):
     thresholds: Thresholds = Field(default_factory=Thresholds)
     margin: float = P(0.1, 0.0, 0.5, "", "soft margin: a miss within it gives delay or limited (MODEL.md 4.2)")
     weights: Weights = Field(default_factory=Weights)
-    weighted_threshold: float = P(1.5, -6.0, 6.0, "", "U0, the score at which deployment is a coin toss (assumption)")
+    weighted_threshold: float = P(2.0, -6.0, 6.0, "", "U0, the score at which deployment is a coin toss; with equal weights an invited, feasible, cheap move in a crisis scores about 2.5 and an uninvited one about 1.5 (assumption)")
     weighted_scale: float = P(0.25, 0.01, 5.0, "", "logistic scale s of P(deploy) = 1/(1+exp(-(U-U0)/s)) (assumption)")
     forces_available: float = P(30_000.0, 0.0, 5_000_000.0, "troops", "forces Moscow can send to this theatre")
     committed_elsewhere: float = P(0.0, 0.0, 5_000_000.0, "troops", "forces tied up elsewhere (overstretch)")
