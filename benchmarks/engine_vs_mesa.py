@@ -49,6 +49,8 @@ def time_ours(size: int, warm: int, steps: int, vision: int = 7, seed: int = 1) 
 
 def time_mesa(size: int, warm: int, steps: int, seed: int = 1) -> dict:
     model = make_mesa(size, seed)
+    for cell in model.grid.all_cells:  # fill Mesa's neighbourhood cache, as in a long run
+        cell.get_neighborhood(radius=7)
     for _ in range(warm):
         model.step()
     gc.collect()

@@ -126,6 +126,7 @@ class City:
         # Random cells a mover tries per day, taking the first empty one. Epstein's and Mesa's rule is
         # "move to a random empty cell in vision" (tries -> infinity); the calibrated model uses 1.
         self.move_tries = 1
+        self._g, self._g_key = None, None  # grievance cache
         self._troops_key = None  # troops last put on the grid (set_troops)
         self._dist_map = None  # distance to the nearest site, built when first needed
         self._site_window = self._site_windows()
@@ -183,16 +184,33 @@ class City:
         return cops, self.window(grid).ravel()[self.pos]
 
     def _update_citizens(self, acting: np.ndarray, legitimacy: float, shock: float) -> None:
-        """Epstein's rule for every free citizen at once, on yesterday's picture of the city."""
+        """Epstein's rule for every free citizen at once, on yesterday's picture of the city.
+
+        Term by term, in float32 and in place (one pass over the citizens per operation)."""
         p = self.p_cfg
         active = self.state == ACTIVE
         cops, others = self._seen(active)
-        c = cops.astype(np.float32)
-        a = others.astype(np.float32) - active + 1  # actives in vision, counting itself
-        arrest_p = 1 - np.exp(-p.arrest_k * np.rint(c / a))  # rint: round half to even, as Python's round
-        grievance = np.clip(self.hardship + shock, 0, 1) * (1 - legitimacy)
-        decide = np.where(grievance - self.risk * arrest_p > p.threshold, ACTIVE, QUIET).astype(np.int8)
-        np.copyto(self.state, decide, where=acting)  # jailed citizens keep their state
+        a = others.astype(np.float32)
+        a += 1
+        a -= active                                   # A: actives in vision, counting itself
+        risk = cops.astype(np.float32)
+        risk /= a                                     # C / A
+        np.rint(risk, out=risk)                       # round half to even, as Python's round
+        risk *= -p.arrest_k
+        np.exp(risk, out=risk)
+        np.subtract(1, risk, out=risk)                # P = 1 - exp(-k round(C / A))
+        risk *= self.risk                             # R P
+        net = self._grievance(legitimacy, shock) - risk  # G - R P, G = H (1 - L)
+        decide = net > p.threshold                    # active iff G - R P > T
+        np.copyto(self.state, decide.view(np.int8), where=acting)  # QUIET = 0, ACTIVE = 1; jailed keep theirs
+
+    def _grievance(self, legitimacy: float, shock: float) -> np.ndarray:
+        """G = clip(H + shock, 0, 1) (1 - L), cached while legitimacy and shock stay put."""
+        key = (float(legitimacy), float(shock))
+        if self._g_key != key or self._g is None or self._g.size != self.hardship.size:
+            self._g = np.clip(self.hardship + np.float32(shock), 0, 1) * np.float32(1 - legitimacy)
+            self._g_key = key
+        return self._g
 
     def _arrest(self) -> None:
         """Each patrol arrests one random active in its vision, two patrols' picks of one active: one arrest.
@@ -208,19 +226,43 @@ class City:
         who = np.flatnonzero(self.state == ACTIVE)
         if who.size == 0:
             return
-        grid, cells = self._grid, self.pos[who]
-        grid.fill(0)
-        grid[cells] = 1
-        seen = self.cop_window(grid).ravel()[self.patrol_pos]  # actives each patrol sees
-        watching = seen > 0
-        n_seen = seen[watching].astype(np.float64)
-        escape = np.where(n_seen > 1, -np.log1p(-1.0 / np.maximum(n_seen, 2.0)), _CERTAIN)
-        grid.fill(0)
-        grid[self.patrol_pos[watching]] = np.rint(escape * _LOG_SCALE).astype(np.int32)
-        hazard = self.cop_window(grid).ravel()[cells] * (1.0 / _LOG_SCALE)
+        cells = self.pos[who]
+        if who.size * self.patrol_pos.size <= self.n_cells:
+            hazard = self._hazard_pairs(cells)  # few actives: pairs are cheaper than window sums
+        else:
+            hazard = self._hazard_windows(cells)
+        hazard = hazard * (1.0 / _LOG_SCALE)
         caught = who[self.rng.random(who.size) < -np.expm1(-hazard)]
         self.state[caught] = JAILED
         self.jail[caught] = self.rng.integers(0, self.p_cfg.max_jail_days + 1, size=caught.size)
+
+    def _hazard_windows(self, cells: np.ndarray) -> np.ndarray:
+        """The arrest hazard of actives at ``cells`` (fixed point), from two window sums."""
+        grid = self._grid
+        grid.fill(0)
+        grid[cells] = 1
+        seen = self.cop_window(grid).ravel()[self.patrol_pos]  # actives each patrol sees
+        grid.fill(0)
+        watching = seen > 0
+        grid[self.patrol_pos[watching]] = _escape(seen[watching])  # the patrol's -log(1 - 1/A)
+        return self.cop_window(grid).ravel()[cells]  # summed over the patrols that see each active
+
+    def _hazard_pairs(self, cells: np.ndarray) -> np.ndarray:
+        """The arrest hazard of actives at ``cells`` (fixed point), from active-patrol pairs.
+
+        The same sums as the window-sum path, term for term, so the same result."""
+        ay, ax = np.divmod(cells, self.width)
+        py, px = np.divmod(self.patrol_pos, self.width)
+        dy = np.abs(ay[:, None] - py[None, :])
+        dx = np.abs(ax[:, None] - px[None, :])
+        if self.torus:
+            np.minimum(dy, self.height - dy, out=dy)
+            np.minimum(dx, self.width - dx, out=dx)
+        d = dy + dx if self.c_cfg.neighborhood == "von_neumann" else np.maximum(dy, dx)
+        active_i, patrol_j = np.nonzero(d <= self.cop_window.radius)  # pairs in vision
+        seen = np.bincount(patrol_j, minlength=self.patrol_pos.size)  # actives each patrol sees
+        field = _escape(seen[patrol_j])
+        return np.bincount(active_i, weights=field, minlength=cells.size).astype(np.int64)
 
     def _move(self) -> None:
         """Free citizens and patrols each try one random cell in vision and move there if it is empty.
@@ -411,6 +453,12 @@ class City:
             police_patrol=int((self.patrol_owner == POLICE).sum()),
             police_guards=int(self.police_guards.sum()),
         )
+
+
+def _escape(n_seen: np.ndarray) -> np.ndarray:
+    """-log(1 - 1/A) in fixed point for patrols that see A >= 1 actives (A = 1: certain arrest)."""
+    a = n_seen.astype(np.float64)
+    return np.rint(np.where(a > 1, -np.log1p(-1.0 / np.maximum(a, 2.0)), _CERTAIN) * _LOG_SCALE).astype(np.int32)
 
 
 def _split(total: int, parts: int) -> np.ndarray:

@@ -187,3 +187,12 @@ def test_citizens_see_what_brute_force_counts():
     act = brute_window(c.active_map().reshape(c.height, c.width), 4, "von_neumann", False).ravel()
     np.testing.assert_array_equal(cops, sec[c.pos])
     np.testing.assert_array_equal(others, act[c.pos])
+
+
+@pytest.mark.parametrize("torus,kind", [(True, "von_neumann"), (False, "von_neumann"), (False, "moore")])
+def test_arrest_hazard_same_from_pairs_and_from_window_sums(torus, kind):
+    c = make(seed=4, torus=torus, kind=kind, vision=3)
+    rng = np.random.default_rng(2)
+    for share in (0.01, 0.05, 0.3):
+        cells = c.pos[rng.random(c.pos.size) < share]
+        np.testing.assert_array_equal(c._hazard_pairs(cells), c._hazard_windows(cells))
