@@ -199,3 +199,44 @@ def test_dashboard_plays_resets_and_applies_controls(server, tmp_path):
         finally:
             browser.close()
     assert not errors, f"errors in the page: {errors}"
+
+
+# --- the app without a browser --------------------------------------------------------------------
+
+
+def test_controls_default_to_the_scenario_and_apply_as_overrides():
+    from sim.app import DashboardModel, base_config, control_values, model_params
+
+    base = base_config()
+    model = DashboardModel()  # SolaraViz's first model: every control at the scenario's value
+    assert model.cfg == base
+    params = model_params(base)
+    for name, value in control_values(base).items():
+        shown = params[name].value if hasattr(params[name], "value") else params[name]["value"]
+        assert shown == value, name
+
+    changed = DashboardModel(legitimacy=0.6, price_shock=0.7, alignment=-0.5, police_loyalty=0.9,
+                             can_request=False, sanctions_credibility=0.9, forces_available=12000,
+                             rule="weighted", bias_support=0.2, bias_costs=-0.3, rng="7")
+    cfg = changed.cfg
+    assert (cfg.host.legitimacy, cfg.host.alignment, cfg.host.police_loyalty, cfg.host.can_request) == (0.6, -0.5, 0.9, False)
+    assert (cfg.west.sanctions_credibility, cfg.russia.forces_available, cfg.russia.rule) == (0.9, 12000, "weighted")
+    assert cfg.russia.perception.bias == {"support": 0.2, "costs": -0.3}
+    assert [e.value for e in cfg.events if e.kind == "hardship_shock"] == [0.7]
+    assert changed.seed == 7
+    # everything else is the scenario's
+    assert cfg.city == base.city and cfg.allies == base.allies and cfg.name == base.name
+
+
+def test_views_render_from_the_arrays():
+    from sim.app import DashboardModel, city_figure, city_image, decision_rows, factors_figure
+
+    model = DashboardModel(rng=0)
+    for _ in range(5):
+        model.step()
+    img = city_image(model)
+    assert img.shape == (model.city.height, model.city.width, 3)
+    assert len(city_figure(model).axes) == 1 and len(factors_figure(model).axes) == 6
+    rows = decision_rows(model)
+    assert [r["day"] for r in rows] == [5, 4, 3, 2, 1]
+    assert rows[0]["outcome"] == model.russia.outcome
