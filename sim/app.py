@@ -28,23 +28,20 @@ import os
 import zlib
 from pathlib import Path
 
-import matplotlib
+import matplotlib.colors
+import numpy as np
+import solara
+from matplotlib.figure import Figure  # figures without pyplot: no global state, any backend
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from mesa.visualization import Slider, SolaraViz, make_plot_component
+from mesa.visualization.utils import update_counter
 
-matplotlib.use("Agg")
-
-import numpy as np  # noqa: E402
-import solara  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
-from mesa.visualization import Slider, SolaraViz, make_plot_component  # noqa: E402
-from mesa.visualization.utils import update_counter  # noqa: E402
-
-from .city import ACTIVE, JAILED, POLICE, QUIET  # noqa: E402
-from .commands.viz import CONFIG_ENV, resolve_config  # noqa: E402
-from .config import Config, apply_override, config_from_dict, load_config  # noqa: E402
-from .decision import BURDENS, FACTORS, RULE_FACTORS  # noqa: E402
-from .model import CrisisModel, column_name  # noqa: E402
+from .city import ACTIVE, JAILED, POLICE, QUIET
+from .commands.viz import CONFIG_ENV, resolve_config
+from .config import Config, apply_override, config_from_dict, load_config
+from .decision import BURDENS, FACTORS, RULE_FACTORS
+from .model import CrisisModel, column_name
 
 BIASED = ("support", "opposition", "feasibility", "costs")  # perception biases with a slider
 
