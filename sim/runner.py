@@ -161,7 +161,7 @@ def _context():
     """forkserver: safe with threads in the parent (plain fork is not); the server imports the
     model once, so each worker starts by a cheap fork instead of a fresh interpreter."""
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["sim.runner"])
+    ctx.set_forkserver_preload(["sim.runner", "pyarrow.parquet"])
     return ctx
 
 

@@ -68,16 +68,21 @@ class ResultStore:
             keys.update(json.loads(marker.read_text())["keys"])
         return keys
 
-    def write_batch(self, tables: dict[str, pd.DataFrame], keys: list[str]) -> str:
-        """Record one finished batch: its tables, then its marker. Returns the batch id."""
-        batch = hashlib.sha256("|".join(sorted(keys)).encode()).hexdigest()[:16]
-        for name, frame in tables.items():
-            if frame is not None and len(frame):
-                _atomic_write_bytes(self.root / name / f"part-{batch}.parquet",
-                                    lambda p, f=frame: f.to_parquet(p, index=False))
+    def write_parts(self, parts: dict[str, bytes], keys: list[str]) -> str:
+        """Record one finished batch from tables already encoded as parquet bytes, then its marker."""
+        batch = self.batch_id(keys)
+        for name, data in parts.items():
+            _atomic_write_bytes(self.root / name / f"part-{batch}.parquet", lambda p, d=data: p.write_bytes(d))
+        self._mark(batch, keys)
+        return batch
+
+    @staticmethod
+    def batch_id(keys: list[str]) -> str:
+        return hashlib.sha256("|".join(sorted(keys)).encode()).hexdigest()[:16]
+
+    def _mark(self, batch: str, keys: list[str]) -> None:
         marker = json.dumps({"keys": sorted(keys)})
         _atomic_write_bytes(self.root / "batches" / f"{batch}.json", lambda p: p.write_text(marker))
-        return batch
 
     def load(self, table: str) -> pd.DataFrame:
         """One table, every committed part; empty when nothing was recorded."""

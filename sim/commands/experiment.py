@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .run import positive
+from .run import positive, start_worker_server
 
 
 def register(sub) -> None:
@@ -21,6 +21,8 @@ def register(sub) -> None:
 
 
 def main(args) -> int:
+    if not args.scheduler:
+        start_worker_server(args.jobs)
     from ..experiments.analysis import analyse
     from ..experiments.execute import execute
 

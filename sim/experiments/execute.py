@@ -3,6 +3,7 @@ as soon as it finishes, failures recorded without stopping the rest, resumable a
 
 from __future__ import annotations
 
+import io
 import math
 import os
 import sys
@@ -38,6 +39,21 @@ def run_batch(runs: list[Run]) -> list[dict]:
     return out
 
 
+def run_and_pack(runs: list[Run], points: dict[int, Point], columns: list[str]) -> dict:
+    """Run a batch and encode its tables as parquet bytes, in the worker.
+
+    The driver then only writes bytes to disk, so on a small machine it takes no CPU from the workers.
+    Returns the batch's keys, how many runs failed, and table name -> parquet bytes.
+    """
+    results = run_batch(runs)
+    parts = {}
+    for name, frame in _tables(results, points, columns).items():
+        buf = io.BytesIO()
+        frame.to_parquet(buf, index=False)
+        parts[name] = buf.getvalue()
+    return {"keys": [r["key"] for r in results], "failed": sum("error" in r for r in results), "parts": parts}
+
+
 def tune_malloc() -> bool:
     """Undo Dask's worker default MALLOC_TRIM_THRESHOLD_=65536 in a running worker.
 
@@ -69,7 +85,23 @@ def daily_columns(runs: list[Run]) -> list[str]:
     return cols
 
 
-def _tables(results: list[dict], points: list[Point], columns: list[str]) -> dict[str, pd.DataFrame]:
+def guided_batches(todo: list[Run], slots: int, fixed: int | None = None) -> list[list[Run]]:
+    """Split runs into batches, large first and shrinking toward the end (guided scheduling).
+
+    Each batch is a third of what is left per worker, at most 32 runs: big batches keep the cost
+    of storing small against the runs, and small last ones leave no worker idle at the finish.
+    """
+    if fixed:
+        return [todo[i:i + fixed] for i in range(0, len(todo), fixed)]
+    out, i = [], 0
+    while i < len(todo):
+        size = max(1, min(32, math.ceil((len(todo) - i) / (slots * 3))))
+        out.append(todo[i:i + size])
+        i += size
+    return out
+
+
+def _tables(results: list[dict], points: dict[int, Point], columns: list[str]) -> dict[str, pd.DataFrame]:
     ok = [r for r in results if "error" not in r]
     ids = lambda r: {"key": r["key"], "point": r["point"], "rep": r["rep"]}  # noqa: E731
     tables = {}
@@ -148,19 +180,22 @@ def execute(spec_path: str | Path, out: str | Path | None = None, jobs: int | No
     report = {"runs": len(runs), "already_done": len(runs) - len(todo), "ran": 0, "failed": 0, "wall_time_s": 0.0}
     if todo:
         start = time.perf_counter()
-        columns = daily_columns(runs)
         executor, slots, close = _executor(jobs, scheduler)
-        size = spec.batch_size or max(1, min(16, math.ceil(len(todo) / (slots * 8))))
-        batches = [todo[i:i + size] for i in range(0, len(todo), size)]
+        warm = [executor.submit(os.getpid) for _ in range(slots)]  # workers boot while we plan the batches
+        columns = daily_columns(runs)
+        batches = guided_batches(todo, slots, spec.batch_size)
         bar = tqdm(total=len(todo), desc=spec.name, unit="run", disable=not progress, file=sys.stderr)
         try:
-            futures = [executor.submit(run_batch, b) for b in batches]
+            for w in warm:
+                w.result()
+            futures = [executor.submit(run_and_pack, b, {r.point: points[r.point] for r in b}, columns)
+                       for b in batches]
             for fut in as_completed(futures):
-                results = fut.result()
-                store.write_batch(_tables(results, points, columns), [r["key"] for r in results])
-                report["ran"] += len(results)
-                report["failed"] += sum("error" in r for r in results)
-                bar.update(len(results))
+                packed = fut.result()
+                store.write_parts(packed["parts"], packed["keys"])
+                report["ran"] += len(packed["keys"])
+                report["failed"] += packed["failed"]
+                bar.update(len(packed["keys"]))
         finally:
             bar.close()
             close()
@@ -168,4 +203,5 @@ def execute(spec_path: str | Path, out: str | Path | None = None, jobs: int | No
     errors = store.load("errors")
     keys = set(plan["key"])
     report["failed_total"] = int(errors["key"].isin(keys).sum()) if len(errors) else 0
+    store.write_json("last_run.json", report)
     return spec, out, report
