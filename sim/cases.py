@@ -155,8 +155,8 @@ def decisive_moments(res) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def score_case(res, hist: pd.Series) -> dict:
-    """One table row from one case's replications."""
+def score_case(res, hist: pd.Series | None) -> dict:
+    """One table row from one case's replications (``hit`` is None for a case with no coded history)."""
     s = res.summary
     n = len(s)
     shares = s["outcome"].value_counts().reindex(OUTCOMES, fill_value=0) / n
@@ -175,7 +175,7 @@ def score_case(res, hist: pd.Series) -> dict:
     for f in FACTORS:
         for k in ("perceived", "true"):
             row[f"{f}_{k}"] = float(moments[f"{f}_{k}"].median())
-    row["hit"] = bool(row["pred_intervened"] == bool(hist["intervened"]))
+    row["hit"] = bool(row["pred_intervened"] == bool(hist["intervened"])) if hist is not None else None
     return row
 
 
@@ -204,9 +204,9 @@ def run_backtest(directory: str | Path = DEFAULT_DIR, reps: int = 20, seed: int 
     shared, note = load_cases_csv(cases_csv)
     notes = [note] if note else []
     unknown = [f.stem for f in files if f.stem not in history.index]
-    if unknown:
-        raise ConfigError(f"No history for case(s) {', '.join(unknown)}: add a row with that id to "
-                          f"{Path(directory) / 'history.csv'} (columns {', '.join(HISTORY_COLUMNS)}).")
+    if unknown:  # a new case runs and shows its prediction; it is scored once its history is coded
+        notes.append(f"no coded history for {', '.join(unknown)}: shown, not scored (add a row with that id to "
+                     f"history.csv, columns {', '.join(HISTORY_COLUMNS)}, to score it)")
     if shared is not None:
         absent = [f.stem for f in files if f.stem not in shared.index]
         if absent:
@@ -214,7 +214,7 @@ def run_backtest(directory: str | Path = DEFAULT_DIR, reps: int = 20, seed: int 
     rows = []
     for path in files:
         cid = path.stem
-        hist = history.loc[cid]
+        hist = history.loc[cid] if cid in history.index else None
         title = shared.loc[cid, "case"] if shared is not None and cid in shared.index else cid
         for rule in rules:
             cfg = load_config(path, [f"russia.rule={rule}"])
@@ -223,15 +223,17 @@ def run_backtest(directory: str | Path = DEFAULT_DIR, reps: int = 20, seed: int 
                 variants.append(("unbiased", load_config(path, [f"russia.rule={rule}", "russia.perception.bias={}"])))
             for variant, c in variants:
                 res = run_replications(c, reps=reps, seed=seed, jobs=jobs, progress=False)
-                row = {"case": cid, "title": title, "rule": rule, "variant": variant, "scored": variant == "",
-                       "hist_intervened": int(hist["intervened"]), "hist_outcome": hist["history_outcome"],
-                       "hist_scale": float(hist["scale_troops"]) if pd.notna(hist["scale_troops"]) else np.nan,
-                       "hist_days": float(hist["days_trigger_to_deploy"]) if pd.notna(hist["days_trigger_to_deploy"]) else np.nan}
+                known = hist is not None
+                row = {"case": cid, "title": title, "rule": rule, "variant": variant, "scored": variant == "" and known,
+                       "hist_intervened": int(hist["intervened"]) if known else None,
+                       "hist_outcome": hist["history_outcome"] if known else "unknown",
+                       "hist_scale": float(hist["scale_troops"]) if known and pd.notna(hist["scale_troops"]) else np.nan,
+                       "hist_days": float(hist["days_trigger_to_deploy"]) if known and pd.notna(hist["days_trigger_to_deploy"]) else np.nan}
                 row.update(score_case(res, hist))
                 rows.append(row)
                 if progress:
                     print(f"  {cid:<20} {rule:<9} {variant or '':<9} P(intervene) {row['p_intervene']:.2f}"
-                          f" {'hit' if row['hit'] else 'MISS'}", file=sys.stderr)
+                          f" {'-' if row['hit'] is None else 'hit' if row['hit'] else 'MISS'}", file=sys.stderr)
     table = pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
     return Backtest(table, scores(table), notes)
 
@@ -246,16 +248,17 @@ def scores(table: pd.DataFrame) -> pd.DataFrame:
             sets["biases cleared"] = pd.concat([t[t["scored"] & ~t["case"].isin(unbiased["case"])], unbiased])
         for label, s in sets.items():
             y = s["hist_intervened"].to_numpy(float)
+            hit = s["hit"].astype(bool)
             p = s["p_intervene"].to_numpy(float)
             base = y.mean()
             majority = float(base >= 0.5)
             out.append({
-                "rule": rule, "cases": label, "n": len(s), "hits": int(s["hit"].sum()),
-                "accuracy": float(s["hit"].mean()), "brier": float(np.mean((p - y) ** 2)),
+                "rule": rule, "cases": label, "n": len(s), "hits": int(hit.sum()),
+                "accuracy": float(hit.mean()), "brier": float(np.mean((p - y) ** 2)),
                 "base_rate": float(base), "baseline_accuracy": float(np.mean(y == majority)),
                 "baseline_brier": float(np.mean((base - y) ** 2)),
                 "baseline_brier_majority": float(np.mean((majority - y) ** 2)),
-                "misses": ", ".join(s.loc[~s["hit"], "case"]),
+                "misses": ", ".join(s.loc[~hit, "case"]),
             })
     return pd.DataFrame(out)
 
@@ -279,13 +282,19 @@ def markdown_report(table: pd.DataFrame, sc: pd.DataFrame, notes: list[str] = ()
                   "|---|---|---|---|---|---|---|---|---|"]
         for _, r in t.iterrows():
             name = r["case"] + (f" ({r['variant']})" if r["variant"] else "")
-            hist = ("yes" if r["hist_intervened"] else "no") + f" ({r['hist_outcome']})"
-            hs = f"{_fmt_int(r['hist_scale'])} / {_fmt_int(r['hist_days'])}" if r["hist_intervened"] else ""
+            if pd.isna(r["hist_intervened"]):
+                hist, hs = "unknown (no coded history)", ""
+            else:
+                hist = ("yes" if r["hist_intervened"] else "no") + f" ({r['hist_outcome']})"
+                hs = f"{_fmt_int(r['hist_scale'])} / {_fmt_int(r['hist_days'])}" if r["hist_intervened"] else ""
             shares = " · ".join(f"{r[f'share_{o}']:.0%}" for o in ("deploy", "limited", "delay", "decline", "none"))
             pred = f"{_fmt_int(r['pred_scale'])} / {_fmt_int(r['pred_day'])}" if r["pred_intervened"] else ""
             facs = " ".join(f"{r[f'{f}_perceived']:.2f}" + (f" ({r[f'{f}_true']:.2f})" if abs(r[f'{f}_perceived'] - r[f'{f}_true']) > 0.1 else "")
                             for f in FACTORS)
-            hit = ("hit" if r["hit"] else "**miss**") if r["scored"] else ("(hit)" if r["hit"] else "(miss)")
+            if pd.isna(r["hit"]):
+                hit = "not scored"
+            else:
+                hit = ("hit" if r["hit"] else "**miss**") if r["scored"] else ("(hit)" if r["hit"] else "(miss)")
             lines.append(f"| {name} | {hist} | {hs} | {shares} | {r['p_intervene']:.2f} | {pred} | {facs} | {r['missing']} | {hit} |")
         lines.append("")
     lines += ["### Scores (intervene / not)", "",
@@ -327,10 +336,11 @@ def plot_heatmap(table: pd.DataFrame, path: Path) -> None:
         ax.set_title(f"rule: {rule}", fontsize=10)
         ax.text(1.02, 1.0, "hist P(int)", transform=ax.transAxes, va="bottom", ha="left", fontsize=8, family="monospace")
         for i, r in t.iterrows():
-            mark = "hit" if r["hit"] else "MISS"
+            mark = "?" if pd.isna(r["hit"]) else "hit" if r["hit"] else "MISS"
             color = ("tab:green" if r["hit"] else "tab:red") if r["scored"] else "grey"
             y = 1.0 - (i + 0.5) / len(t)
-            ax.text(1.02, y, f"{'yes' if r['hist_intervened'] else 'no':<4} {r['p_intervene']:.2f} {mark}",
+            told = "?" if pd.isna(r["hist_intervened"]) else "yes" if r["hist_intervened"] else "no"
+            ax.text(1.02, y, f"{told:<4} {r['p_intervene']:.2f} {mark}",
                     transform=ax.transAxes, va="center", ha="left", fontsize=8, color=color, family="monospace")
     fig.colorbar(im, ax=axes[0].tolist(), orientation="horizontal", fraction=0.035, pad=0.1,
                  label="perceived factor at the decisive moment (grey rows: unbiased twin, not scored)")

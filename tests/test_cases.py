@@ -88,10 +88,18 @@ def test_a_new_case_file_is_picked_up_without_code(tmp_path):
         assert (out / f).is_file()
 
 
-def test_clear_errors(tmp_path, capsys):
+def test_one_yaml_file_is_enough_to_add_a_case(tmp_path, capsys):
+    """A case with no coded history yet runs and shows its prediction, unscored."""
     d = _mini_dir(tmp_path, ("armenia_2022",))
     shutil.copy(d / "armenia_2022.yaml", d / "unknown_case.yaml")
-    assert main(["cases", str(d), "--reps", "1", "--jobs", "1", "--out", str(tmp_path / "o")]) == 2
-    assert "unknown_case" in capsys.readouterr().err
+    out = tmp_path / "o"
+    assert main(["cases", str(d), "--reps", "1", "--jobs", "1", "--out", str(out)]) == 0
+    t = pd.read_csv(out / "cases.csv")
+    new = t[t["case"] == "unknown_case"]
+    assert len(new) == 2 and not new["scored"].any() and new["hit"].isna().all()
+    assert new["p_intervene"].notna().all()
+    sc = pd.read_csv(out / "scores.csv")
+    assert (sc["n"] == 1).all()  # only the case with history is scored
+    assert "unknown_case" in capsys.readouterr().out
     assert main(["cases", str(DEFAULT_DIR), "--cases-csv", str(tmp_path / "nope.csv"), "--out", str(tmp_path / "o")]) == 2
     assert "nope.csv" in capsys.readouterr().err
