@@ -21,11 +21,13 @@ DEFAULTS = dict(density=0.7, cop_density=0.074, vision=7, threshold=0.1, k=2.3)
 
 
 def make_city(size: int, seed: int, vision: int = 7, max_jail: int = MAX_JAIL) -> City:
-    """Our engine as a bare Epstein model: torus, von Neumann, no sites, no guards, no attraction."""
+    """Our engine as a bare Epstein model: torus, von Neumann, no sites, no guards, no attraction,
+    and the rule applied once a day (the crisis scenarios re-apply it up to three times a day for
+    within-day contagion; see benchmarks/README.md)."""
     city = CityCfg(width=size, height=size, torus=True, neighborhood="von_neumann", sites=[])
     prot = Protesters(density=DEFAULTS["density"], vision=vision, arrest_k=DEFAULTS["k"],
                       threshold=DEFAULTS["threshold"], max_jail_days=max_jail, movement=True,
-                      site_attraction=0.0)
+                      site_attraction=0.0, activation_rounds=1)  # Epstein's rule, applied once a day
     police = Police(density=DEFAULTS["cop_density"], vision=vision, guard_share=0.0)
     return City(city, prot, police, Troops(), 1.0, ["Russia"], np.random.default_rng(seed))
 

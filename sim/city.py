@@ -112,8 +112,9 @@ class City:
         n_guard_total = int(round(police.guard_share * cop_cells.size))
         self.guards_wanted = _split(n_guard_total, len(self.site_cell))
         self.police_guards = self.guards_wanted.copy()
-        # guards stand at sites, so their cells go back to the pool of empty cells
-        self.patrol_pos = cop_cells[n_guard_total:]
+        # a random share of the police is posted at the sites (their cells go back to the pool of
+        # empty cells); the rest patrol where they were placed, all over the city
+        self.patrol_pos = np.sort(rng.permutation(cop_cells)[n_guard_total:])
         self.patrol_owner = np.zeros(self.patrol_pos.size, dtype=np.int8)
         self.troop_guards = np.zeros((len(self.site_cell), len(self.countries)), dtype=np.int64)
 
@@ -138,7 +139,11 @@ class City:
     def step(self, legitimacy: float, hardship_shock: float) -> CityStats:
         """Advance protesters, arrests, moves and storming by one day."""
         acting = self._count_down_jail()
-        self._update_citizens(acting, legitimacy, hardship_shock)
+        for _ in range(self.p_cfg.activation_rounds):  # within-day contagion: rounds until nobody changes
+            before = self.state.copy()
+            self._update_citizens(acting, legitimacy, hardship_shock)
+            if np.array_equal(before, self.state):
+                break
         self._arrest()
         if self.p_cfg.movement:
             self._move()

@@ -76,6 +76,7 @@ class Protesters(Section):
     threshold: float = P(0.1, 0.0, 1.0, "", "T: active iff G - R P > T; Epstein 2002")
     max_jail_days: int = P(30, 0, 10_000, "days", "J_max, jail term ~ U{0..J_max} (MODEL.md 2)")
     movement: bool = Field(True, description="quiet and active agents move to a random empty cell in vision")
+    activation_rounds: int = P(3, 1, 100, "rounds", "times a day Epstein's rule is re-applied on the day's new picture until nobody changes: citizens see others join during the day, as in Mesa's sequential activation; 1 = strictly simultaneous (assumption)")
     site_attraction: float = P(0.5, 0.0, 1.0, "share", "share of actives who each day head for the nearest strategic site instead of moving at random: crowds converge on the seats of power (assumption; Epstein's rule is 0)")
 
 
