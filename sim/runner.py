@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import platform
 import subprocess
@@ -26,6 +25,7 @@ import pandas as pd
 
 from .config import Config
 from .model import CrisisModel
+from .parallel import context
 from .records import summarize, summary_frame
 
 PACKAGES = ("moscow-sim", "mesa", "numpy", "pandas", "pyarrow", "pydantic", "matplotlib", "pyyaml", "tqdm")
@@ -144,7 +144,7 @@ def run_replications(config: Config, reps: int = 50, seed: int = 0, jobs: int | 
             done.extend(_run_chunk(c))
             bar.update(len(c[1]))
     else:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context()) as pool:
             for part in pool.map(_run_chunk, chunks):
                 done.extend(part)
                 bar.update(len(part))
@@ -155,14 +155,6 @@ def run_replications(config: Config, reps: int = 50, seed: int = 0, jobs: int | 
     summary = summary_frame([{"rep": rep, "seed": s, **row} for rep, s, _, row, _ in done])
     decisions = pd.DataFrame([{"rep": rep, **row} for rep, _, _, _, log in done for row in log])
     return Results(config, seed, seeds, daily, summary, decisions, time.perf_counter() - start)
-
-
-def _context():
-    """forkserver: safe with threads in the parent (plain fork is not); the server imports the
-    model once, so each worker starts by a cheap fork instead of a fresh interpreter."""
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["sim.runner", "pyarrow.parquet"])
-    return ctx
 
 
 def write_parquet(frame: pd.DataFrame, path: Path) -> None:

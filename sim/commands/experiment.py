@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .run import positive, start_worker_server
+from ..parallel import start_worker_server
+from .run import positive
 
 
 def register(sub) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..parallel import start_worker_server
+
 
 def positive(text: str) -> int:
     """argparse type: a whole number of at least 1."""
@@ -15,23 +17,6 @@ def positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"{value} must be at least 1")
     return value
-
-
-def start_worker_server(jobs: int | None) -> None:
-    """Boot the forkserver that will fork the worker processes, before our own heavy imports.
-
-    It imports the model (about 2 s, mostly Mesa and pandas) while this process does the same, so on
-    two or more cores the pool is ready by the time the runs are; without it the workers' start-up
-    is added to the wall time. Does nothing for a single job.
-    """
-    if jobs == 1:
-        return
-    import multiprocessing
-    from multiprocessing import forkserver
-
-    multiprocessing.get_context("forkserver")
-    forkserver.set_forkserver_preload(["sim.runner", "pyarrow.parquet"])
-    forkserver.ensure_running()
 
 
 def register(sub) -> None:

@@ -16,7 +16,8 @@ import pandas as pd
 
 from ..model import CrisisModel
 from ..records import summary_frame
-from ..runner import _context, git_commit, package_versions, run_one
+from ..parallel import context
+from ..runner import git_commit, package_versions, run_one
 from ..store import ResultStore
 from .design import Point, Run, build_points, build_runs
 from .spec import ExperimentSpec, load_spec
@@ -145,7 +146,7 @@ def _executor(jobs: int | None, scheduler: str | None):
     jobs = jobs or os.cpu_count() or 1
     if jobs == 1:
         return _InProcess(), 1, lambda: None
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context())
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context())
     return pool, jobs, lambda: pool.shutdown(wait=True, cancel_futures=True)
 
 
