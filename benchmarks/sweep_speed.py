@@ -1,6 +1,6 @@
 """Sweep machinery speed: the local executor against a plain serial loop over the same runs.
 
-Usage: python benchmarks/sweep_speed.py [--runs 200] [--sobol]
+Usage: python benchmarks/sweep_speed.py [--runs 200] [--repeat 3] [--sobol]
 
 Every figure comes from one invocation, each measurement a fresh process, as a user runs it:
 
@@ -11,7 +11,10 @@ Every figure comes from one invocation, each measurement a fresh process, as a u
   (loop time against the experiment's own clock, ``last_run.json``) and end to end (wall time of
   each process, imports included).
 
-With ``--sobol`` it also times the shipped ``sensitivity_sobol`` experiment end to end. Writes
+The three are interleaved ``--repeat`` times and each figure is the median: on this shared 2-core
+VM one process can run 20% slower than the next on the same work, so a single measurement cannot
+settle a 5% question. CPU seconds of each process are reported beside the wall clock. With
+``--sobol`` it also times the shipped ``sensitivity_sobol`` experiment end to end. Writes
 benchmarks/results/sweep_speed.json; the last printed line is that JSON object.
 """
 
@@ -20,6 +23,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -42,20 +48,27 @@ print(time.perf_counter() - t)
 """
 
 
-def timed(cmd: list[str]) -> tuple[float, str]:
+def timed(cmd: list[str]) -> tuple[float, float, str]:
+    """(wall seconds, CPU seconds of the process and its children, stdout) of one fresh process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     out = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT).stdout
-    return time.perf_counter() - t, out
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), out
 
 
-def experiment(spec: Path, out: Path, jobs: int) -> tuple[float, dict]:
-    wall, _ = timed([*SIM, "experiment", str(spec), "--out", str(out), "--jobs", str(jobs), "--quiet", "--no-plots"])
-    return wall, json.loads((out / "last_run.json").read_text())
+def experiment(spec: Path, out: Path, jobs: int) -> tuple[float, float, dict]:
+    wall, cpu, _ = timed([*SIM, "experiment", str(spec), "--out", str(out), "--jobs", str(jobs), "--quiet", "--no-plots"])
+    report = json.loads((out / "last_run.json").read_text())
+    shutil.rmtree(out)
+    return wall, cpu, report
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=200)
+    ap.add_argument("--repeat", type=int, default=3, help="interleaved repetitions; figures are medians")
     ap.add_argument("--sobol", action="store_true", help="also time experiments/sensitivity_sobol.yaml")
     args = ap.parse_args()
     base = ROOT / "configs" / "kazakhstan_2022.yaml"
@@ -64,30 +77,44 @@ def main() -> None:
     spec = tmp / "bench.yaml"
     spec.write_text(f"name: bench\nbase: {base}\nreplications: {args.runs}\nvariants:\n  baseline: {{}}\n")
 
-    serial_wall, out = timed([sys.executable, "-c", SERIAL, str(base), str(args.runs)])
-    serial_loop = float(out.strip().splitlines()[-1])
-    one_wall, one = experiment(spec, tmp / "j1", 1)
-    all_wall, par = experiment(spec, tmp / f"j{cores}", cores)
+    m: dict[str, list[float]] = {k: [] for k in ("serial_loop", "serial_wall", "serial_cpu", "jobs1_run",
+                                                "jobs1_wall", "jobs1_cpu", "parallel_run", "parallel_wall")}
+    for _ in range(args.repeat):
+        wall, cpu, out = timed([sys.executable, "-c", SERIAL, str(base), str(args.runs)])
+        m["serial_loop"].append(float(out.strip().splitlines()[-1]))
+        m["serial_wall"].append(wall)
+        m["serial_cpu"].append(cpu)
+        wall, cpu, one = experiment(spec, tmp / "j1", 1)
+        m["jobs1_run"].append(one["wall_time_s"])
+        m["jobs1_wall"].append(wall)
+        m["jobs1_cpu"].append(cpu)
+        wall, _, par = experiment(spec, tmp / "jn", cores)
+        m["parallel_run"].append(par["wall_time_s"])
+        m["parallel_wall"].append(wall)
+    med = {k: statistics.median(v) for k, v in m.items()}
     res = {
-        "runs": args.runs, "cores": cores,
-        "model_s_per_run": round(serial_loop / args.runs, 4),
-        "serial_loop_s": round(serial_loop, 2), "serial_wall_s": round(serial_wall, 2),
-        "jobs1_run_s": round(one["wall_time_s"], 2), "jobs1_wall_s": round(one_wall, 2),
-        f"jobs{cores}_run_s": round(par["wall_time_s"], 2), f"jobs{cores}_wall_s": round(all_wall, 2),
-        "machinery_overhead": round(one["wall_time_s"] / serial_loop - 1.0, 4),
-        "speedup_run_phase": round(serial_loop / par["wall_time_s"], 3),
-        "speedup_end_to_end": round(serial_wall / all_wall, 3),
+        "runs": args.runs, "cores": cores, "repeats": args.repeat,
+        "model_s_per_run": round(med["serial_loop"] / args.runs, 4),
+        **{f"{k}_s": round(v, 2) for k, v in med.items()},
+        "all_serial_loop_s": [round(x, 2) for x in m["serial_loop"]],
+        "all_jobs1_run_s": [round(x, 2) for x in m["jobs1_run"]],
+        "all_parallel_run_s": [round(x, 2) for x in m["parallel_run"]],
+        "machinery_overhead_wall": round(med["jobs1_run"] / med["serial_loop"] - 1.0, 4),
+        "machinery_overhead_cpu": round(med["jobs1_cpu"] / med["serial_cpu"] - 1.0, 4),
+        "speedup_run_phase": round(med["serial_loop"] / med["parallel_run"], 3),
+        "speedup_end_to_end": round(med["serial_wall"] / med["parallel_wall"], 3),
     }
     if args.sobol:
-        wall, rep = experiment(ROOT / "experiments" / "sensitivity_sobol.yaml", tmp / "sobol", cores)
-        res.update({"sobol_runs": rep["runs"], "sobol_run_s": round(rep["wall_time_s"], 1), "sobol_wall_s": round(wall, 1)})
-        t = time.perf_counter()
-        subprocess.run([*SIM, "plot", str(tmp / "sobol")], check=True, capture_output=True, cwd=ROOT)
-        res["sobol_plot_s"] = round(time.perf_counter() - t, 1)
+        wall, _, _ = timed([*SIM, "experiment", str(ROOT / "experiments" / "sensitivity_sobol.yaml"), "--out",
+                            str(tmp / "sobol"), "--quiet"])
+        rep = json.loads((tmp / "sobol" / "last_run.json").read_text())
+        res.update({"sobol_runs": rep["runs"], "sobol_run_s": round(rep["wall_time_s"], 1),
+                    "sobol_wall_s_with_analysis": round(wall, 1)})
+    shutil.rmtree(tmp, ignore_errors=True)
     (ROOT / "benchmarks" / "results").mkdir(parents=True, exist_ok=True)
     (ROOT / "benchmarks" / "results" / "sweep_speed.json").write_text(json.dumps(res, indent=2) + "\n")
     for k, v in res.items():
-        print(f"{k:>22}: {v}")
+        print(f"{k:>26}: {v}")
     print(json.dumps(res))
 
 
