@@ -212,3 +212,14 @@ def test_shipped_experiments_validate(path):
 
     spec = load_spec(path)
     assert build_points(spec, path)
+
+
+def test_unreachable_scheduler_is_a_clear_error(tmp_path, capsys):
+    import dask
+
+    spec = write_spec(tmp_path, "name: x\nreplications: 1\nvariants: {a: {}}\n")
+    with dask.config.set({"distributed.comm.timeouts.connect": "2s"}):
+        code = main(["experiment", str(spec), "--out", str(tmp_path / "o"), "--scheduler",
+                     f"tcp://127.0.0.1:{_free_port()}", "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2 and "cannot reach a Dask scheduler" in err and "Traceback" not in err

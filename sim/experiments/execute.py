@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..config import ConfigError
 from ..model import CrisisModel
 from ..records import summary_frame
 from ..parallel import context
@@ -139,7 +140,12 @@ def _executor(jobs: int | None, scheduler: str | None):
     if scheduler:
         from distributed import Client
 
-        client = Client(scheduler, timeout="30s")
+        try:
+            client = Client(scheduler)  # waits distributed.comm.timeouts.connect (dask config, 30 s)
+        except (OSError, ValueError, TypeError) as exc:
+            raise ConfigError(f"--scheduler {scheduler}: cannot reach a Dask scheduler there ({exc}). Start one with "
+                              f"`dask scheduler` and workers with `dask worker {scheduler}`, or leave --scheduler out "
+                              "to run on local processes.") from None
         client.run(tune_malloc)
         slots = sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values()) or 1
         return client.get_executor(pure=False), slots, client.close
