@@ -28,31 +28,19 @@ import os
 import zlib
 from pathlib import Path
 
-import matplotlib.colors
-import numpy as np
 import solara
-from matplotlib.figure import Figure  # figures without pyplot: no global state, any backend
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
 from mesa.visualization import Slider, SolaraViz, make_plot_component
 from mesa.visualization.utils import update_counter
 
-from .city import ACTIVE, JAILED, POLICE, QUIET
+from .app_figures import COUNTRY_COLOURS, STATE_COLOURS, city_figure, factors_figure
+from .city import ACTIVE, JAILED
 from .commands.viz import CONFIG_ENV, resolve_config
 from .config import Config, apply_override, config_from_dict, load_config
-from .decision import BURDENS, FACTORS, RULE_FACTORS
 from .model import CrisisModel, column_name
 
 BIASED = ("support", "opposition", "feasibility", "costs")  # perception biases with a slider
 
 # Colours: protesters after Mesa's Epstein example (quiet blue, active orange, jailed grey).
-EMPTY = "#f4f1ea"
-STATE_COLOURS = {QUIET: "#8fb3ff", ACTIVE: "#fe6100", JAILED: "#7a7a7a"}
-POLICE_COLOUR = "#000000"
-COUNTRY_COLOURS = ["#c1121f", "#2a9d8f", "#7b2cbf", "#e9c46a", "#3a86ff", "#8d6e63", "#ff006e", "#06d6a0"]
-FACTOR_COLOURS = dict(zip(FACTORS, ["#d62728", "#2ca02c", "#9467bd", "#1f77b4", "#ff7f0e", "#8c564b"]))
-
-
 # --- the scenario and its controls ------------------------------------------------------------------
 
 
@@ -186,71 +174,6 @@ def model_params(cfg: Config) -> dict:
 # --- the city --------------------------------------------------------------------------------------
 
 
-def _rgb(colour: str) -> np.ndarray:
-    return np.array(matplotlib.colors.to_rgb(colour))
-
-
-def city_image(model: CrisisModel) -> np.ndarray:
-    """An (height, width, 3) image of the city: protesters by state, police and foreign patrols."""
-    city = model.city
-    img = np.empty((city.n_cells, 3))
-    img[:] = _rgb(EMPTY)
-    for state, colour in STATE_COLOURS.items():
-        img[city.pos[city.state == state]] = _rgb(colour)
-    for owner in np.unique(city.patrol_owner):
-        colour = POLICE_COLOUR if owner == POLICE else COUNTRY_COLOURS[(owner - 1) % len(COUNTRY_COLOURS)]
-        img[city.patrol_pos[city.patrol_owner == owner]] = _rgb(colour)
-    return img.reshape(city.height, city.width, 3)
-
-
-def city_figure(model: CrisisModel) -> Figure:
-    city = model.city
-    fig = Figure(figsize=(6.4, 7.2), dpi=90)
-    ax = fig.add_axes([0.04, 0.2, 0.92, 0.74])
-    ax.imshow(city_image(model), interpolation="nearest", origin="upper")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    stats = model.city_stats
-    ax.set_title(
-        f"Day {model.day}: {stats.active_share:.0%} active, {stats.jailed_share:.0%} jailed, "
-        f"{stats.sites_held}/{stats.sites_held + stats.sites_lost} sites held",
-        fontsize=11,
-    )
-    for i, cell in enumerate(city.site_cell):
-        y, x = divmod(int(cell), city.width)
-        held = bool(city.site_held[i])
-        troops = city.troop_guards[i]
-        # the site's border shows who guards it: the main foreign contingent, else white
-        edge = COUNTRY_COLOURS[int(np.argmax(troops)) % len(COUNTRY_COLOURS)] if troops.sum() else "white"
-        ax.plot(x, y, marker="s", markersize=14, markerfacecolor="#2b9348" if held else "#d00000",
-                markeredgecolor=edge, markeredgewidth=3)
-        if not held:
-            ax.plot(x, y, marker="x", markersize=9, color="white", markeredgewidth=2.5)
-        guards = f"{int(city.police_guards[i])} police"
-        if troops.sum():
-            guards += f", {int(troops.sum())} troop units"
-        label = f"{city.site_names[i]}{'' if held else ' STORMED'}\n{guards}"
-        ax.annotate(label, (x, y), xytext=(0, 11), textcoords="offset points", ha="center", va="bottom",
-                    fontsize=8, bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85})
-    handles = [
-        Patch(color=STATE_COLOURS[QUIET], label="quiet"),
-        Patch(color=STATE_COLOURS[ACTIVE], label="active"),
-        Patch(color=STATE_COLOURS[JAILED], label="jailed"),
-        Patch(color=POLICE_COLOUR, label="police"),
-        Line2D([], [], marker="s", ls="", markersize=9, markerfacecolor="#2b9348", markeredgecolor="white", label="site held"),
-        Line2D([], [], marker="s", ls="", markersize=9, markerfacecolor="#d00000", markeredgecolor="white", label="site stormed"),
-    ]
-    deployed = [j for j in range(len(model.countries)) if model.forces.on_ground[j] > 0]
-    for j in deployed or [0]:
-        handles.append(Patch(color=COUNTRY_COLOURS[j % len(COUNTRY_COLOURS)],
-                             label=f"{model.countries[j]} troops: {model.forces.on_ground[j]:,.0f}"))
-    fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.03), ncol=3, fontsize=8, frameon=False)
-    note = (f"Troops guard the sites (site border: main contingent); one troop unit = "
-            f"{model.cfg.troops.per_agent} soldiers.")
-    fig.text(0.5, 0.005, note, ha="center", va="bottom", fontsize=7, color="#555555")
-    return fig
-
-
 @solara.component
 def CityGrid(model: CrisisModel):
     update_counter.get()
@@ -258,45 +181,6 @@ def CityGrid(model: CrisisModel):
 
 
 # --- Moscow's factors ----------------------------------------------------------------------------
-
-
-def factors_figure(model: CrisisModel) -> Figure:
-    df = model.datacollector.get_model_vars_dataframe()
-    th = model.cfg.russia.thresholds
-    fig = Figure(figsize=(7.0, 4.6), dpi=90)
-    axes = fig.subplots(2, 3, sharex=True, sharey=True)
-    days = df["day"].to_numpy()
-    for ax, f in zip(axes.ravel(), FACTORS):
-        colour = FACTOR_COLOURS[f]
-        ax.plot(days, df[f"{f}_perceived"], color=colour, lw=2, label="perceived")
-        ax.plot(days, df[f"{f}_true"], color=colour, lw=1, ls="--", alpha=0.7, label="true")
-        title = f
-        if f in RULE_FACTORS:
-            level = getattr(th, f)
-            ax.axhline(level, color="black", lw=1, ls=":")
-            if f in BURDENS:
-                ax.axhspan(level, 1.05, color="#d00000", alpha=0.07)
-                title += f" (< {level:g})"
-            else:
-                ax.axhspan(-0.05, level, color="#d00000", alpha=0.07)
-                title += f" (>= {level:g})"
-            now = df[f"{f}_perceived"].iloc[-1]
-            if not math.isnan(now):
-                ok = now < level if f in BURDENS else now >= level
-                title += "  ✓" if ok else "  ✗"
-        ax.set_title(title, fontsize=10, color=colour)
-        ax.set_ylim(-0.05, 1.05)
-        ax.grid(alpha=0.3)
-    for ax in axes[1]:
-        ax.set_xlabel("day")
-    axes[0, 0].legend(fontsize=8, loc="upper left")
-    rule = model.cfg.russia.rule
-    head = "Moscow's factors: perceived (solid), true (dashed); dotted: all_five threshold, shaded: fails"
-    if rule == "weighted":
-        head += "\n(rule: weighted, thresholds shown for reference)"
-    fig.suptitle(head, fontsize=9)
-    fig.subplots_adjust(left=0.07, right=0.98, top=0.84 if rule == "weighted" else 0.87, bottom=0.1, wspace=0.12, hspace=0.35)
-    return fig
 
 
 @solara.component

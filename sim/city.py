@@ -34,10 +34,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .city_forces import POLICE, GridForces, split_evenly
 from .neighborhood import WindowSum, offsets
 
 QUIET, ACTIVE, JAILED = 0, 1, 2
-POLICE = 0  # patrol owner code; troop patrols carry 1 + the index of their country
 
 _SHIFT = 16  # one window sum counts both: security agents in the high 16 bits, actives in the low
 _LOG_SCALE = 4096.0  # fixed point for the arrest hazard window sum (error < 1.3e-4 per patrol)
@@ -57,7 +57,7 @@ class CityStats:
     police_guards: int
 
 
-class City:
+class City(GridForces):
     """Grid, protesters, patrols and sites.
 
     Args:
@@ -110,7 +110,7 @@ class City:
 
         cop_cells = np.flatnonzero(is_cop).astype(np.int32)
         n_guard_total = int(round(police.guard_share * cop_cells.size))
-        self.guards_wanted = _split(n_guard_total, len(self.site_cell))
+        self.guards_wanted = split_evenly(n_guard_total, len(self.site_cell))
         self.police_guards = self.guards_wanted.copy()
         # a random share of the police is posted at the sites (their cells go back to the pool of
         # empty cells); the rest patrol where they were placed, all over the city
@@ -370,81 +370,6 @@ class City:
         retaken = ~self.site_held & ~overrun & (guards > 0)
         self.site_held = (self.site_held & ~stormed) | retaken
 
-    # --- forces ---------------------------------------------------------------------------------
-
-    def remove_police(self, n: int) -> int:
-        """Police leaving their posts, patrols and site guards alike at random. Returns how many went."""
-        patrol = np.flatnonzero(self.patrol_owner == POLICE)
-        pool = np.concatenate([patrol, np.repeat(-1 - np.arange(len(self.site_cell)), self.police_guards)])
-        n = int(min(n, pool.size))
-        gone = self.rng.choice(pool, size=n, replace=False) if n else pool[:0]
-        self._drop_patrols(gone[gone >= 0])
-        self.police_guards -= np.bincount(-1 - gone[gone < 0], minlength=len(self.site_cell))
-        return n
-
-    def add_police(self, n: int) -> int:
-        """Police coming back: they refill empty guard posts at held sites, the rest patrol.
-
-        Returns how many came back (fewer than ``n`` only when the grid has no empty cell left).
-        """
-        n, back = int(n), 0
-        unguarded = self.site_held & (self.troop_guards.sum(axis=1) == 0)
-        for i in np.flatnonzero(unguarded):
-            take = min(n - back, int(max(0, self.guards_wanted[i] - self.police_guards[i])))
-            self.police_guards[i] += take
-            back += take
-        before = int((self.patrol_owner == POLICE).sum())
-        self._set_patrols(POLICE, before + n - back)
-        return back + int((self.patrol_owner == POLICE).sum()) - before
-
-    def police_total(self) -> int:
-        return int((self.patrol_owner == POLICE).sum() + self.police_guards.sum())
-
-    def set_troops(self, soldiers: np.ndarray) -> None:
-        """Put each country's troops (soldiers, per country) on the grid as agents.
-
-        Guard agents go to the sites, lost sites first; a ``policing_share`` of them patrols instead.
-        Police guards at a site that troops hold are freed to patrol, and return when troops leave.
-        """
-        agents = np.rint(np.asarray(soldiers, dtype=float) / self.t_cfg.per_agent).astype(np.int64)
-        patrols = np.rint(agents * self.t_cfg.policing_share).astype(np.int64)
-        guards = agents - patrols
-        key = (agents.tobytes(), self.site_held.tobytes())
-        if key != self._troops_key:  # the model calls this daily; troops change on few days
-            self._troops_key = key
-            order = np.argsort(self.site_held, kind="stable")  # lost sites first
-            self.troop_guards[:] = 0
-            for j, g in enumerate(guards):
-                self.troop_guards[order, j] = _split(int(g), len(order))
-            for j, want in enumerate(patrols):
-                self._set_patrols(j + 1, int(want))
-        covered = self.troop_guards.sum(axis=1) > 0
-        freed = int(self.police_guards[covered].sum())
-        self.police_guards[covered] = 0
-        patrol = int((self.patrol_owner == POLICE).sum()) + freed
-        for i in np.flatnonzero(~covered & self.site_held):  # troops gone: police take the posts back
-            take = min(patrol, int(max(0, self.guards_wanted[i] - self.police_guards[i])))
-            self.police_guards[i] += take
-            patrol -= take
-        self._set_patrols(POLICE, patrol)
-
-    def _set_patrols(self, owner: int, want: int) -> None:
-        mine = np.flatnonzero(self.patrol_owner == owner)
-        if want < mine.size:
-            self._drop_patrols(self.rng.choice(mine, size=mine.size - want, replace=False))
-        elif want > mine.size:
-            empty = np.flatnonzero(~self.occupied)
-            cells = self.rng.choice(empty, size=min(want - mine.size, empty.size), replace=False)
-            self.occupied[cells] = True
-            self.patrol_pos = np.concatenate([self.patrol_pos, cells.astype(np.int32)])
-            self.patrol_owner = np.concatenate([self.patrol_owner, np.full(cells.size, owner, np.int8)])
-
-    def _drop_patrols(self, idx: np.ndarray) -> None:
-        self.occupied[self.patrol_pos[idx]] = False
-        keep = np.ones(self.patrol_pos.size, dtype=bool)
-        keep[idx] = False
-        self.patrol_pos, self.patrol_owner = self.patrol_pos[keep], self.patrol_owner[keep]
-
     def stats(self) -> CityStats:
         n = max(1, self.state.size)
         counts = [np.count_nonzero(self.state == k) for k in (QUIET, ACTIVE, JAILED)]
@@ -464,12 +389,3 @@ def _escape(n_seen: np.ndarray) -> np.ndarray:
     """-log(1 - 1/A) in fixed point for patrols that see A >= 1 actives (A = 1: certain arrest)."""
     a = n_seen.astype(np.float64)
     return np.rint(np.where(a > 1, -np.log1p(-1.0 / np.maximum(a, 2.0)), _CERTAIN) * _LOG_SCALE).astype(np.int32)
-
-
-def _split(total: int, parts: int) -> np.ndarray:
-    """``total`` split into ``parts`` near-equal integers."""
-    if parts == 0:
-        return np.zeros(0, dtype=np.int64)
-    base = np.full(parts, total // parts, dtype=np.int64)
-    base[: total % parts] += 1
-    return base

@@ -229,7 +229,8 @@ def test_controls_default_to_the_scenario_and_apply_as_overrides():
 
 
 def test_views_render_from_the_arrays():
-    from sim.app import DashboardModel, city_figure, city_image, decision_rows, factors_figure
+    from sim.app import DashboardModel, decision_rows
+    from sim.app_figures import city_figure, city_image, factors_figure
 
     model = DashboardModel(rng=0)
     for _ in range(5):

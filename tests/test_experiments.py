@@ -14,7 +14,6 @@ import pytest
 from sim.cli import main
 from sim.config import ConfigError
 from sim.experiments import execute as ex
-from sim.experiments.analysis import analyse
 from sim.experiments.spec import load_spec
 from sim.store import ResultStore
 
