@@ -25,7 +25,6 @@ Definitions (docs/cases.md):
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,13 +33,13 @@ import pandas as pd
 
 from .config import ConfigError, load_config
 from .decision import FACTORS
+from .records import INTERVENED, RANKED_OUTCOMES
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DIR = ROOT / "configs" / "cases"
 DEFAULT_CASES_CSV = ROOT.parent / "shared" / "cases" / "cases.csv"
 RULES = ("all_five", "weighted")
-OUTCOMES = ("deploy", "limited", "delay", "decline", "watch")
-INTERVENED = ("deploy", "limited")
+OUTCOMES = RANKED_OUTCOMES
 HISTORY_COLUMNS = ("id", "intervened", "scale_troops", "days_trigger_to_deploy", "history_outcome", "note")
 
 TABLE_COLUMNS = (
@@ -360,6 +359,3 @@ def summary_text(bt: Backtest) -> str:
                      + (f"; misses: {r['misses']}" if r["misses"] else ""))
     return "\n".join(lines)
 
-
-def to_json(bt: Backtest) -> str:
-    return json.dumps(bt.scores.to_dict(orient="records"), indent=2)

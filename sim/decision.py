@@ -28,7 +28,6 @@ import numpy as np
 
 FACTORS = ("trigger", "support", "opposition", "feasibility", "costs", "motive")
 RULE_FACTORS = ("trigger", "support", "opposition", "feasibility", "costs")
-OUTCOMES = ("watch", "decline", "delay", "limited", "deploy", "withdraw")  # weakest to strongest
 BURDENS = ("opposition", "costs")  # must stay below their thresholds; the others must reach theirs
 LOGISTICS_WEIGHTS = {"shared_border": 0.35, "bases_in_host": 0.25, "airlift": 0.20, "csto_framework": 0.20}
 AIRLIFT_RANGE_KM = 5000.0  # airlift score falls linearly to 0 at this distance (assumption)

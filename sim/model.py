@@ -37,7 +37,6 @@ class CrisisModel(mesa.Model):
         seq = rng if isinstance(rng, np.random.SeedSequence) else np.random.SeedSequence(rng)
         super().__init__(rng=np.random.default_rng(seq))
         self.cfg = config
-        self.seed_entropy = seq.entropy
         streams = [np.random.default_rng(s) for s in seq.spawn(5)]
         city_rng, host_rng, perception_rng, decision_rng, ally_rng = streams
 

@@ -8,9 +8,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-OUTCOME_RANK = {"watch": 0, "decline": 1, "delay": 2, "limited": 3, "deploy": 4}
-"""Strength of each outcome; a run's ``outcome`` is the strongest it took. ``withdraw`` is not ranked:
-every day a force is on the ground before it reads ``deploy`` or ``limited`` already."""
+RANKED_OUTCOMES = ("deploy", "limited", "delay", "decline", "watch")
+"""A run's possible ``outcome``, strongest first: the strongest daily decision it took. ``withdraw`` is
+not ranked: every day a force is on the ground before it reads ``deploy`` or ``limited`` already."""
+OUTCOME_RANK = {o: len(RANKED_OUTCOMES) - i for i, o in enumerate(RANKED_OUTCOMES)}
+INTERVENED = ("deploy", "limited")
+"""Outcomes that put foreign troops on the ground."""
 
 SUMMARY_COLUMNS = (
     "rep", "seed", "deployed", "deploy_day", "peak_troops", "withdrawn_day", "days_deployed",
@@ -60,7 +63,7 @@ def summarize(daily: pd.DataFrame, order_threshold: float) -> dict:
     decisions = daily["decision"].tolist()
     strongest = max((d for d in decisions if d in OUTCOME_RANK), key=OUTCOME_RANK.get, default="watch")
     requested = np.flatnonzero(daily["requested"].to_numpy())
-    acted = [i for i, d in enumerate(decisions) if d in ("deploy", "limited")]
+    acted = [i for i, d in enumerate(decisions) if d in INTERVENED]
     ally_cols = [c for c in daily.columns if c.startswith("unrest_")]
     return {
         "deployed": bool(on.size),

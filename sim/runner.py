@@ -26,7 +26,7 @@ import pandas as pd
 from .config import Config
 from .model import CrisisModel
 from .parallel import context
-from .records import summarize, summary_frame
+from .records import RANKED_OUTCOMES, summarize, summary_frame
 
 PACKAGES = ("moscow-sim", "mesa", "numpy", "pandas", "pyarrow", "pydantic", "matplotlib", "pyyaml", "tqdm")
 
@@ -100,7 +100,7 @@ class Results:
         s = self.summary
         n = len(s)
         shares = s["outcome"].value_counts(normalize=True)
-        parts = ", ".join(f"{k} {shares.get(k, 0):.0%}" for k in ("deploy", "limited", "delay", "decline", "watch") if shares.get(k, 0))
+        parts = ", ".join(f"{k} {shares.get(k, 0):.0%}" for k in RANKED_OUTCOMES if shares.get(k, 0))
         dep = s[s["deployed"]]
 
         def med(col, frame=s, fmt="{:.1f}"):

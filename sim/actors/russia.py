@@ -8,8 +8,6 @@ import mesa
 
 from .. import decision as dc
 
-STATES = ("watching", "delaying", "declined", "deployed", "withdrawing", "withdrawn")
-
 
 class Russia(mesa.Agent):
     """Moscow's decision state, forces, reputation and decision log.

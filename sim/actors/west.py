@@ -33,7 +33,6 @@ class West(mesa.Agent):
         self.signal = cfg.sanctions_signal
         self.sanctions = 0.0
         self.aid_today = 0.0
-        self.aid_total = 0.0
 
     @property
     def expected_sanctions(self) -> float:
@@ -62,4 +61,3 @@ class West(mesa.Agent):
                 self.sanctions += cfg.sanctions_rate * (target - self.sanctions)
             if not host.friendly and not host.requested:
                 self.aid_today = cfg.aid_capacity * cfg.resolve
-                self.aid_total += self.aid_today

@@ -18,7 +18,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from ..plots import band  # noqa: E402
-from ..records import SUMMARY_COLUMNS  # noqa: E402
+from ..records import RANKED_OUTCOMES, SUMMARY_COLUMNS  # noqa: E402
 from ..store import ResultStore  # noqa: E402
 from .spec import ExperimentSpec  # noqa: E402
 
@@ -91,7 +91,7 @@ def _compare(spec, summary, points, store, figs, tables):
 
 def _outcomes(spec, summary, points, store, figs, tables):
     shares = pd.crosstab(summary["point_name"], summary["outcome"], normalize="index")
-    order = [o for o in ("deploy", "limited", "delay", "decline", "watch") if o in shares.columns]
+    order = [o for o in RANKED_OUTCOMES if o in shares.columns]
     shares = shares[order].reindex(summary.drop_duplicates("point")["point_name"])
     med = summary.groupby("point_name", sort=False).agg(
         deployed=("deployed", "mean"), deploy_day=("deploy_day", "median"), peak_troops=("peak_troops", "median"),
