@@ -9,7 +9,7 @@ import json
 import sys
 import time
 
-from sim.city import City
+from sim.city_compiled import CompiledCity as City
 from sim.config import load_config
 from sim.model import CrisisModel
 

@@ -58,7 +58,7 @@ class CityStats:
 
 
 class City(GridForces):
-    """Grid, protesters, patrols and sites.
+    """Grid, protesters, patrols and sites: the numpy engine (the reference; see ``new_city``).
 
     Args:
         city: the ``city`` config section.
@@ -69,6 +69,8 @@ class City(GridForces):
         countries: names of the countries that may send troops (Russia first).
         rng: this component's random generator.
     """
+
+    COMPILED = False  # window sums by numpy; sim.city_compiled.CompiledCity uses the numba kernels
 
     def __init__(self, city, protesters, police, troops, police_strength: float, countries: list[str], rng):
         self.rng = rng
@@ -82,10 +84,10 @@ class City(GridForces):
         self.site_names = [s.name for s in city.sites]
         self.site_held = np.ones(len(self.site_cell), dtype=bool)
 
-        self.window = WindowSum(self.height, self.width, protesters.vision, city.neighborhood, city.torus)
+        self.window = WindowSum(self.height, self.width, protesters.vision, city.neighborhood, city.torus, self.COMPILED)
         self.cop_window = (
             self.window if police.vision == protesters.vision
-            else WindowSum(self.height, self.width, police.vision, city.neighborhood, city.torus)
+            else WindowSum(self.height, self.width, police.vision, city.neighborhood, city.torus, self.COMPILED)
         )
         self.move_offsets = offsets(protesters.vision, city.neighborhood)
         self._move_dy = np.ascontiguousarray(self.move_offsets[:, 0])
@@ -129,6 +131,7 @@ class City(GridForces):
         self.move_tries = 1
         self._g, self._g_key = None, None  # grievance cache
         self._troops_key = None  # troops last put on the grid (set_troops)
+        self._forces_state = None  # troops, sites, guards and patrols as set_troops last left them
         self._dist_map = None  # distance to the nearest site, built when first needed
         self._site_window = self._site_windows()
         self.police_initial = int(cop_cells.size)
@@ -138,18 +141,19 @@ class City(GridForces):
 
     def step(self, legitimacy: float, hardship_shock: float) -> CityStats:
         """Advance protesters, arrests, moves and storming by one day."""
-        acting = self._count_down_jail()
-        for _ in range(self.p_cfg.activation_rounds):  # within-day contagion: rounds until nobody changes
-            before = self.state.copy()
-            self._update_citizens(acting, legitimacy, hardship_shock)
-            if np.array_equal(before, self.state):
-                break
+        self._contagion(self._count_down_jail(), legitimacy, hardship_shock)
         self._arrest()
         if self.p_cfg.movement:
             self._move()
         if self.site_cell.size:
             self._storm()
         return self.stats()
+
+    def _contagion(self, acting: np.ndarray, legitimacy: float, shock: float) -> None:
+        """Epstein's rule, re-applied within the day on the day's new picture until nobody changes."""
+        for _ in range(self.p_cfg.activation_rounds):
+            if not self._update_citizens(acting, legitimacy, shock):
+                break
 
     def _count_down_jail(self) -> np.ndarray:
         """Jail terms count down; who is free to act today (released prisoners included)."""
@@ -169,17 +173,25 @@ class City(GridForces):
     def _site_guards(self) -> np.ndarray:
         return self.police_guards + self.troop_guards.sum(axis=1)
 
+    def _packed(self, active: np.ndarray) -> np.ndarray | None:
+        """Window sums of the city packed in one grid (each security agent 2**16, each active 1);
+        None when too many guards stand in one window to pack."""
+        grid, guards = self._grid, self._site_guards()
+        if self._window_cells + int(guards.sum()) >= 2**_SHIFT:
+            return None
+        grid.fill(0)
+        grid[self.patrol_pos] = 1 << _SHIFT
+        grid[self.site_cell] = guards << _SHIFT  # sites hold no citizen and no patrol
+        grid[self.pos[active]] = 1               # a citizen's cell holds nothing else
+        return self.window(grid).ravel()
+
     def _seen(self, active: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Security agents C and actives (others only) in each citizen's vision, from yesterday's city."""
-        grid, guards = self._grid, self._site_guards()
-        if self._window_cells + int(guards.sum()) < 2**_SHIFT:
-            # one window sum for both counts: each security agent adds 2**16, each active 1
-            grid.fill(0)
-            grid[self.patrol_pos] = 1 << _SHIFT
-            grid[self.site_cell] = guards << _SHIFT  # sites hold no citizen and no patrol
-            grid[self.pos[active]] = 1               # a citizen's cell holds nothing else
-            both = self.window(grid).ravel()[self.pos].view(np.uint32)
+        packed = self._packed(active)
+        if packed is not None:  # one window sum for both counts
+            both = packed[self.pos].view(np.uint32)
             return both >> _SHIFT, both & ((1 << _SHIFT) - 1)
+        grid, guards = self._grid, self._site_guards()
         grid.fill(0)  # too many guards to pack: two window sums
         grid[self.patrol_pos] = 1
         grid[self.site_cell] = guards
@@ -188,11 +200,14 @@ class City(GridForces):
         grid[self.pos[active]] = 1
         return cops, self.window(grid).ravel()[self.pos]
 
-    def _update_citizens(self, acting: np.ndarray, legitimacy: float, shock: float) -> None:
+    def _update_citizens(self, acting: np.ndarray, legitimacy: float, shock: float) -> int:
         """Epstein's rule for every free citizen at once, on yesterday's picture of the city.
 
-        Term by term, in float32 and in place (one pass over the citizens per operation)."""
+        Term by term, in float32 and in place (one pass over the citizens per operation). Returns
+        how many citizens changed.
+        """
         p = self.p_cfg
+        before = self.state.copy()
         active = self.state == ACTIVE
         cops, others = self._seen(active)
         a = others.astype(np.float32)
@@ -208,6 +223,7 @@ class City(GridForces):
         net = self._grievance(legitimacy, shock) - risk  # G - R P, G = H (1 - L)
         decide = net > p.threshold                    # active iff G - R P > T
         np.copyto(self.state, decide.view(np.int8), where=acting)  # QUIET = 0, ACTIVE = 1; jailed keep theirs
+        return int(np.count_nonzero(before != self.state))
 
     def _grievance(self, legitimacy: float, shock: float) -> np.ndarray:
         """G = clip(H + shock, 0, 1) (1 - L), cached while legitimacy and shock stay put."""
@@ -228,18 +244,27 @@ class City(GridForces):
         """
         if self.patrol_pos.size == 0:
             return
-        who = np.flatnonzero(self.state == ACTIVE)
+        who = self._actives()
         if who.size == 0:
             return
-        cells = self.pos[who]
-        if who.size * self.patrol_pos.size <= self.n_cells:
-            hazard = self._hazard_pairs(cells)  # few actives: pairs are cheaper than window sums
-        else:
-            hazard = self._hazard_windows(cells)
-        hazard = hazard * (1.0 / _LOG_SCALE)
-        caught = who[self.rng.random(who.size) < -np.expm1(-hazard)]
-        self.state[caught] = JAILED
+        stay_free = np.expm1(self._hazard(self.pos[who]) * (-1.0 / _LOG_SCALE))  # -P(arrest)
+        caught = self._caught(who, stay_free, self.rng.random(who.size))
         self.jail[caught] = self.rng.integers(0, self.p_cfg.max_jail_days + 1, size=caught.size)
+
+    def _actives(self) -> np.ndarray:
+        return np.flatnonzero(self.state == ACTIVE)
+
+    def _caught(self, who: np.ndarray, stay_free: np.ndarray, draws: np.ndarray) -> np.ndarray:
+        """Jail the actives ``who`` whose uniform draw falls below their arrest probability."""
+        caught = who[draws < -stay_free]
+        self.state[caught] = JAILED
+        return caught
+
+    def _hazard(self, cells: np.ndarray) -> np.ndarray:
+        """The arrest hazard of actives at ``cells``, in fixed point (x _LOG_SCALE)."""
+        if cells.size * self.patrol_pos.size <= self.n_cells:
+            return self._hazard_pairs(cells)  # few actives: pairs are cheaper than window sums
+        return self._hazard_windows(cells)
 
     def _hazard_windows(self, cells: np.ndarray) -> np.ndarray:
         """The arrest hazard of actives at ``cells`` (fixed point), from two window sums."""
@@ -274,18 +299,16 @@ class City(GridForces):
 
         Targets must be empty before anyone moves; a cell claimed by several goes to one random claimant.
         """
-        movers_c = np.flatnonzero(self.state != JAILED)
-        src = np.concatenate([self.pos[movers_c], self.patrol_pos])
+        movers_c, src = self._movers()
         if src.size == 0:
             return
         pick = self.rng.integers(0, len(self.move_offsets), size=src.size, dtype=np.int32)
         pull = self.p_cfg.site_attraction
         if pull > 0 and self.site_cell.size:
             # actives heading for a site take the best of a few random steps toward the nearest one
-            heading = np.flatnonzero((self.state[movers_c] == ACTIVE) & (self.rng.random(movers_c.size) < pull))
+            heading = self._heading(movers_c, self.rng.random(movers_c.size), pull)
             tries = self.rng.integers(0, len(self.move_offsets), size=(heading.size, 4))
-            d = self._site_distance(src[heading, None], self.move_offsets[tries])
-            pick[heading] = tries[np.arange(heading.size), d.argmin(axis=1)]
+            self._steer(src, heading, tries, pick)
         dst, free = self._targets(src, pick)
         del pick
         for _ in range(self.move_tries - 1):  # Mesa's rule: a random *empty* cell; retry if occupied
@@ -296,6 +319,25 @@ class City(GridForces):
             dst[again], free[again] = self._targets(src[again], pick)
         cand = np.flatnonzero(free)
         order = self.rng.permutation(cand).astype(np.int32)
+        self._settle(order, cand, src, dst, movers_c)
+
+    def _movers(self) -> tuple[np.ndarray, np.ndarray]:
+        """Citizens who move (all but the jailed), and where every mover stands (citizens, then patrols)."""
+        movers_c = np.flatnonzero(self.state != JAILED)
+        return movers_c, np.concatenate([self.pos[movers_c], self.patrol_pos])
+
+    def _heading(self, movers_c: np.ndarray, draws: np.ndarray, pull: float) -> np.ndarray:
+        """Movers (indices into ``movers_c``) heading for a site: actives whose draw is below ``pull``."""
+        return np.flatnonzero((self.state[movers_c] == ACTIVE) & (draws < pull))
+
+    def _steer(self, src: np.ndarray, heading: np.ndarray, tries: np.ndarray, pick: np.ndarray) -> None:
+        """Movers ``heading`` pick, of their ``tries`` (offset indices), the one nearest a site."""
+        d = self._site_distance(src[heading, None], self.move_offsets[tries])
+        pick[heading] = tries[np.arange(heading.size), d.argmin(axis=1)]
+
+    def _settle(self, order: np.ndarray, cand: np.ndarray, src: np.ndarray, dst: np.ndarray,
+                movers_c: np.ndarray) -> None:
+        """Movers ``cand`` claim their targets in random ``order``; the last claim on a cell stands."""
         self._claim[dst[order]] = order  # the last write to a cell stands: a random claimant
         win = cand[self._claim[dst[cand]] == cand]
         self.occupied[src[win]] = False
@@ -355,14 +397,18 @@ class City(GridForces):
         inside = (y >= 0) & (y < self.height) & (x >= 0) & (x < self.width)
         return np.where(inside, y * self.width + x, self.n_cells).reshape(len(self.site_cell), (2 * r + 1) ** 2)
 
-    def _storm(self) -> None:
+    def _storm_counts(self) -> tuple[np.ndarray, np.ndarray]:
+        """Actives and security agents within ``storm_radius`` of each site."""
         grid = np.zeros(self.n_cells + 1, dtype=np.int32)
         grid[self.pos[self.state == ACTIVE]] = 1
         actives = grid[self._site_window].sum(axis=1)
         grid[:] = 0
         grid[self.patrol_pos] = 1
         grid[self.site_cell] = self._site_guards()  # sites hold no patrol
-        guards = grid[self._site_window].sum(axis=1)
+        return actives, grid[self._site_window].sum(axis=1)
+
+    def _storm(self) -> None:
+        actives, guards = self._storm_counts()
         overrun = (actives >= self.c_cfg.storm_min_actives) & (actives > self.c_cfg.storm_ratio * guards)
         stormed = self.site_held & overrun
         self.fled += int(self.police_guards[stormed].sum())  # guards of a stormed site abandon it
@@ -370,14 +416,17 @@ class City(GridForces):
         retaken = ~self.site_held & ~overrun & (guards > 0)
         self.site_held = (self.site_held & ~stormed) | retaken
 
+    def _state_counts(self) -> np.ndarray:
+        return np.bincount(self.state, minlength=3)  # QUIET, ACTIVE, JAILED
+
     def stats(self) -> CityStats:
         n = max(1, self.state.size)
-        counts = [np.count_nonzero(self.state == k) for k in (QUIET, ACTIVE, JAILED)]
+        counts = self._state_counts()
         held = int(self.site_held.sum())
         return CityStats(
-            active_share=counts[ACTIVE] / n,
-            quiet_share=counts[QUIET] / n,
-            jailed_share=counts[JAILED] / n,
+            active_share=int(counts[ACTIVE]) / n,
+            quiet_share=int(counts[QUIET]) / n,
+            jailed_share=int(counts[JAILED]) / n,
             sites_held=held,
             sites_lost=len(self.site_cell) - held,
             police_patrol=int((self.patrol_owner == POLICE).sum()),

@@ -50,6 +50,10 @@ class GridForces:
         Police guards at a site that troops hold are freed to patrol, and return when troops leave.
         """
         agents = np.rint(np.asarray(soldiers, dtype=float) / self.t_cfg.per_agent).astype(np.int64)
+        # the model calls this daily; on most days nothing it depends on has changed since its last
+        # call, and then a call would change nothing (it draws only when a patrol count changes)
+        if self._forces_state == self._forces_key(agents):
+            return
         patrols = np.rint(agents * self.t_cfg.policing_share).astype(np.int64)
         guards = agents - patrols
         key = (agents.tobytes(), self.site_held.tobytes())
@@ -70,6 +74,10 @@ class GridForces:
             self.police_guards[i] += take
             patrol -= take
         self._set_patrols(POLICE, patrol)
+        self._forces_state = self._forces_key(agents)
+
+    def _forces_key(self, agents: np.ndarray) -> tuple:
+        return agents.tobytes(), self.site_held.tobytes(), self.police_guards.tobytes(), self.patrol_owner.tobytes()
 
     def _set_patrols(self, owner: int, want: int) -> None:
         mine = np.flatnonzero(self.patrol_owner == owner)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from sim import kernels
 from sim.city import ACTIVE, JAILED, QUIET, City
 from sim.config.schema import City as CityCfg
 from sim.config.schema import Police, Protesters, Site, Troops
@@ -34,22 +35,28 @@ def brute_window(g, r, kind, torus):
     return out
 
 
+ENGINES = [pytest.param(False, id="numpy"),
+           pytest.param(True, id="compiled", marks=pytest.mark.skipif(not kernels.ENABLED, reason="numba not available"))]
+
+
+@pytest.mark.parametrize("compiled", ENGINES)
 @pytest.mark.parametrize("kind", ["von_neumann", "moore"])
 @pytest.mark.parametrize("torus", [True, False])
 @pytest.mark.parametrize("r,h,w", [(1, 5, 7), (3, 13, 9), (7, 12, 20), (9, 6, 5)])
-def test_window_sums_match_brute_force(kind, torus, r, h, w):
+def test_window_sums_match_brute_force(kind, torus, r, h, w, compiled):
     rng = np.random.default_rng(r * 100 + h)
-    ws = WindowSum(h, w, r, kind, torus)
+    ws = WindowSum(h, w, r, kind, torus, compiled=compiled)
     for _ in range(2):  # buffers are reused between calls
         g = rng.integers(0, 4, (h, w)).astype(np.int32)
         np.testing.assert_array_equal(ws(g), brute_window(g, r, kind, torus))
 
 
-def test_window_sums_large_values_wrap_safely():
+@pytest.mark.parametrize("compiled", ENGINES)
+def test_window_sums_large_values_wrap_safely(compiled):
     # packed counts (security << 16) make prefix sums overflow int32; differences stay exact
     rng = np.random.default_rng(1)
     g = (rng.integers(0, 2, (40, 40)) << 16).astype(np.int32)
-    got = WindowSum(40, 40, 7, "von_neumann", True)(g).view(np.uint32) >> 16
+    got = WindowSum(40, 40, 7, "von_neumann", True, compiled=compiled)(g).view(np.uint32) >> 16
     np.testing.assert_array_equal(got, brute_window(g >> 16, 7, "von_neumann", True))
 
 
