@@ -12,6 +12,7 @@ from mesa.examples.advanced.epstein_civil_violence.agents import Citizen, Citize
 from mesa.examples.advanced.epstein_civil_violence.model import EpsteinCivilViolence, EpsteinScenario
 
 from sim.city import City
+from sim.city_compiled import new_city
 from sim.config.schema import City as CityCfg
 from sim.config.schema import Police, Protesters, Troops
 
@@ -20,16 +21,17 @@ MAX_JAIL = 30
 DEFAULTS = dict(density=0.7, cop_density=0.074, vision=7, threshold=0.1, k=2.3)
 
 
-def make_city(size: int, seed: int, vision: int = 7, max_jail: int = MAX_JAIL) -> City:
+def make_city(size: int, seed: int, vision: int = 7, max_jail: int = MAX_JAIL, compiled: bool | None = None) -> City:
     """Our engine as a bare Epstein model: torus, von Neumann, no sites, no guards, no attraction,
     and the rule applied once a day (the crisis scenarios re-apply it up to three times a day for
-    within-day contagion; see benchmarks/README.md)."""
+    within-day contagion; see benchmarks/README.md). ``compiled``: the numba engine (default when
+    available) or the numpy one; both give the same runs."""
     city = CityCfg(width=size, height=size, torus=True, neighborhood="von_neumann", sites=[])
     prot = Protesters(density=DEFAULTS["density"], vision=vision, arrest_k=DEFAULTS["k"],
                       threshold=DEFAULTS["threshold"], max_jail_days=max_jail, movement=True,
                       site_attraction=0.0, activation_rounds=1)  # Epstein's rule, applied once a day
     police = Police(density=DEFAULTS["cop_density"], vision=vision, guard_share=0.0)
-    return City(city, prot, police, Troops(), 1.0, ["Russia"], np.random.default_rng(seed))
+    return new_city(city, prot, police, Troops(), 1.0, ["Russia"], np.random.default_rng(seed), compiled=compiled)
 
 
 def make_mesa(size: int, seed: int, vision: int = 7, max_jail: int = MAX_JAIL) -> EpsteinCivilViolence:

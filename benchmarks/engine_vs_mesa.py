@@ -1,6 +1,6 @@
 """Time our protester engine against Mesa's shipped Epstein example, in one invocation.
 
-    python benchmarks/engine_vs_mesa.py [--quick]
+    python benchmarks/engine_vs_mesa.py [--quick] [--engine compiled|numpy]
 
 Both models at Epstein's defaults (benchmarks/common.py): legitimacy 0.8, threshold 0.1, k 2.3,
 vision 7, densities 0.7 / 0.074, torus, von Neumann, J_max 30. Sizes 40, 100, 200 for both; 500 and
@@ -33,8 +33,8 @@ MESA = [(40, 2, 40), (100, 1, 8), (200, 1, 3)]
 VISIONS = (3, 7, 15)
 
 
-def time_ours(size: int, warm: int, steps: int, vision: int = 7, seed: int = 1) -> dict:
-    city = make_city(size, seed, vision=vision)
+def time_ours(size: int, warm: int, steps: int, vision: int = 7, seed: int = 1, compiled: bool = True) -> dict:
+    city = make_city(size, seed, vision=vision, compiled=compiled)
     for _ in range(warm):
         city.step(LEGITIMACY, 0.0)
     gc.collect()
@@ -91,7 +91,7 @@ def plot(rows: list[dict], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(6.5, 4.5))
-    for engine, style, label in (("ours", "o-", "this engine (numpy)"), ("mesa", "s--", "Mesa 3.5.1 example")):
+    for engine, style, label in (("ours", "o-", f"this engine ({rows[0]['kernels']})"), ("mesa", "s--", "Mesa 3.5.1 example")):
         pts = sorted((r["agents"], r["s_per_step"]) for r in rows if r["engine"] == engine and r["vision"] == 7)
         ax.loglog([p[0] for p in pts], [p[1] for p in pts], style, label=label)
     pts = sorted((r["agents"], r["s_per_step"]) for r in rows if r["engine"] == "ours" and r["vision"] == 7)
@@ -111,19 +111,22 @@ def plot(rows: list[dict], path: Path) -> None:
 def main(argv=None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer steps (a smoke run, figures noisier)")
+    ap.add_argument("--engine", choices=("compiled", "numpy"), default="compiled",
+                    help="our engine: numba kernels (sim.city_compiled, the default) or the numpy reference")
     args = ap.parse_args(argv)
+    compiled = args.engine == "compiled"
     ours, mesa = OURS, MESA
     if args.quick:
         ours = [(s, 1, max(2, n // 10)) for s, _, n in OURS]
         mesa = [(s, 1, max(1, n // 4)) for s, _, n in MESA]
     rows = []
     for size, warm, steps in ours:
-        rows.append(time_ours(size, warm, steps))
+        rows.append(time_ours(size, warm, steps, compiled=compiled))
         print(f"ours  {size:5d}x{size:<5d} {rows[-1]['s_per_step']:.5f} s/step", flush=True)
     for v in VISIONS:
         if v != 7:
             size, warm, steps = ours[-1]
-            rows.append(time_ours(size, warm, steps, vision=v))
+            rows.append(time_ours(size, warm, steps, vision=v, compiled=compiled))
             print(f"ours  {size:5d}x{size:<5d} vision {v:2d} {rows[-1]['s_per_step']:.5f} s/step", flush=True)
     for size, warm, steps in mesa:
         rows.append(time_mesa(size, warm, steps))
@@ -132,7 +135,7 @@ def main(argv=None) -> dict:
     # memory: separate, untimed runs (tracemalloc slows Python-object allocation)
     for r in rows:
         if r["engine"] == "ours":
-            r["peak_bytes"] = peak_memory(lambda r=r: make_city(r["size"], 1, vision=r["vision"]), 3)
+            r["peak_bytes"] = peak_memory(lambda r=r: make_city(r["size"], 1, vision=r["vision"], compiled=compiled), 3)
         elif r["size"] <= 100 or not args.quick:
             r["peak_bytes"] = peak_memory(lambda r=r: make_mesa(r["size"], 1), 1)
         if "peak_bytes" in r:
@@ -144,14 +147,17 @@ def main(argv=None) -> dict:
             r["ratio_vs_mesa"] = r["agent_steps_per_s"] / mesa_rate[r["size"]]
 
     RESULTS.mkdir(parents=True, exist_ok=True)
-    fields = ["engine", "size", "vision", "protesters", "agents", "steps_timed", "s_per_step",
+    suffix = "" if compiled else "_numpy"
+    for r in rows:
+        r["kernels"] = args.engine if r["engine"] == "ours" else ""
+    fields = ["engine", "kernels", "size", "vision", "protesters", "agents", "steps_timed", "s_per_step",
               "agent_steps_per_s", "peak_bytes", "bytes_per_protester", "ratio_vs_mesa"]
-    with open(RESULTS / "engine_vs_mesa.csv", "w", newline="") as fh:
+    with open(RESULTS / f"engine_vs_mesa{suffix}.csv", "w", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=fields)
         w.writeheader()
         for r in rows:
             w.writerow({k: r.get(k, "") for k in fields})
-    plot(rows, RESULTS / "engine_vs_mesa.png")
+    plot(rows, RESULTS / f"engine_vs_mesa{suffix}.png")
 
     print(f"\n{'engine':6s} {'size':>9s} {'vis':>3s} {'agents':>8s} {'s/step':>9s} {'agent-steps/s':>14s} "
           f"{'peak MB':>8s} {'B/protester':>11s} {'x Mesa':>7s}")
@@ -163,6 +169,7 @@ def main(argv=None) -> dict:
     big = max(s for s, _, _ in ours)
     get = {(r["engine"], r["size"], r["vision"]): r for r in rows}
     summary = {
+        "engine": args.engine,
         "ratio_vs_mesa": {f"{s}x{s}": round(get[("ours", s, 7)]["ratio_vs_mesa"], 1) for s in mesa_rate},
         "s_per_step": {f"{r['engine']}_{r['size']}x{r['size']}" + (f"_v{r['vision']}" if r["vision"] != 7 else ""):
                        round(r["s_per_step"], 6) for r in rows},

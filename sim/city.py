@@ -422,14 +422,14 @@ class City(GridForces):
     def stats(self) -> CityStats:
         n = max(1, self.state.size)
         counts = self._state_counts()
-        held = int(self.site_held.sum())
+        held = np.count_nonzero(self.site_held)
         return CityStats(
             active_share=int(counts[ACTIVE]) / n,
             quiet_share=int(counts[QUIET]) / n,
             jailed_share=int(counts[JAILED]) / n,
             sites_held=held,
             sites_lost=len(self.site_cell) - held,
-            police_patrol=int((self.patrol_owner == POLICE).sum()),
+            police_patrol=np.count_nonzero(self.patrol_owner == POLICE),
             police_guards=int(self.police_guards.sum()),
         )
 

@@ -35,7 +35,7 @@ class CompiledCity(City):
         self._escape = _escape(np.arange(len(seen) + 1))
         self._escape[0] = 0  # a patrol that sees no active adds nothing
         self._acting = np.empty(self.jail.size, dtype=bool)
-        self._storm_grid = np.zeros(self.n_cells + 1, dtype=np.int32)
+        self._storm_grid = np.zeros(self.n_cells + 1 if self.site_cell.size else 0, dtype=np.int32)
         self._threshold = np.float32(self.p_cfg.threshold)  # compared in float32, as numpy compares it
 
     def _count_down_jail(self) -> np.ndarray:

@@ -36,12 +36,12 @@ class GridForces:
             take = min(n - back, int(max(0, self.guards_wanted[i] - self.police_guards[i])))
             self.police_guards[i] += take
             back += take
-        before = int((self.patrol_owner == POLICE).sum())
+        before = np.count_nonzero(self.patrol_owner == POLICE)
         self._set_patrols(POLICE, before + n - back)
-        return back + int((self.patrol_owner == POLICE).sum()) - before
+        return back + np.count_nonzero(self.patrol_owner == POLICE) - before
 
     def police_total(self) -> int:
-        return int((self.patrol_owner == POLICE).sum() + self.police_guards.sum())
+        return np.count_nonzero(self.patrol_owner == POLICE) + int(self.police_guards.sum())
 
     def set_troops(self, soldiers: np.ndarray) -> None:
         """Put each country's troops (soldiers, per country) on the grid as agents.
@@ -68,7 +68,7 @@ class GridForces:
         covered = self.troop_guards.sum(axis=1) > 0
         freed = int(self.police_guards[covered].sum())
         self.police_guards[covered] = 0
-        patrol = int((self.patrol_owner == POLICE).sum()) + freed
+        patrol = np.count_nonzero(self.patrol_owner == POLICE) + freed
         for i in np.flatnonzero(~covered & self.site_held):  # troops gone: police take the posts back
             take = min(patrol, int(max(0, self.guards_wanted[i] - self.police_guards[i])))
             self.police_guards[i] += take

@@ -125,13 +125,13 @@ def window_sum(grid, diamond, r, rows, cols, X, Y, out):
 
 
 @_compile
-def decide(seen, pos, state, acting, grievance, risk_aversion, arrest_p, threshold, shift, flips, signs):
+def decide(seen, pos, state, acting, grievance, risk_aversion, arrest_p, threshold, shift, flips):
     """Epstein's rule for every free citizen, on the window sums ``seen`` of the packed city.
 
     ``seen[cell]`` holds security agents in vision in its high bits (``>> shift``) and actives in
     the low bits; ``arrest_p[n]`` is 1 - exp(-k n) as numpy computes it in float32, so n = round(C / A)
     indexes it (the last entry stands for every larger n). Citizens who turn active or stop being
-    active go to ``flips`` with ``signs`` +1 / -1. Returns (how many changed, how many flipped).
+    active are listed in ``flips``. Returns (how many changed, how many flipped).
     """
     mask = (1 << shift) - 1
     last = arrest_p.size - 1
@@ -153,7 +153,6 @@ def decide(seen, pos, state, acting, grievance, risk_aversion, arrest_p, thresho
             changed += 1
             if now == 1 or was == 1:
                 flips[n_flips] = i
-                signs[n_flips] = 1 if now == 1 else -1
                 n_flips += 1
     return changed, n_flips
 
@@ -181,8 +180,7 @@ def epstein_rounds(rounds, grid, patrol_pos, site_cell, guards, pos, state, acti
     with the centre), which gives the same sums as a new window sum at a fraction of the cost while
     few change, then decide again."""
     height, width = out.shape
-    flips = np.empty(pos.size, dtype=np.int64)
-    signs = np.empty(pos.size, dtype=np.int64)
+    flips = np.empty(pos.size, dtype=np.int32)
     buf = np.empty(dy.size, dtype=np.int64)
     seen = out.ravel()
     n_flips = -1
@@ -192,11 +190,13 @@ def epstein_rounds(rounds, grid, patrol_pos, site_cell, guards, pos, state, acti
             seen = window_sum(grid.reshape(out.shape), diamond, r, rows, cols, X, Y, out).ravel()
         else:
             for t in range(n_flips):
-                n = window_cells(pos[flips[t]], dy, dx, height, width, torus, buf)
+                i = flips[t]
+                n = window_cells(pos[i], dy, dx, height, width, torus, buf)
+                sign = 1 if state[i] == 1 else -1  # turned active, or stopped
                 for q in range(n):
-                    seen[buf[q]] += signs[t]
+                    seen[buf[q]] += sign
         changed, n_flips = decide(seen, pos, state, acting, grievance, risk_aversion, arrest_p, threshold, shift,
-                                  flips, signs)
+                                  flips)
         if changed == 0:
             break
 
