@@ -35,6 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .city_forces import POLICE, GridForces, split_evenly
+from .city_sites import Sites
 from .neighborhood import WindowSum, offsets
 
 QUIET, ACTIVE, JAILED = 0, 1, 2
@@ -57,7 +58,7 @@ class CityStats:
     police_guards: int
 
 
-class City(GridForces):
+class City(GridForces, Sites):
     """Grid, protesters, patrols and sites: the numpy engine (the reference; see ``new_city``).
 
     Args:
@@ -170,28 +171,17 @@ class City(GridForces):
     def active_map(self) -> np.ndarray:
         return np.bincount(self.pos[self.state == ACTIVE], minlength=self.n_cells)
 
-    def _site_guards(self) -> np.ndarray:
-        return self.police_guards + self.troop_guards.sum(axis=1)
-
-    def _packed(self, active: np.ndarray) -> np.ndarray | None:
-        """Window sums of the city packed in one grid (each security agent 2**16, each active 1);
-        None when too many guards stand in one window to pack."""
-        grid, guards = self._grid, self._site_guards()
-        if self._window_cells + int(guards.sum()) >= 2**_SHIFT:
-            return None
-        grid.fill(0)
-        grid[self.patrol_pos] = 1 << _SHIFT
-        grid[self.site_cell] = guards << _SHIFT  # sites hold no citizen and no patrol
-        grid[self.pos[active]] = 1               # a citizen's cell holds nothing else
-        return self.window(grid).ravel()
-
     def _seen(self, active: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Security agents C and actives (others only) in each citizen's vision, from yesterday's city."""
-        packed = self._packed(active)
-        if packed is not None:  # one window sum for both counts
-            both = packed[self.pos].view(np.uint32)
-            return both >> _SHIFT, both & ((1 << _SHIFT) - 1)
         grid, guards = self._grid, self._site_guards()
+        if self._window_cells + int(guards.sum()) < 2**_SHIFT:
+            # one window sum for both counts: each security agent adds 2**16, each active 1
+            grid.fill(0)
+            grid[self.patrol_pos] = 1 << _SHIFT
+            grid[self.site_cell] = guards << _SHIFT  # sites hold no citizen and no patrol
+            grid[self.pos[active]] = 1               # a citizen's cell holds nothing else
+            both = self.window(grid).ravel()[self.pos].view(np.uint32)
+            return both >> _SHIFT, both & ((1 << _SHIFT) - 1)
         grid.fill(0)  # too many guards to pack: two window sums
         grid[self.patrol_pos] = 1
         grid[self.site_cell] = guards
@@ -360,61 +350,6 @@ class City(GridForces):
         inside = (y >= 0) & (y < self.height) & (x >= 0) & (x < self.width)
         dst = np.where(inside, y * self.width + x, 0)
         return dst, inside & ~self.occupied[dst]
-
-    def _site_distance(self, cells: np.ndarray, offs: np.ndarray) -> np.ndarray:
-        """Chebyshev distance to the nearest site from each cell + offset (no wrapping)."""
-        if self._dist_map is None:
-            self._dist_map = self._site_distance_map()
-        v = self.p_cfg.vision
-        y, x = np.divmod(cells, self.width)
-        return self._dist_map[(y + offs[..., 0] + v) * (self.width + 2 * v) + (x + offs[..., 1] + v)]
-
-    def _site_distance_map(self) -> np.ndarray:
-        """Distance to the nearest site for every cell of the grid padded by the vision (flat)."""
-        v = self.p_cfg.vision
-        y = np.arange(-v, self.height + v)[:, None, None]
-        x = np.arange(-v, self.width + v)[None, :, None]
-        sy, sx = np.divmod(self.site_cell, self.width)
-        return np.maximum(np.abs(y - sy), np.abs(x - sx)).min(axis=-1).astype(np.int32).ravel()
-
-    def _site_counts(self, grid_flat: np.ndarray) -> np.ndarray:
-        r = self.c_cfg.storm_radius
-        g = grid_flat.reshape(self.height, self.width)
-        out = np.empty(len(self.site_cell), dtype=np.int64)
-        for i, cell in enumerate(self.site_cell):
-            y, x = divmod(int(cell), self.width)
-            out[i] = g[max(0, y - r): y + r + 1, max(0, x - r): x + r + 1].sum()
-        return out
-
-    def _site_windows(self) -> np.ndarray:
-        """(sites, (2r+1)**2) flat cells within storm_radius of each site (Chebyshev, clipped at the
-        edges, no wrap); cells off the grid point at a spare always-zero cell (index n_cells)."""
-        r = self.c_cfg.storm_radius
-        sy, sx = np.divmod(self.site_cell, self.width)
-        d = np.arange(-r, r + 1)
-        y = (sy[:, None, None] + d[None, :, None]) + np.zeros_like(d)[None, None, :]
-        x = (sx[:, None, None] + d[None, None, :]) + np.zeros_like(d)[None, :, None]
-        inside = (y >= 0) & (y < self.height) & (x >= 0) & (x < self.width)
-        return np.where(inside, y * self.width + x, self.n_cells).reshape(len(self.site_cell), (2 * r + 1) ** 2)
-
-    def _storm_counts(self) -> tuple[np.ndarray, np.ndarray]:
-        """Actives and security agents within ``storm_radius`` of each site."""
-        grid = np.zeros(self.n_cells + 1, dtype=np.int32)
-        grid[self.pos[self.state == ACTIVE]] = 1
-        actives = grid[self._site_window].sum(axis=1)
-        grid[:] = 0
-        grid[self.patrol_pos] = 1
-        grid[self.site_cell] = self._site_guards()  # sites hold no patrol
-        return actives, grid[self._site_window].sum(axis=1)
-
-    def _storm(self) -> None:
-        actives, guards = self._storm_counts()
-        overrun = (actives >= self.c_cfg.storm_min_actives) & (actives > self.c_cfg.storm_ratio * guards)
-        stormed = self.site_held & overrun
-        self.fled += int(self.police_guards[stormed].sum())  # guards of a stormed site abandon it
-        self.police_guards[stormed] = 0
-        retaken = ~self.site_held & ~overrun & (guards > 0)
-        self.site_held = (self.site_held & ~stormed) | retaken
 
     def _state_counts(self) -> np.ndarray:
         return np.bincount(self.state, minlength=3)  # QUIET, ACTIVE, JAILED

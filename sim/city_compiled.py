@@ -12,11 +12,12 @@ from __future__ import annotations
 import numpy as np
 
 from . import kernels
+from . import kernels_day as kday
 from .city import _SHIFT, City, _escape
 from .neighborhood import offsets
 
-_BY_PATROL = 4  # patrol-by-patrol arrest hazard while patrols x window cells <= this x grid cells (a window
-#                 sum costs about that many passes over the grid; measured, benchmarks/README.md)
+_BY_PATROL = 8  # patrol-by-patrol arrest hazard while patrols x window cells <= this x grid cells (two window
+#                 sums cost about that many passes over the grid; measured, benchmarks/README.md)
 
 
 class CompiledCity(City):
@@ -41,7 +42,7 @@ class CompiledCity(City):
     def _count_down_jail(self) -> np.ndarray:
         if self._acting.size != self.jail.size:
             self._acting = np.empty(self.jail.size, dtype=bool)
-        kernels.count_down(self.jail, self._acting)
+        kday.count_down(self.jail, self._acting)
         return self._acting
 
     def _contagion(self, acting: np.ndarray, legitimacy: float, shock: float) -> None:
@@ -54,50 +55,50 @@ class CompiledCity(City):
                                *self.window.kernel_args())
 
     def _actives(self) -> np.ndarray:
-        return kernels.actives(self.state)
+        return kday.actives(self.state)
 
     def _caught(self, who: np.ndarray, stay_free: np.ndarray, draws: np.ndarray) -> np.ndarray:
-        return kernels.jail_caught(who, stay_free, draws, self.state)
+        return kday.jail_caught(who, stay_free, draws, self.state)
 
     def _movers(self) -> tuple[np.ndarray, np.ndarray]:
-        return kernels.movers(self.state, self.pos, self.patrol_pos)
+        return kday.movers(self.state, self.pos, self.patrol_pos)
 
     def _heading(self, movers_c: np.ndarray, draws: np.ndarray, pull: float) -> np.ndarray:
-        return kernels.heading(self.state, movers_c, draws, pull)
+        return kday.heading(self.state, movers_c, draws, pull)
 
     def _hazard(self, cells: np.ndarray) -> np.ndarray:
         grid, window = self._grid, self.cop_window
-        kernels.paint_ones(grid, cells)
+        kday.paint_ones(grid, cells)
         if self.patrol_pos.size * len(self._cop_dy) <= _BY_PATROL * self.n_cells:
-            return kernels.hazard_by_patrol(grid, self.patrol_pos, self._cop_dy, self._cop_dx, self.height, self.width,
+            return kday.hazard_by_patrol(grid, self.patrol_pos, self._cop_dy, self._cop_dx, self.height, self.width,
                                             self.torus, self._escape, cells)
         seen = window(grid, copy=False).ravel()[self.patrol_pos]  # actives each patrol sees
-        kernels.paint_values(grid, self.patrol_pos, self._escape[seen])  # the patrol's -log(1 - 1/A)
+        kday.paint_values(grid, self.patrol_pos, self._escape[seen])  # the patrol's -log(1 - 1/A)
         return window(grid, copy=False).ravel()[cells].astype(np.int64)
 
     def _steer(self, src: np.ndarray, heading: np.ndarray, tries: np.ndarray, pick: np.ndarray) -> None:
         if self._dist_map is None:
             self._dist_map = self._site_distance_map()
-        kernels.steer(src, heading, tries, self._move_dy, self._move_dx, self._dist_map, self.width,
+        kday.steer(src, heading, tries, self._move_dy, self._move_dx, self._dist_map, self.width,
                       self.p_cfg.vision, pick)
 
     def _targets(self, src: np.ndarray, pick: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         dst, free = np.empty(src.size, dtype=np.int32), np.empty(src.size, dtype=bool)
-        kernels.targets(src, pick, self._move_dy, self._move_dx, self.height, self.width, self.torus,
+        kday.targets(src, pick, self._move_dy, self._move_dx, self.height, self.width, self.torus,
                         self.occupied, dst, free)
         return dst, free
 
     def _settle(self, order, cand, src, dst, movers_c) -> None:
-        kernels.settle_moves(order, cand, src, dst, self._claim, self.occupied, movers_c.size, movers_c,
+        kday.settle_moves(order, cand, src, dst, self._claim, self.occupied, movers_c.size, movers_c,
                              self.pos, self.patrol_pos)
 
     def _storm(self) -> None:
-        self.fled += kernels.storm(self._storm_grid, self._site_window, self.pos, self.state, self.patrol_pos,
+        self.fled += kday.storm(self._storm_grid, self._site_window, self.pos, self.state, self.patrol_pos,
                                    self.site_cell, self._site_guards(), self.c_cfg.storm_min_actives,
                                    self.c_cfg.storm_ratio, self.site_held, self.police_guards)
 
     def _state_counts(self) -> np.ndarray:
-        return kernels.state_counts(self.state)
+        return kday.state_counts(self.state)
 
 
 def new_city(*args, compiled: bool | None = None, **kwargs) -> City:
