@@ -5,6 +5,8 @@ Imports nothing of ours.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -38,20 +40,24 @@ def summary_frame(rows: list[dict]) -> pd.DataFrame:
     return frame
 
 
-def summarize(daily: pd.DataFrame, order_threshold: float) -> dict:
-    """One row of ``summary.parquet`` from one run's daily frame (rep and seed added by the caller).
+def summarize(daily: Mapping[str, Sequence] | pd.DataFrame, order_threshold: float) -> dict:
+    """One row of ``summary.parquet`` from one run's daily series (rep and seed added by the caller).
 
     Args:
-        daily: the run's daily series, one row per day from day 0.
+        daily: the run's daily series, one value per day from day 0: a frame, or column name ->
+            values (the model's own record, read without building a frame).
         order_threshold: active share below which order counts as restored.
 
     Returns:
         Column -> value; days are counted from day 0, the scenario's opening event; a day that
         never came is ``None``.
     """
-    days = daily["day"].to_numpy()
-    troops = daily["troops_total"].to_numpy()
-    active = daily["active_share"].to_numpy()
+    def numbers(col: str) -> np.ndarray:
+        return np.asarray(daily[col], dtype=float)
+
+    days = np.asarray(daily["day"])
+    troops = numbers("troops_total")
+    active = numbers("active_share")
     on = np.flatnonzero(troops > 0)
     deploy_day = int(days[on[0]]) if on.size else None
     withdrawn_day = None
@@ -60,26 +66,26 @@ def summarize(daily: pd.DataFrame, order_threshold: float) -> dict:
         withdrawn_day = int(days[after[0]]) if after.size else None
     peak_at = int(np.argmax(active))
     calm = np.flatnonzero((active < order_threshold) & (np.arange(active.size) >= peak_at))
-    decisions = daily["decision"].tolist()
+    decisions = list(daily["decision"])
     strongest = max((d for d in decisions if d in OUTCOME_RANK), key=OUTCOME_RANK.get, default="watch")
-    requested = np.flatnonzero(daily["requested"].to_numpy())
+    requested = np.flatnonzero(np.asarray(daily["requested"]))
     acted = [i for i, d in enumerate(decisions) if d in INTERVENED]
-    ally_cols = [c for c in daily.columns if c.startswith("unrest_")]
+    ally_cols = [c for c in daily if c.startswith("unrest_")]
     return {
         "deployed": bool(on.size),
         "deploy_day": deploy_day,
         "peak_troops": float(troops.max()) if troops.size else 0.0,
         "withdrawn_day": withdrawn_day,
         "days_deployed": int(on.size),
-        "regime_survived": bool(daily["regime_status"].iloc[-1] != "fallen"),
+        "regime_survived": bool(list(daily["regime_status"])[-1] != "fallen"),
         "peak_unrest": float(active.max()),
         "final_unrest": float(active[-1]),
         "days_to_order": int(days[calm[0]]) if calm.size and active.max() >= order_threshold else None,
-        "final_sanctions": float(daily["sanctions"].iloc[-1]),
-        "peak_ally_unrest": float(daily[ally_cols].to_numpy().max()) if ally_cols else 0.0,
+        "final_sanctions": float(numbers("sanctions")[-1]),
+        "peak_ally_unrest": float(np.max([numbers(c).max() for c in ally_cols])) if ally_cols else 0.0,
         "outcome": strongest,
         "request_day": int(days[requested[0]]) if requested.size else None,
         "decision_day": int(days[acted[0]]) if acted else None,
-        "final_territory_share": float(daily["territory_share"].iloc[-1]),
-        "final_reputation": float(daily["reputation"].iloc[-1]),
+        "final_territory_share": float(numbers("territory_share")[-1]),
+        "final_reputation": float(numbers("reputation")[-1]),
     }

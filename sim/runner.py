@@ -37,12 +37,21 @@ def replication_seeds(root_seed: int, reps: int) -> list[int]:
     return [int(c.generate_state(1, dtype=np.uint64)[0]) for c in children]
 
 
+def simulate(config: Config, seed: int) -> tuple[dict[str, list], dict, list[dict]]:
+    """Run one replication to the horizon: (daily columns, summary row, decision log).
+
+    The daily series is the model's own record, column name -> one value per day from day 0, with
+    no frame built from it: the sweep executor stores many runs' columns in one table at once.
+    """
+    model = CrisisModel(config, rng=seed).run()
+    columns = model.datacollector.model_vars
+    return columns, summarize(columns, config.russia.order_threshold), model.russia.log
+
+
 def run_one(config: Config, seed: int) -> tuple[pd.DataFrame, dict, list[dict]]:
     """Run one replication to the horizon: (daily frame, summary row, decision log)."""
-    model = CrisisModel(config, rng=seed).run()
-    daily = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-    summary = summarize(daily, config.russia.order_threshold)
-    return daily, summary, model.russia.log
+    columns, summary, log = simulate(config, seed)
+    return pd.DataFrame(columns), summary, log
 
 
 def _run_chunk(args: tuple[Config, list[tuple[int, int]]]) -> list[tuple[int, int, pd.DataFrame, dict, list[dict]]]:
