@@ -26,18 +26,14 @@ SUMMARY_COLUMNS = (
 
 
 DAY_COLUMNS = ("deploy_day", "withdrawn_day", "days_to_order", "request_day", "decision_day")
+SUMMARY_DTYPES = {**dict.fromkeys(DAY_COLUMNS, "Int64"), "deployed": "bool", "regime_survived": "bool", "seed": "uint64"}
+"""Summary columns with a fixed dtype: days are nullable integers, seeds 64-bit (one type in every file)."""
 
 
 def summary_frame(rows: list[dict]) -> pd.DataFrame:
-    """Summary rows as a frame with stable dtypes: day columns are nullable integers."""
+    """Summary rows as a frame with stable dtypes (``SUMMARY_DTYPES``)."""
     extra = [c for c in (rows[0] if rows else {}) if c not in SUMMARY_COLUMNS]
-    frame = pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS) + extra)
-    for col in DAY_COLUMNS:
-        frame[col] = frame[col].astype("Int64")
-    for col in ("deployed", "regime_survived"):
-        frame[col] = frame[col].astype(bool)
-    frame["seed"] = frame["seed"].astype("uint64")  # 64-bit seeds: one type in every file
-    return frame
+    return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS) + extra).astype(SUMMARY_DTYPES)
 
 
 def summarize(daily: Mapping[str, Sequence] | pd.DataFrame, order_threshold: float) -> dict:

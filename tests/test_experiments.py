@@ -89,16 +89,16 @@ def test_sigkill_then_resume_equals_uninterrupted_run(tmp_path):
 
 def test_a_failing_run_is_recorded_and_the_rest_complete(tmp_path, monkeypatch):
     spec = write_spec(tmp_path, "name: failing\nreplications: 3\nvariants:\n  a: {}\n  b: {set: {host.police_loyalty: 1.0}}\n")
-    real = ex.run_one
+    real = ex.simulate
 
     def flaky(config, seed):
-        if config.host.police_loyalty == 1.0 and seed == ex.run_one.seeds[1]:
+        if config.host.police_loyalty == 1.0 and seed == ex.simulate.seeds[1]:
             raise RuntimeError("injected failure")
         return real(config, seed)
 
     from sim.runner import replication_seeds
     flaky.seeds = replication_seeds(0, 3)
-    monkeypatch.setattr(ex, "run_one", flaky)
+    monkeypatch.setattr(ex, "simulate", flaky)
     _, out, report = ex.execute(spec, tmp_path / "out", jobs=1, progress=False)
     assert report["ran"] == 6 and report["failed"] == 1 and report["failed_total"] == 1
     errors = pd.read_parquet(out / "errors")
@@ -108,6 +108,33 @@ def test_a_failing_run_is_recorded_and_the_rest_complete(tmp_path, monkeypatch):
     # a failed run is recorded, so running again does not repeat it
     _, _, again = ex.execute(spec, tmp_path / "out", jobs=1, progress=False)
     assert again["ran"] == 0 and again["failed_total"] == 1
+
+
+def test_stored_tables_hold_what_run_one_returns(tmp_path):
+    # Ukraine has no CSTO allies: its rows have no values in Kazakhstan's ally columns.
+    spec = write_spec(tmp_path, f"name: same\nreplications: 2\nvariants:\n  kaz: {{}}\n"
+                                f"  ukr: {{config: {CONFIGS / 'ukraine_2022.yaml'}}}\n")
+    _, out, _ = ex.execute(spec, tmp_path / "o", jobs=1, progress=False)
+    from sim.experiments.design import build_points, build_runs
+    from sim.records import summary_frame
+    from sim.runner import run_one
+
+    points = build_points(load_spec(spec), spec)
+    runs = [(r, *run_one(r.config, r.seed)) for r in build_runs(load_spec(spec), spec, points)]
+    ids = lambda r: {"key": r.key, "point": r.point, "rep": r.rep}  # noqa: E731
+    daily = pd.concat([d.assign(**ids(r)) for r, d, _, _ in runs], ignore_index=True)
+    summary = summary_frame([{"rep": r.rep, "seed": r.seed, **s, "key": r.key, "point": r.point,
+                              "point_name": points[r.point].name} for r, _, s, _ in runs])
+    decisions = pd.DataFrame([{**ids(r), **row} for r, _, _, log in runs for row in log])
+    daily = daily[["key", "point", "rep", *daily.columns[:-3]]]  # the store puts a run's ids first
+    for table, expected, order in (("daily", daily, ["key", "day"]), ("summary", summary, ["key"]),
+                                   ("decisions", decisions, ["key", "day"])):
+        got = pd.read_parquet(out / table)
+        assert list(got.columns) == list(expected.columns)
+        pd.testing.assert_frame_equal(got.sort_values(order, ignore_index=True),
+                                      expected.sort_values(order, ignore_index=True), check_exact=True)
+    assert pd.read_parquet(out / "daily")["unrest_armenia"].isna().sum() == 2 * (12 + 1)
+    assert (pd.read_parquet(out / "summary").dtypes["deploy_day"]) == "Int64"
 
 
 def _free_port() -> int:

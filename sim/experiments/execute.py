@@ -3,7 +3,6 @@ as soon as it finishes, failures recorded without stopping the rest, resumable a
 
 from __future__ import annotations
 
-import io
 import math
 import os
 import sys
@@ -16,12 +15,12 @@ import pandas as pd
 
 from ..config import ConfigError
 from ..model import CrisisModel
-from ..records import summary_frame
 from ..parallel import context
-from ..runner import git_commit, package_versions, run_one
+from ..runner import git_commit, package_versions, simulate
 from ..store import ResultStore
 from .design import Point, Run, build_points, build_runs
 from .spec import ExperimentSpec, load_spec
+from .tables import IDS, pack
 
 MMAP_THRESHOLD = 32 * 2**20  # glibc's own ceiling for its dynamic mmap threshold
 TRIM_THRESHOLD = 64 * 2**20
@@ -33,7 +32,7 @@ def run_batch(runs: list[Run]) -> list[dict]:
     for r in runs:
         base = {"key": r.key, "point": r.point, "rep": r.rep, "seed": r.seed}
         try:
-            daily, summary, log = run_one(r.config, r.seed)
+            daily, summary, log = simulate(r.config, r.seed)
         except Exception as exc:  # noqa: BLE001 - any failure of one run is recorded, not fatal
             out.append({**base, "error": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc()})
             continue
@@ -48,12 +47,8 @@ def run_and_pack(runs: list[Run], points: dict[int, Point], columns: list[str]) 
     Returns the batch's keys, how many runs failed, and table name -> parquet bytes.
     """
     results = run_batch(runs)
-    parts = {}
-    for name, frame in _tables(results, points, columns).items():
-        buf = io.BytesIO()
-        frame.to_parquet(buf, index=False)
-        parts[name] = buf.getvalue()
-    return {"keys": [r["key"] for r in results], "failed": sum("error" in r for r in results), "parts": parts}
+    return {"keys": [r["key"] for r in results], "failed": sum("error" in r for r in results),
+            "parts": pack(results, points, columns)}
 
 
 def tune_malloc() -> bool:
@@ -81,7 +76,7 @@ def daily_columns(runs: list[Run]) -> list[str]:
         allies = tuple(a.name for a in r.config.allies.members)
         if allies not in seen:
             seen[allies] = list(CrisisModel(r.config, rng=0).datacollector.model_reporters)
-    cols = ["key", "point", "rep"]
+    cols = list(IDS)
     for names in seen.values():
         cols += [c for c in names if c not in cols]
     return cols
@@ -101,24 +96,6 @@ def guided_batches(todo: list[Run], slots: int, fixed: int | None = None) -> lis
         out.append(todo[i:i + size])
         i += size
     return out
-
-
-def _tables(results: list[dict], points: dict[int, Point], columns: list[str]) -> dict[str, pd.DataFrame]:
-    ok = [r for r in results if "error" not in r]
-    ids = lambda r: {"key": r["key"], "point": r["point"], "rep": r["rep"]}  # noqa: E731
-    tables = {}
-    if ok:
-        daily = pd.concat([r["daily"].assign(**ids(r)) for r in ok], ignore_index=True)
-        tables["daily"] = daily.reindex(columns=columns)
-        rows = [{"rep": r["rep"], "seed": r["seed"], **r["summary"], "key": r["key"], "point": r["point"],
-                 "point_name": points[r["point"]].name, **points[r["point"]].params} for r in ok]
-        tables["summary"] = summary_frame(rows)
-        tables["decisions"] = pd.DataFrame([{**ids(r), **row} for r in ok for row in r["decisions"]])
-    bad = [r for r in results if "error" in r]
-    if bad:
-        tables["errors"] = pd.DataFrame([{**ids(r), "seed": r["seed"], "point_name": points[r["point"]].name,
-                                          "error": r["error"], "traceback": r["traceback"]} for r in bad]).astype({"seed": "uint64"})
-    return tables
 
 
 class _InProcess(Executor):
