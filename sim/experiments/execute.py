@@ -24,6 +24,7 @@ from .tables import IDS, pack
 
 MMAP_THRESHOLD = 32 * 2**20  # glibc's own ceiling for its dynamic mmap threshold
 TRIM_THRESHOLD = 64 * 2**20
+MAX_BATCH = 32  # runs per batch at most
 
 
 def run_batch(runs: list[Run]) -> list[dict]:
@@ -85,14 +86,16 @@ def daily_columns(runs: list[Run]) -> list[str]:
 def guided_batches(todo: list[Run], slots: int, fixed: int | None = None) -> list[list[Run]]:
     """Split runs into batches, large first and shrinking toward the end (guided scheduling).
 
-    Each batch is a third of what is left per worker, at most 32 runs: big batches keep the cost
-    of storing small against the runs, and small last ones leave no worker idle at the finish.
+    Each batch is a third of what is left per worker, at most ``MAX_BATCH`` runs: big batches keep
+    the cost of storing small against the runs, and small last ones leave no worker idle at the
+    finish. A single worker has none to wait for, so its batches are all full.
     """
-    if fixed:
-        return [todo[i:i + fixed] for i in range(0, len(todo), fixed)]
+    if fixed or slots == 1:
+        size = fixed or MAX_BATCH
+        return [todo[i:i + size] for i in range(0, len(todo), size)]
     out, i = [], 0
     while i < len(todo):
-        size = max(1, min(32, math.ceil((len(todo) - i) / (slots * 3))))
+        size = max(1, min(MAX_BATCH, math.ceil((len(todo) - i) / (slots * 3))))
         out.append(todo[i:i + size])
         i += size
     return out
