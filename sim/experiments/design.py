@@ -101,10 +101,11 @@ def build_points(spec: ExperimentSpec, spec_path: Path) -> list[Point]:
     return out
 
 
-def run_key(config: Config, seed: int) -> str:
-    """A run's identity: a hash of its fully resolved config and its seed."""
+def run_keys(config: Config, seeds: list[int]) -> list[str]:
+    """Each run's identity: a hash of its fully resolved config and its seed (the config
+    serialized once for all the seeds)."""
     text = json.dumps(config.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(f"{text}|{seed}".encode()).hexdigest()[:20]
+    return [hashlib.sha256(f"{text}|{seed}".encode()).hexdigest()[:20] for seed in seeds]
 
 
 def build_runs(spec: ExperimentSpec, spec_path: Path, points: list[Point]) -> list[Run]:
@@ -116,5 +117,5 @@ def build_runs(spec: ExperimentSpec, spec_path: Path, points: list[Point]) -> li
             cfg = load_config(p.config_path, p.overrides)
         except ConfigError as err:
             raise ConfigError(f"{spec_path}, point {p.index} ({p.name}): {err}") from None
-        runs.extend(Run(run_key(cfg, s), p.index, r, s, cfg) for r, s in enumerate(seeds))
+        runs.extend(Run(key, p.index, r, s, cfg) for r, (key, s) in enumerate(zip(run_keys(cfg, seeds), seeds)))
     return runs
