@@ -13,8 +13,14 @@ Every figure comes from one invocation, each measurement a fresh process, as a u
 
 The three are interleaved ``--repeat`` times and each figure is the median: on this shared 2-core
 VM one process can run 20% slower than the next on the same work, so a single measurement cannot
-settle a 5% question. CPU seconds of each process are reported beside the wall clock. With
-``--sobol`` it also times the shipped ``sensitivity_sobol`` experiment end to end. Writes
+settle a 5% question. CPU seconds of each process are reported beside the wall clock.
+
+The machinery's cost is also measured without that noise, in one more fresh process: the serial
+loop, then ``execute(jobs=1)`` over the same runs, each timed in CPU seconds outside the model's own
+stepping (``CrisisModel.run``), which is the same work in both; the difference per run, planning and
+storing included, is ``machinery_ms_per_run`` (``machinery_share_of_model``: over the model's time).
+
+With ``--sobol`` it also times the shipped ``sensitivity_sobol`` experiment end to end. Writes
 benchmarks/results/sweep_speed.json; the last printed line is that JSON object.
 """
 
@@ -45,6 +51,41 @@ t = time.perf_counter()
 for s in seeds:
     run_one(cfg, s)
 print(time.perf_counter() - t)
+"""
+
+IN_PROCESS = """
+import json, sys, tempfile, time
+from sim.config import load_config
+from sim.experiments.execute import execute
+from sim.model import CrisisModel
+from sim.runner import replication_seeds, run_one
+base, spec, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+stepping = 0.0
+step_all = CrisisModel.run
+def timed_run(self):
+    global stepping
+    t = time.process_time()
+    try:
+        return step_all(self)
+    finally:
+        stepping += time.process_time() - t
+def loop():
+    for s in replication_seeds(0, runs):
+        run_one(cfg, s)
+def experiment():
+    with tempfile.TemporaryDirectory() as out:
+        execute(spec, out, jobs=1, progress=False)
+CrisisModel.run = timed_run
+cfg = load_config(base)
+run_one(cfg, 0)  # loads the compiled engine: both start warm
+res = {}
+for name, work in (("loop", loop), ("jobs1", experiment)):
+    stepping = 0.0
+    t = time.process_time()
+    work()
+    res[name] = {"outside_model_ms": (time.process_time() - t - stepping) / runs * 1000,
+                 "model_ms": stepping / runs * 1000}
+print(json.dumps(res))
 """
 
 
@@ -104,6 +145,13 @@ def main() -> None:
         "speedup_run_phase": round(med["serial_loop"] / med["parallel_run"], 3),
         "speedup_end_to_end": round(med["serial_wall"] / med["parallel_wall"], 3),
     }
+    _, _, out = timed([sys.executable, "-c", IN_PROCESS, str(base), str(spec), str(args.runs)])
+    cpu = json.loads(out.strip().splitlines()[-1])
+    machinery = cpu["jobs1"]["outside_model_ms"] - cpu["loop"]["outside_model_ms"]
+    res.update({"outside_model_ms_per_run_loop": round(cpu["loop"]["outside_model_ms"], 2),
+                "outside_model_ms_per_run_jobs1": round(cpu["jobs1"]["outside_model_ms"], 2),
+                "machinery_ms_per_run": round(machinery, 2),
+                "machinery_share_of_model": round(machinery / cpu["loop"]["model_ms"], 4)})
     if args.sobol:
         wall, _, _ = timed([*SIM, "experiment", str(ROOT / "experiments" / "sensitivity_sobol.yaml"), "--out",
                             str(tmp / "sobol"), "--quiet"])
