@@ -142,10 +142,18 @@ class City(GridForces, Sites):
 
     def step(self, legitimacy: float, hardship_shock: float) -> CityStats:
         """Advance protesters, arrests, moves and storming by one day."""
-        self._contagion(self._count_down_jail(), legitimacy, hardship_shock)
-        self._arrest()
+        self._arrest(*self._morning(legitimacy, hardship_shock))
         if self.p_cfg.movement:
             self._move()
+        return self._evening()
+
+    def _morning(self, legitimacy: float, shock: float) -> tuple[np.ndarray, np.ndarray | None]:
+        """Jail terms count down, Epstein's rule; returns the actives and their arrest hazard."""
+        self._contagion(self._count_down_jail(), legitimacy, shock)
+        return self._active_hazard()
+
+    def _evening(self) -> CityStats:
+        """Storming of sites, and the day's figures."""
         if self.site_cell.size:
             self._storm()
         return self.stats()
@@ -223,7 +231,7 @@ class City(GridForces, Sites):
             self._g_key = key
         return self._g
 
-    def _arrest(self) -> None:
+    def _arrest(self, who: np.ndarray, hazard: np.ndarray | None) -> None:
         """Each patrol arrests one random active in its vision, two patrols' picks of one active: one arrest.
 
         Exact per active: a patrol seeing A actives picks a given one with probability 1/A, so an
@@ -232,17 +240,19 @@ class City(GridForces, Sites):
         whose cost does not grow with the vision. Arrests of different actives are drawn
         independently (the only approximation: with explicit picks, a patrol jails at most one).
         """
-        if self.patrol_pos.size == 0:
+        if self.patrol_pos.size == 0 or who.size == 0:
             return
-        who = self._actives()
-        if who.size == 0:
-            return
-        stay_free = np.expm1(self._hazard(self.pos[who]) * (-1.0 / _LOG_SCALE))  # -P(arrest)
+        stay_free = np.expm1(hazard * (-1.0 / _LOG_SCALE))  # -P(arrest)
         caught = self._caught(who, stay_free, self.rng.random(who.size))
         self.jail[caught] = self.rng.integers(0, self.p_cfg.max_jail_days + 1, size=caught.size)
 
     def _actives(self) -> np.ndarray:
         return np.flatnonzero(self.state == ACTIVE)
+
+    def _active_hazard(self) -> tuple[np.ndarray, np.ndarray | None]:
+        """The active citizens and their arrest hazard (fixed point); no hazard when nobody is active."""
+        who = self._actives()
+        return who, (self._hazard(self.pos[who]) if who.size else None)
 
     def _caught(self, who: np.ndarray, stay_free: np.ndarray, draws: np.ndarray) -> np.ndarray:
         """Jail the actives ``who`` whose uniform draw falls below their arrest probability."""
@@ -298,8 +308,9 @@ class City(GridForces, Sites):
             # actives heading for a site take the best of a few random steps toward the nearest one
             heading = self._heading(movers_c, self.rng.random(movers_c.size), pull)
             tries = self.rng.integers(0, len(self.move_offsets), size=(heading.size, 4))
-            self._steer(src, heading, tries, pick)
-        dst, free = self._targets(src, pick)
+            dst, free = self._aim(src, pick, heading, tries)
+        else:
+            dst, free = self._targets(src, pick)
         del pick
         for _ in range(self.move_tries - 1):  # Mesa's rule: a random *empty* cell; retry if occupied
             again = np.flatnonzero(~free)
@@ -319,6 +330,11 @@ class City(GridForces, Sites):
     def _heading(self, movers_c: np.ndarray, draws: np.ndarray, pull: float) -> np.ndarray:
         """Movers (indices into ``movers_c``) heading for a site: actives whose draw is below ``pull``."""
         return np.flatnonzero((self.state[movers_c] == ACTIVE) & (draws < pull))
+
+    def _aim(self, src: np.ndarray, pick: np.ndarray, heading: np.ndarray, tries: np.ndarray):
+        """Steer the movers ``heading`` for a site, then every mover's target cell (``_targets``)."""
+        self._steer(src, heading, tries, pick)
+        return self._targets(src, pick)
 
     def _steer(self, src: np.ndarray, heading: np.ndarray, tries: np.ndarray, pick: np.ndarray) -> None:
         """Movers ``heading`` pick, of their ``tries`` (offset indices), the one nearest a site."""
@@ -351,21 +367,23 @@ class City(GridForces, Sites):
         dst = np.where(inside, y * self.width + x, 0)
         return dst, inside & ~self.occupied[dst]
 
-    def _state_counts(self) -> np.ndarray:
-        return np.bincount(self.state, minlength=3)  # QUIET, ACTIVE, JAILED
+    def _tallies(self) -> tuple[int, int, int, int, int, int]:
+        """Quiet, active and jailed citizens, sites held, police patrols, police guards."""
+        counts = np.bincount(self.state, minlength=3)
+        return (int(counts[QUIET]), int(counts[ACTIVE]), int(counts[JAILED]), np.count_nonzero(self.site_held),
+                np.count_nonzero(self.patrol_owner == POLICE), int(self.police_guards.sum()))
 
-    def stats(self) -> CityStats:
+    def stats(self, tallies: tuple[int, int, int, int, int, int] | None = None) -> CityStats:
         n = max(1, self.state.size)
-        counts = self._state_counts()
-        held = np.count_nonzero(self.site_held)
+        quiet, active, jailed, held, patrol, guards = tallies or self._tallies()
         return CityStats(
-            active_share=int(counts[ACTIVE]) / n,
-            quiet_share=int(counts[QUIET]) / n,
-            jailed_share=int(counts[JAILED]) / n,
+            active_share=active / n,
+            quiet_share=quiet / n,
+            jailed_share=jailed / n,
             sites_held=held,
             sites_lost=len(self.site_cell) - held,
-            police_patrol=np.count_nonzero(self.patrol_owner == POLICE),
-            police_guards=int(self.police_guards.sum()),
+            police_patrol=patrol,
+            police_guards=guards,
         )
 
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from . import kernels
 from . import kernels_day as kday
-from .city import _SHIFT, City, _escape
+from .city import _LOG_SCALE, _SHIFT, City, _escape
 from .neighborhood import offsets
 
 _BY_PATROL = 8  # patrol-by-patrol arrest hazard while patrols x window cells <= this x grid cells (two window
@@ -39,20 +39,61 @@ class CompiledCity(City):
         self._storm_grid = np.zeros(self.n_cells + 1 if self.site_cell.size else 0, dtype=np.int32)
         self._threshold = np.float32(self.p_cfg.threshold)  # compared in float32, as numpy compares it
 
-    def _count_down_jail(self) -> np.ndarray:
+    def _acting_buffer(self) -> np.ndarray:
         if self._acting.size != self.jail.size:
             self._acting = np.empty(self.jail.size, dtype=bool)
-        kday.count_down(self.jail, self._acting)
         return self._acting
 
+    def _count_down_jail(self) -> np.ndarray:
+        acting = self._acting_buffer()
+        kday.count_down(self.jail, acting)
+        return acting
+
+    def step(self, legitimacy: float, hardship_shock: float):
+        if self.move_tries != 1:  # the kernels make one try per mover
+            return super().step(legitimacy, hardship_shock)
+        who, hazard = self._morning(legitimacy, hardship_shock)
+        stay_free = np.expm1(hazard * (-1.0 / _LOG_SCALE)) if who.size else np.empty(0)  # as City._arrest
+        if self._dist_map is None:
+            self._dist_map = self._site_distance_map() if self.site_cell.size else np.zeros(1, dtype=np.int32)
+        fled, *tallies = kday.afternoon(
+            self.rng, who, stay_free, self.state, self.jail, self.p_cfg.max_jail_days, self.p_cfg.movement, self.pos,
+            self.patrol_pos, len(self.move_offsets), self.p_cfg.site_attraction, self._move_dy, self._move_dx,
+            self._dist_map, self.p_cfg.vision, self.height, self.width, self.torus, self.occupied, self._claim,
+            self._storm_grid, self._site_window, self.site_cell, self.police_guards, self.troop_guards,
+            self.c_cfg.storm_min_actives, self.c_cfg.storm_ratio, self.site_held, self.patrol_owner)
+        self.fled += int(fled)
+        return self.stats(tuple(int(v) for v in tallies))
+
+    def _morning(self, legitimacy: float, shock: float) -> tuple[np.ndarray, np.ndarray | None]:
+        if not self._by_patrol():
+            return super()._morning(legitimacy, shock)
+        acting = self._acting_buffer()
+        packed, who, hazard = kday.morning(
+            self.jail, acting, self.p_cfg.activation_rounds, self._grid, self.patrol_pos, self.site_cell,
+            self.police_guards, self.troop_guards, self.pos, self.state, self._grievance(legitimacy, shock), self.risk,
+            self._arrest_p, self._threshold, _SHIFT, self._see_dy, self._see_dx, self.torus, *self.window.kernel_args(),
+            self._cop_dy, self._cop_dx, self._escape)
+        if packed:
+            return who, hazard
+        City._contagion(self, acting, legitimacy, shock)  # too many guards to pack both counts: numpy rounds
+        return self._active_hazard()
+
+    def _evening(self):
+        fled, *tallies = kday.evening(self._storm_grid, self._site_window, self.pos, self.state, self.patrol_pos,
+                                      self.site_cell, self.police_guards, self.troop_guards,
+                                      self.c_cfg.storm_min_actives, self.c_cfg.storm_ratio, self.site_held,
+                                      self.patrol_owner)
+        self.fled += int(fled)
+        return self.stats(tuple(int(v) for v in tallies))
+
     def _contagion(self, acting: np.ndarray, legitimacy: float, shock: float) -> None:
-        guards = self._site_guards()
-        if self._window_cells + int(guards.sum()) >= 2**_SHIFT:  # too many guards to pack both counts: numpy
-            return super()._contagion(acting, legitimacy, shock)
-        kernels.epstein_rounds(self.p_cfg.activation_rounds, self._grid, self.patrol_pos, self.site_cell, guards,
-                               self.pos, self.state, acting, self._grievance(legitimacy, shock), self.risk,
-                               self._arrest_p, self._threshold, _SHIFT, self._see_dy, self._see_dx, self.torus,
-                               *self.window.kernel_args())
+        packed = kernels.epstein_rounds(
+            self.p_cfg.activation_rounds, self._grid, self.patrol_pos, self.site_cell, self.police_guards,
+            self.troop_guards, self.pos, self.state, acting, self._grievance(legitimacy, shock), self.risk,
+            self._arrest_p, self._threshold, _SHIFT, self._see_dy, self._see_dx, self.torus, *self.window.kernel_args())
+        if not packed:  # too many guards to pack both counts in one grid: the numpy rounds
+            super()._contagion(acting, legitimacy, shock)
 
     def _actives(self) -> np.ndarray:
         return kday.actives(self.state)
@@ -66,39 +107,41 @@ class CompiledCity(City):
     def _heading(self, movers_c: np.ndarray, draws: np.ndarray, pull: float) -> np.ndarray:
         return kday.heading(self.state, movers_c, draws, pull)
 
+    def _active_hazard(self) -> tuple[np.ndarray, np.ndarray | None]:
+        if not self._by_patrol():
+            return super()._active_hazard()
+        return kday.active_hazard(self.state, self.pos, self._grid, self.patrol_pos, self._cop_dy, self._cop_dx,
+                                  self.height, self.width, self.torus, self._escape)
+
+    def _by_patrol(self) -> bool:
+        return self.patrol_pos.size * len(self._cop_dy) <= _BY_PATROL * self.n_cells
+
     def _hazard(self, cells: np.ndarray) -> np.ndarray:
         grid, window = self._grid, self.cop_window
         kday.paint_ones(grid, cells)
-        if self.patrol_pos.size * len(self._cop_dy) <= _BY_PATROL * self.n_cells:
+        if self._by_patrol():
             return kday.hazard_by_patrol(grid, self.patrol_pos, self._cop_dy, self._cop_dx, self.height, self.width,
-                                            self.torus, self._escape, cells)
+                                         self.torus, self._escape, cells)
         seen = window(grid, copy=False).ravel()[self.patrol_pos]  # actives each patrol sees
         kday.paint_values(grid, self.patrol_pos, self._escape[seen])  # the patrol's -log(1 - 1/A)
         return window(grid, copy=False).ravel()[cells].astype(np.int64)
 
-    def _steer(self, src: np.ndarray, heading: np.ndarray, tries: np.ndarray, pick: np.ndarray) -> None:
+    def _aim(self, src: np.ndarray, pick: np.ndarray, heading: np.ndarray, tries: np.ndarray):
         if self._dist_map is None:
             self._dist_map = self._site_distance_map()
-        kday.steer(src, heading, tries, self._move_dy, self._move_dx, self._dist_map, self.width,
-                      self.p_cfg.vision, pick)
+        return kday.aim(src, pick, heading, tries, self._move_dy, self._move_dx, self._dist_map, self.p_cfg.vision,
+                        self.height, self.width, self.torus, self.occupied)
 
     def _targets(self, src: np.ndarray, pick: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        dst, free = np.empty(src.size, dtype=np.int32), np.empty(src.size, dtype=bool)
-        kday.targets(src, pick, self._move_dy, self._move_dx, self.height, self.width, self.torus,
-                        self.occupied, dst, free)
-        return dst, free
+        return kday.targets(src, pick, self._move_dy, self._move_dx, self.height, self.width, self.torus,
+                            self.occupied)
 
     def _settle(self, order, cand, src, dst, movers_c) -> None:
         kday.settle_moves(order, cand, src, dst, self._claim, self.occupied, movers_c.size, movers_c,
-                             self.pos, self.patrol_pos)
+                          self.pos, self.patrol_pos)
 
-    def _storm(self) -> None:
-        self.fled += kday.storm(self._storm_grid, self._site_window, self.pos, self.state, self.patrol_pos,
-                                   self.site_cell, self._site_guards(), self.c_cfg.storm_min_actives,
-                                   self.c_cfg.storm_ratio, self.site_held, self.police_guards)
-
-    def _state_counts(self) -> np.ndarray:
-        return kday.state_counts(self.state)
+    def _tallies(self) -> tuple[int, int, int, int, int, int]:
+        return tuple(int(v) for v in kday.tallies(self.state, self.site_held, self.patrol_owner, self.police_guards))
 
 
 def new_city(*args, compiled: bool | None = None, **kwargs) -> City:

@@ -17,6 +17,8 @@ class GridForces:
 
     def remove_police(self, n: int) -> int:
         """Police leaving their posts, patrols and site guards alike at random. Returns how many went."""
+        if n <= 0:
+            return 0
         patrol = np.flatnonzero(self.patrol_owner == POLICE)
         pool = np.concatenate([patrol, np.repeat(-1 - np.arange(len(self.site_cell)), self.police_guards)])
         n = int(min(n, pool.size))
@@ -30,6 +32,8 @@ class GridForces:
 
         Returns how many came back (fewer than ``n`` only when the grid has no empty cell left).
         """
+        if n <= 0:
+            return 0
         n, back = int(n), 0
         unguarded = self.site_held & (self.troop_guards.sum(axis=1) == 0)
         for i in np.flatnonzero(unguarded):

@@ -159,27 +159,30 @@ def decide(seen, pos, state, acting, grievance, risk_aversion, arrest_p, thresho
 
 
 @_compile
-def paint_packed(grid, patrol_pos, site_cell, guards, pos, state, shift):
+def paint_packed(grid, patrol_pos, site_cell, police_guards, troop_guards, pos, state, shift):
     """The city in one grid for ``decide``: each security agent counts 2**shift, each active 1."""
     grid[:] = 0
     for c in patrol_pos:
         grid[c] = 1 << shift
     for s in range(site_cell.size):  # sites hold no citizen and no patrol
-        grid[site_cell[s]] = guards[s] << shift
+        grid[site_cell[s]] = (police_guards[s] + troop_guards[s].sum()) << shift
     for i in range(pos.size):  # a citizen's cell holds nothing else
         if state[i] == 1:
             grid[pos[i]] = 1
 
 
 @_compile
-def epstein_rounds(rounds, grid, patrol_pos, site_cell, guards, pos, state, acting, grievance, risk_aversion,
-                   arrest_p, threshold, shift, dy, dx, torus, diamond, r, rows, cols, X, Y, out):
-    """Up to ``rounds`` rounds of Epstein's rule until nobody changes (``City.step``).
+def epstein_rounds(rounds, grid, patrol_pos, site_cell, police_guards, troop_guards, pos, state, acting, grievance,
+                   risk_aversion, arrest_p, threshold, shift, dy, dx, torus, diamond, r, rows, cols, X, Y, out):
+    """Up to ``rounds`` rounds of Epstein's rule until nobody changes (``City._contagion``).
 
     The first round window-sums the packed city; later rounds update those sums around the
     citizens who turned active or stopped (each adds or takes 1 over its window, offsets ``dy``/``dx``
     with the centre), which gives the same sums as a new window sum at a fraction of the cost while
-    few change, then decide again."""
+    few change, then decide again. Returns False, having done nothing, when the guards are too many
+    to pack both counts in one grid (window cells + guards >= 2**shift)."""
+    if dy.size + police_guards.sum() + troop_guards.sum() >= 1 << shift:
+        return False
     height, width = out.shape
     flips = np.empty(pos.size, dtype=np.int32)
     buf = np.empty(dy.size, dtype=np.int64)
@@ -187,7 +190,7 @@ def epstein_rounds(rounds, grid, patrol_pos, site_cell, guards, pos, state, acti
     n_flips = -1
     for k in range(rounds):
         if k == 0 or n_flips * dy.size > 4 * grid.size:  # many changed: a new window sum is cheaper
-            paint_packed(grid, patrol_pos, site_cell, guards, pos, state, shift)
+            paint_packed(grid, patrol_pos, site_cell, police_guards, troop_guards, pos, state, shift)
             seen = window_sum(grid.reshape(out.shape), diamond, r, rows, cols, X, Y, out).ravel()
         else:
             for t in range(n_flips):
@@ -200,6 +203,7 @@ def epstein_rounds(rounds, grid, patrol_pos, site_cell, guards, pos, state, acti
                                   flips)
         if changed == 0:
             break
+    return True
 
 
 @_compile

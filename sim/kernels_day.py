@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .kernels import _compile, window_cells
+from .kernels import _compile, epstein_rounds, window_cells
 
 
 @_compile
@@ -72,8 +72,10 @@ def heading(state, movers_c, draws, pull):
 
 
 @_compile
-def targets(src, pick, dy, dx, height, width, torus, occupied, dst, free):
+def targets(src, pick, dy, dx, height, width, torus, occupied):
     """The cell at offset ``pick`` from each ``src``, and whether it is on the grid and empty."""
+    dst = np.empty(src.size, dtype=np.int32)
+    free = np.empty(src.size, dtype=np.bool_)
     for i in range(src.size):
         y = src[i] // width + dy[pick[i]]
         x = src[i] % width + dx[pick[i]]
@@ -86,6 +88,7 @@ def targets(src, pick, dy, dx, height, width, torus, occupied, dst, free):
             continue
         dst[i] = y * width + x
         free[i] = not occupied[dst[i]]
+    return dst, free
 
 
 @_compile
@@ -122,12 +125,32 @@ def paint_values(grid, cells, values):
 
 
 @_compile
-def state_counts(state):
-    """How many citizens are quiet, active and jailed."""
+def evening(grid, site_window, pos, state, patrol_pos, site_cell, police_guards, troop_guards, min_actives, ratio,
+            site_held, patrol_owner):
+    """Storming (``storm``, when there are sites), then the day's ``tallies``. Returns (police who
+    fled, tallies...)."""
+    fled = 0
+    if site_cell.size:
+        guards = police_guards + troop_guards.sum(axis=1)
+        fled = storm(grid, site_window, pos, state, patrol_pos, site_cell, guards, min_actives, ratio, site_held,
+                     police_guards)
+    q, a, j, held, patrol, posted = tallies(state, site_held, patrol_owner, police_guards)
+    return fled, q, a, j, held, patrol, posted
+
+
+@_compile
+def tallies(state, site_held, patrol_owner, police_guards):
+    """Quiet, active and jailed citizens, sites held, police patrols (owner 0), police guards."""
     counts = np.zeros(3, dtype=np.int64)
     for v in state:
         counts[v] += 1
-    return counts
+    held = 0
+    for h in site_held:
+        held += h
+    patrol = 0
+    for o in patrol_owner:
+        patrol += o == 0
+    return counts[0], counts[1], counts[2], held, patrol, police_guards.sum()
 
 
 @_compile
@@ -138,6 +161,13 @@ def count_down(jail, acting):
         if serving:
             jail[i] -= 1
         acting[i] = not serving
+
+
+@_compile
+def aim(src, pick, heading, tries, dy, dx, dist_map, margin, height, width, torus, occupied):
+    """``steer`` the movers heading for a site, then every mover's ``targets``."""
+    steer(src, heading, tries, dy, dx, dist_map, width, margin, pick)
+    return targets(src, pick, dy, dx, height, width, torus, occupied)
 
 
 @_compile
@@ -196,6 +226,35 @@ def storm(grid, site_window, pos, state, patrol_pos, site_cell, guards, min_acti
 
 
 @_compile
+def morning(jail, acting, rounds, grid, patrol_pos, site_cell, police_guards, troop_guards, pos, state, grievance,
+            risk_aversion, arrest_p, threshold, shift, see_dy, see_dx, torus, diamond, r, rows, cols, X, Y, out,
+            cop_dy, cop_dx, escape):
+    """Jail countdown, the day's rounds of Epstein's rule and the arrest hazard patrol by patrol, in one
+    call. Returns (True, actives, hazard), or (False, ...) having only counted down the jail when the
+    guards are too many to pack both counts (the caller then runs the rounds and the hazard itself)."""
+    count_down(jail, acting)
+    if not epstein_rounds(rounds, grid, patrol_pos, site_cell, police_guards, troop_guards, pos, state, acting,
+                          grievance, risk_aversion, arrest_p, threshold, shift, see_dy, see_dx, torus, diamond, r,
+                          rows, cols, X, Y, out):
+        return False, np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    height, width = out.shape
+    who, hazard = active_hazard(state, pos, grid.ravel(), patrol_pos, cop_dy, cop_dx, height, width, torus, escape)
+    return True, who, hazard
+
+
+@_compile
+def active_hazard(state, pos, active_map, patrol_pos, dy, dx, height, width, torus, escape):
+    """The active citizens and their arrest hazard patrol by patrol (``hazard_by_patrol``), in one call."""
+    who = actives(state)
+    cells = np.empty(who.size, dtype=np.int64)
+    active_map[:] = 0
+    for i in range(who.size):
+        cells[i] = pos[who[i]]
+        active_map[cells[i]] = 1
+    return who, hazard_by_patrol(active_map, patrol_pos, dy, dx, height, width, torus, escape, cells)
+
+
+@_compile
 def hazard_by_patrol(active_map, patrol_pos, dy, dx, height, width, torus, escape, cells):
     """The arrest hazard at ``cells`` (fixed point), patrol by patrol over the cells each one sees.
 
@@ -217,3 +276,33 @@ def hazard_by_patrol(active_map, patrol_pos, dy, dx, height, width, torus, escap
     for i in range(cells.size):
         out[i] = field[cells[i]]
     return out
+
+
+@_compile
+def afternoon(rng, who, stay_free, state, jail, max_jail, movement, pos, patrol_pos, n_offsets, pull, dy, dx,
+              dist_map, margin, height, width, torus, occupied, claim, storm_grid, site_window, site_cell,
+              police_guards, troop_guards, min_actives, ratio, site_held, patrol_owner):
+    """Arrests, moves, storming and the day's tallies in one call: ``City._arrest``, ``City._move`` (one
+    try per mover) and ``City._evening``, drawing from ``rng`` (the city's numpy Generator; numba
+    draws the same numbers as numpy) in the same order. ``stay_free`` is expm1(-hazard) of the actives
+    ``who``, computed by numpy. Returns (police who fled, tallies...)."""
+    if patrol_pos.size and who.size:
+        caught = jail_caught(who, stay_free, rng.random(who.size), state)
+        terms = rng.integers(0, max_jail + 1, caught.size)
+        for i in range(caught.size):
+            jail[caught[i]] = terms[i]
+    if movement:
+        movers_c, src = movers(state, pos, patrol_pos)
+        if src.size:
+            pick = rng.integers(0, n_offsets, src.size, np.int32)
+            if pull > 0 and site_cell.size:
+                going = heading(state, movers_c, rng.random(movers_c.size), pull)
+                tries = rng.integers(0, n_offsets, (going.size, 4))
+                dst, free = aim(src, pick, going, tries, dy, dx, dist_map, margin, height, width, torus, occupied)
+            else:
+                dst, free = targets(src, pick, dy, dx, height, width, torus, occupied)
+            cand = np.flatnonzero(free)
+            order = rng.permutation(cand).astype(np.int32)
+            settle_moves(order, cand, src, dst, claim, occupied, movers_c.size, movers_c, pos, patrol_pos)
+    return evening(storm_grid, site_window, pos, state, patrol_pos, site_cell, police_guards, troop_guards,
+                   min_actives, ratio, site_held, patrol_owner)

@@ -122,7 +122,7 @@ def test_arrests_only_actives_in_a_patrols_vision():
         c.state[:] = np.where(rng.random(c.state.size) < 0.05, ACTIVE, QUIET)
         c.jail[:] = 0
         before = c.state.copy()
-        c._arrest()
+        c._arrest(*c._active_hazard())
         caught = np.flatnonzero((c.state == JAILED) & (before != JAILED))
         assert (before[caught] == ACTIVE).all()
         if caught.size:
@@ -139,7 +139,7 @@ def test_a_lone_active_next_to_a_patrol_is_always_arrested():
     i = np.flatnonzero(near)[0]
     # patrols seeing agent i must see only it
     c.state[i] = ACTIVE
-    c._arrest()
+    c._arrest(*c._active_hazard())
     assert c.state[i] == JAILED
 
 
@@ -156,7 +156,7 @@ def test_arrest_probability_matches_the_rule():
         c.state[:] = QUIET
         c.jail[:] = 0
         c.state[seen] = ACTIVE
-        c._arrest()
+        c._arrest(*c._active_hazard())
         hits += int((c.state[seen] == JAILED).sum())
     assert abs(hits / n - 1.0) < 0.06  # one arrest per day in expectation (4 x 1/4)
 

@@ -52,7 +52,7 @@ class Ally(mesa.Agent):
         s, cfg = self.shared, self.cfg
         restored = self.model.russia.operation_under_way and self.model.order_restored
         push = (
-            s.join_push * (self.model.forces.on_ground[self.index] > 0)
+            s.join_push * bool(self.model.forces.on_ground[self.index] > 0)
             + s.demonstration * self.model.city_stats.active_share
             - s.deterrence * restored
         )
