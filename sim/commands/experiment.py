@@ -24,13 +24,14 @@ def register(sub) -> None:
 def main(args) -> int:
     if not args.scheduler:
         start_worker_server(args.jobs)
-    from ..experiments.analysis import analyse
     from ..experiments.execute import execute
 
     spec, out, report = execute(args.spec, args.out, jobs=args.jobs, scheduler=args.scheduler, progress=not args.quiet)
     print(f"{spec.name}: {report['runs']} runs; {report['already_done']} already stored, {report['ran']} run now "
           f"in {report['wall_time_s']:.1f} s; {report['failed_total']} failed (see {out}/errors/)")
     if not args.no_plots:
+        from ..experiments.analysis import analyse  # matplotlib and SALib: only when analysing
+
         files = analyse(out)
         print(f"  {len(files)} tables and plots in {out}/plots and {out}/analysis")
     return 1 if report["failed_total"] else 0
