@@ -1,10 +1,14 @@
 """The city on compiled kernels: the same rules and random draws as :class:`sim.city.City`, faster.
 
-:class:`CompiledCity` overrides the city's deterministic steps (window sums, Epstein's rule, the
-arrest hazard, target cells, settling moves, storm counts, jail) with the numba loops of
-``sim.kernels``; every random draw is still made by the parent class, in the same order on the
-same stream, so a run is bit-identical to the numpy engine's (tests/test_kernels.py). Use
-:func:`new_city`, which picks this class when numba is available.
+:class:`CompiledCity` runs the city's day as two numba kernels (``sim.kernels_day``): the morning
+(jail countdown, the day's rounds of Epstein's rule, the arrest hazard) and the afternoon (arrests,
+moves, storming, the day's tallies), with numpy's ``expm1`` of the hazard in between. The afternoon
+draws from the city's own ``numpy.random.Generator`` inside numba, which yields numpy's numbers, in
+the numpy engine's order, so a run is bit-identical to the numpy engine's (tests/test_kernels.py).
+Where a kernel does not apply (guards too many to pack both counts in one grid, the arrest hazard
+on a city with many patrols, several tries per move) the day falls back step by step to the
+parent's methods, most of them overridden here by single kernels. Use :func:`new_city`, which picks
+this class when numba is available.
 """
 
 from __future__ import annotations
@@ -28,12 +32,11 @@ class CompiledCity(City):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._arrest_p = arrest_probability_table(self.p_cfg.arrest_k)
-        # -log(1 - 1/A) for each number A of actives a patrol can see (one citizen per cell)
         sees = np.vstack([[0, 0], offsets(self.p_cfg.vision, self.c_cfg.neighborhood)])  # a citizen's window
         self._see_dy, self._see_dx = np.ascontiguousarray(sees[:, 0]), np.ascontiguousarray(sees[:, 1])
         seen = np.vstack([[0, 0], offsets(self.cop_window.radius, self.c_cfg.neighborhood)])  # what a patrol sees
         self._cop_dy, self._cop_dx = np.ascontiguousarray(seen[:, 0]), np.ascontiguousarray(seen[:, 1])
-        self._escape = _escape(np.arange(len(seen) + 1))
+        self._escape = _escape(np.arange(len(seen) + 1))  # -log(1 - 1/A) for each A a patrol can see
         self._escape[0] = 0  # a patrol that sees no active adds nothing
         self._acting = np.empty(self.jail.size, dtype=bool)
         self._storm_grid = np.zeros(self.n_cells + 1 if self.site_cell.size else 0, dtype=np.int32)

@@ -73,3 +73,16 @@ def test_incremental_rounds_equal_fresh_window_sums():
         assert a == b
         np.testing.assert_array_equal(ref.state, fast.state)
         np.testing.assert_array_equal(ref.pos, fast.pos)
+
+
+@pytest.mark.parametrize("tries", [1, 3])
+def test_compiled_city_days_equal_numpy_days(tries):
+    # tries > 1 takes the step-by-step path (the parent's day with the compiled steps)
+    ref, fast = _pair(True, "von_neumann", vision=4, seed=11)
+    for c in (ref, fast):
+        c.move_tries = tries
+    for day in range(12):
+        legitimacy = 0.55 if day < 6 else 0.8
+        assert ref.step(legitimacy, 0.2) == fast.step(legitimacy, 0.2)
+        for name in ("state", "pos", "patrol_pos", "jail", "site_held", "police_guards"):
+            np.testing.assert_array_equal(getattr(ref, name), getattr(fast, name), err_msg=name)
