@@ -147,6 +147,25 @@ class CompiledCity(City):
         return tuple(int(v) for v in kday.tallies(self.state, self.site_held, self.patrol_owner, self.police_guards))
 
 
+def warm_up() -> None:
+    """Load (or compile) the kernels by running a tiny city with a site for three days.
+
+    An optimisation only (``sim.warm``): if anything here fails, each worker loads the kernels itself
+    on its first run, where a real problem then shows."""
+    if not kernels.ENABLED:
+        return
+    from .config.schema import City as CityCfg
+    from .config.schema import Police, Protesters, Site, Troops
+
+    try:
+        city = CompiledCity(CityCfg(width=12, height=12, sites=[Site(name="warm-up", x=3, y=3)]), Protesters(),
+                            Police(guard_share=0.2), Troops(), 1.0, ["Russia"], np.random.default_rng(0))
+        for _ in range(3):
+            city.step(0.5, 0.3)
+    except Exception:  # noqa: BLE001 - see the docstring
+        pass
+
+
 def new_city(*args, compiled: bool | None = None, **kwargs) -> City:
     """A city with :class:`City`'s arguments: compiled when numba is available (``sim.kernels.ENABLED``)."""
     use = kernels.ENABLED if compiled is None else compiled

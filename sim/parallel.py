@@ -10,7 +10,8 @@ from __future__ import annotations
 import multiprocessing
 from multiprocessing import forkserver
 
-PRELOAD = ["sim.runner", "pyarrow.parquet"]  # what every worker needs: the model, pandas, parquet
+# what every worker needs: the model, pandas, parquet, and the compiled engine loaded (sim.warm)
+PRELOAD = ["sim.runner", "pyarrow.parquet", "sim.warm"]
 
 
 def context():

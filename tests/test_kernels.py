@@ -86,3 +86,12 @@ def test_compiled_city_days_equal_numpy_days(tries):
         assert ref.step(legitimacy, 0.2) == fast.step(legitimacy, 0.2)
         for name in ("state", "pos", "patrol_pos", "jail", "site_held", "police_guards"):
             np.testing.assert_array_equal(getattr(ref, name), getattr(fast, name), err_msg=name)
+
+
+def test_warm_up_loads_the_day_kernels():
+    # sim.warm (the worker server's preload) swallows errors, so check here that it does its job
+    from sim import kernels_day
+    from sim.city_compiled import warm_up
+
+    warm_up()
+    assert kernels_day.morning.signatures and kernels_day.afternoon.signatures
