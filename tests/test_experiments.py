@@ -137,6 +137,16 @@ def test_stored_tables_hold_what_run_one_returns(tmp_path):
     assert (pd.read_parquet(out / "summary").dtypes["deploy_day"]) == "Int64"
 
 
+def test_grid_of_whole_and_fractional_values_loads_as_one_float_column(tmp_path):
+    # values written 0 and 1 for a real parameter used to store int64 parts beside double parts
+    spec = write_spec(tmp_path, "name: mixed\nreplications: 1\nbatch_size: 1\ndesign:\n  kind: grid\n  parameters:\n"
+                                "    west.sanctions_credibility: {values: [0, 0.5, 1]}\n")
+    _, out, _ = ex.execute(spec, tmp_path / "o", jobs=1, progress=False)
+    summary = pd.read_parquet(out / "summary")
+    assert summary["west.sanctions_credibility"].dtype == "float64"
+    assert sorted(summary["west.sanctions_credibility"]) == [0.0, 0.5, 1.0]
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

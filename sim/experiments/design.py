@@ -57,11 +57,16 @@ def design_matrix(spec: ExperimentSpec) -> np.ndarray:
 
 
 def _typed(key: str, value: Any) -> Any:
-    """Round a sampled value for an integer parameter; leave others as they are."""
+    """A design value in its parameter's type: sampled values rounded for an integer parameter,
+    whole numbers written for a real one (``values: [0, 0.5, 1]``) made floats, so that every
+    point stores the column with one type and the tables load with one call."""
     f = _field_at(tuple(key.split(".")))
     if f is not None and f.annotation is int:
         return int(round(float(value)))
-    return float(value) if isinstance(value, np.floating) else value
+    if isinstance(value, np.floating) or (f is not None and f.annotation is float and isinstance(value, int)
+                                          and not isinstance(value, bool)):
+        return float(value)
+    return value
 
 
 def _override(key: str, value: Any) -> str:
