@@ -21,7 +21,8 @@ Each day (MODEL.md 3.2-3.3):
    longer holds and it has guards again.
 
 Guards at a site are counts standing on the site's cell (sites are not habitable); they count in
-C where they stand. Imports nothing of ours (config sections are duck-typed).
+C where they stand. Imports only the city's own modules (forces, sites, window sums; config
+sections are duck-typed).
 
 Speed: every count "in vision" is a window sum (neighborhood.WindowSum), whose cost per cell does
 not depend on the vision radius; all rules are whole-array numpy operations, with no loop over

@@ -110,12 +110,6 @@ class CompiledCity(City):
     def _heading(self, movers_c: np.ndarray, draws: np.ndarray, pull: float) -> np.ndarray:
         return kday.heading(self.state, movers_c, draws, pull)
 
-    def _active_hazard(self) -> tuple[np.ndarray, np.ndarray | None]:
-        if not self._by_patrol():
-            return super()._active_hazard()
-        return kday.active_hazard(self.state, self.pos, self._grid, self.patrol_pos, self._cop_dy, self._cop_dx,
-                                  self.height, self.width, self.torus, self._escape)
-
     def _by_patrol(self) -> bool:
         return self.patrol_pos.size * len(self._cop_dy) <= _BY_PATROL * self.n_cells
 

@@ -14,7 +14,7 @@ prefix sums, so its cost per cell does not depend on the vision radius r.
 All prefix sums run in int32 and may wrap around: only differences of prefix sums are used and
 each true difference (a window sum) fits in int32, so two's complement arithmetic gives it exactly.
 
-Imports nothing of ours.
+Imports only ``sim.kernels`` (the same window sums, compiled).
 """
 
 from __future__ import annotations
@@ -58,7 +58,6 @@ class WindowSum:
         radius: vision radius in cells.
         kind: ``"von_neumann"`` (diamond) or ``"moore"`` (square).
         torus: whether the grid wraps at its edges (else cells beyond the edge count as empty).
-
         compiled: use the compiled kernels (sim.kernels) rather than numpy; default: when available.
 
     Calling it with an integer grid returns the window sums as an int32 (height, width) array.
