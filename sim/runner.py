@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .config import Config
+from .files import write_parquet, write_text
 from .model import CrisisModel
 from .parallel import context
 from .records import RANKED_OUTCOMES, summarize, summary_frame
@@ -164,20 +165,6 @@ def run_replications(config: Config, reps: int = 50, seed: int = 0, jobs: int | 
     summary = summary_frame([{"rep": rep, "seed": s, **row} for rep, s, _, row, _ in done])
     decisions = pd.DataFrame([{"rep": rep, **row} for rep, _, _, _, log in done for row in log])
     return Results(config, seed, seeds, daily, summary, decisions, time.perf_counter() - start)
-
-
-def write_parquet(frame: pd.DataFrame, path: Path) -> None:
-    """Write a parquet file atomically (temporary file, then rename)."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    frame.to_parquet(tmp, index=False)
-    os.replace(tmp, path)
-
-
-def write_text(path: Path, text: str) -> None:
-    """Write a text file atomically."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def package_versions() -> dict[str, str]:

@@ -16,25 +16,20 @@ and seed): running the same experiment again executes only keys with no marker, 
 experiment resumes where it stopped and no run is stored twice. Each table loads with one pandas
 call, e.g. ``pandas.read_parquet("DIR/summary")``.
 
-Imports nothing of ours.
+Writes through ``sim.files`` (atomic, fsynced).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 
 import pandas as pd
 
+from .files import write_bytes, write_text
+
 TABLES = ("daily", "summary", "decisions", "errors")
-
-
-def _atomic_write_bytes(path: Path, write) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    write(tmp)
-    os.replace(tmp, path)
 
 
 class ResultStore:
@@ -72,7 +67,7 @@ class ResultStore:
         """Record one finished batch from tables already encoded as parquet bytes, then its marker."""
         batch = self.batch_id(keys)
         for name, data in parts.items():
-            _atomic_write_bytes(self.root / name / f"part-{batch}.parquet", lambda p, d=data: p.write_bytes(d))
+            write_bytes(self.root / name / f"part-{batch}.parquet", data)
         self._mark(batch, keys)
         return batch
 
@@ -82,7 +77,7 @@ class ResultStore:
 
     def _mark(self, batch: str, keys: list[str]) -> None:
         marker = json.dumps({"keys": sorted(keys)})
-        _atomic_write_bytes(self.root / "batches" / f"{batch}.json", lambda p: p.write_text(marker))
+        write_text(self.root / "batches" / f"{batch}.json", marker)
 
     def load(self, table: str) -> pd.DataFrame:
         """One table, every committed part; empty when nothing was recorded."""
@@ -92,7 +87,7 @@ class ResultStore:
 
     def write_json(self, name: str, data: dict) -> None:
         text = json.dumps(data, indent=2, default=str)
-        _atomic_write_bytes(self.root / name, lambda p: p.write_text(text, encoding="utf-8"))
+        write_text(self.root / name, text)
 
     def read_json(self, name: str) -> dict:
         return json.loads((self.root / name).read_text(encoding="utf-8"))
