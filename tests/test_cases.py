@@ -141,3 +141,24 @@ def test_the_output_folder_of_another_backtest_is_refused_unless_forced(tmp_path
     assert "another run" in err and "replications" in err and "--force" in err
     assert (out / "cases.csv").read_bytes() == first
     assert main(args + ["--reps", "2", "--force"]) == 0
+
+
+@pytest.mark.slow
+def test_readme_backtest_headline():
+    """README, "Historical backtest": the headline table (20 replications per case and rule, seed 0),
+    and the Belarus 2020 sentence beneath it."""
+    bt = run_backtest(reps=20, seed=0, jobs=1)
+    sc = bt.scores.set_index(["rule", "cases"])
+    expected = {  # (rule, cases): (hits, Brier, misses)
+        ("all_five", "as coded"): (10, 0.091, "kyrgyzstan_2010"),
+        ("all_five", "biases cleared"): (9, 0.182, "kyrgyzstan_2010, ukraine_2022"),
+        ("weighted", "as coded"): (9, 0.098, "belarus_2020, kyrgyzstan_2010"),
+    }
+    for key, (hits, brier, misses) in expected.items():
+        row = sc.loc[key]
+        assert (row["n"], row["hits"], round(row["brier"], 3), row["misses"]) == (11, hits, brier, misses), key
+        assert round(row["baseline_brier"], 3) == 0.248 and round(row["baseline_accuracy"] * 11) == 6
+    # README: "Belarus 2020 ... of the backtest's 20 runs the rule declines in 17, delays in 2, deploys in 1"
+    t = bt.table
+    belarus = t[(t["case"] == "belarus_2020") & (t["rule"] == "all_five")].iloc[0]
+    assert [round(belarus[f"share_{o}"] * 20) for o in ("decline", "delay", "deploy", "limited")] == [17, 2, 1, 0]

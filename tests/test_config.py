@@ -256,3 +256,20 @@ def test_cli_main_returns_2_on_unknown_set_key(capsys):
     code = main(["run", str(CONFIGS / "kazakhstan_2022.yaml"), "--set", "host.alignmnet=0.1", "--reps", "1"])
     assert code == 2
     assert "Did you mean 'alignment'" in capsys.readouterr().err
+
+
+def test_docs_model_states_the_schemas_ally_defaults():
+    """docs/model.md 7.13 gives each default ally's capacity, willingness and threshold mean, and the
+    thresholds' spread; they must be the schema's (they once said 0.35-0.4 and 0.12)."""
+    import re
+
+    from sim.config.schema import Ally
+
+    text = (CONFIGS.parent / "docs" / "model.md").read_text(encoding="utf-8")
+    section = text[text.index("### 7.13"):text.index("### 7.14")]
+    stated = {name: (float(c), float(w), float(t))
+              for name, c, w, t in re.findall(r"(\w+) (\d+), ([\d.]+), ([\d.]+)[;,]", section.replace("\n", " "))}
+    members = Config().allies.members
+    assert stated == {a.name: (a.capacity, a.willingness, a.threshold_mean) for a in members}
+    assert f"`threshold_sd = {Ally.model_fields['threshold_sd'].default}`" in section
+    assert f"`unrest = {Ally.model_fields['unrest'].default}`" in section
