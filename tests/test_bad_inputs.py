@@ -231,3 +231,27 @@ def test_plan_limits_can_be_raised_when_there_is_a_reason(monkeypatch):
     monkeypatch.setenv("SIM_MAX_RUNS", "lots")
     with pytest.raises(Exception, match="SIM_MAX_RUNS='lots' is not a whole number"):
         load_spec(BAD / "specs" / "huge_replications_grid.yaml")
+
+
+@pytest.mark.parametrize("errno_, says", [("EROFS", "read-only"), ("ENOSPC", "disk is full"),
+                                          ("EACCES", "permission denied")])
+@pytest.mark.parametrize("command", ["run", "cases"])
+def test_an_unwritable_output_folder_is_found_before_the_first_run(command, errno_, says, tmp_path, capsys,
+                                                                    monkeypatch):
+    """Root ignores permissions, so the file system's refusal is simulated where the probe writes."""
+    import errno
+    import tempfile
+
+    import sim.runner
+
+    def refuse(*args, **kwargs):
+        raise OSError(getattr(errno, errno_), "simulated")
+
+    def no_runs(*args, **kwargs):
+        raise AssertionError("a replication ran before the output folder was checked")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(sim.runner, "run_replications", no_runs)
+    argv = ["run", KAZ] if command == "run" else ["cases"]
+    err = invoke([*argv, "--reps", "1", "--jobs", "1", "--out", tmp_path / "o", "--quiet"], capsys)
+    assert says in err and str(tmp_path / "o") in err

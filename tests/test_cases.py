@@ -141,6 +141,9 @@ def test_the_output_folder_of_another_backtest_is_refused_unless_forced(tmp_path
     assert "another run" in err and "replications" in err and "--force" in err
     assert (out / "cases.csv").read_bytes() == first
     assert main(args + ["--reps", "2", "--force"]) == 0
+    # `sim plot` on a backtest's folder redraws its heatmap
+    (out / "cases.png").unlink()
+    assert main(["plot", str(out)]) == 0 and (out / "cases.png").is_file()
 
 
 @pytest.mark.slow
