@@ -186,7 +186,7 @@ def test_allies_whose_columns_would_collide_are_refused(tmp_path, names, clash):
 
 
 def test_ally_columns_are_named_as_the_model_names_them():
-    from sim.config.schema import ally_column
+    from sim.config.names import ally_column
     from sim.model import column_name
 
     for name in ["Armenia", " Kyrgyz Republic ", "Guinea-Bissau", "TAJIKISTAN"]:

@@ -48,15 +48,16 @@ def find_config(text: str | Path, what: str = "Config") -> Path:
     if path.is_file():
         return path
     if path.is_dir():
-        raise ConfigError(f"{what} {path} is a folder; give a YAML file, e.g. {path / 'scenario.yaml'}, or the "
-                          "name of a shipped scenario such as kazakhstan_2022.")
+        raise ConfigError(f"{what} {path} is a folder; give a YAML file, e.g. {path / 'scenario.yaml'}, "
+                          "or the name of a shipped scenario such as kazakhstan_2022.")
     if not path.is_absolute() and ".." not in path.parts:
-        rel = Path(*path.parts[1:]) if path.parts[:1] == ("configs",) and len(path.parts) > 1 else path
+        inside = path.parts[:1] == ("configs",) and len(path.parts) > 1
+        rel = Path(*path.parts[1:]) if inside else path
         root = configs_dir()
         for candidate in (root / rel, root / f"{rel}.yaml"):
             if candidate.is_file():
                 return candidate
     names = [n for n in shipped_names() if not n.startswith("cases/")]
-    raise ConfigError(f"{what} file not found: {path}. Give the path of a YAML file, or the name of a shipped "
-                      f"scenario: {', '.join(names)} (and the historical cases as cases/<id>, e.g. "
-                      "cases/belarus_2020).")
+    raise ConfigError(f"{what} file not found: {path}. Give the path of a YAML file, or the name of a "
+                      f"shipped scenario: {', '.join(names)} (and the historical cases as cases/<id>, "
+                      "e.g. cases/belarus_2020).")

@@ -18,7 +18,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .read import load_text, read_text
-from .schema import Config, safe_name
+from .names import safe_name
+from .schema import Config
 
 
 class ConfigError(Exception):

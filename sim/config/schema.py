@@ -5,33 +5,16 @@ from it (``python -m sim.config.docgen``) and a test keeps the two in step. Sour
 given in each field's description; "assumption" marks a modelling choice with no empirical source,
 documented in ``docs/model.md``.
 
-Imports nothing of ours.
+Imports nothing of ours but :mod:`sim.config.names`.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-SAFE_NAME = re.compile(r"[A-Za-z0-9_.-]+")
-"""A name that is also a folder name: letters, digits, ``_``, ``-`` and ``.``, not only dots."""
-
-
-def check_name(name: str, what: str = "name") -> str:
-    """``name`` if it is a safe folder name (it becomes ``results/<name>``); else a ValueError."""
-    if not SAFE_NAME.fullmatch(name) or set(name) == {"."}:
-        raise ValueError(f"the {what} {name!r} is also the output folder's name, so it may hold only letters, "
-                         "digits, '_', '-' and '.' (no '/', no spaces, not only dots), e.g. my_scenario")
-    return name
-
-
-def safe_name(text: str) -> str:
-    """``text`` made into a safe folder name (unsafe characters become ``_``): a default name."""
-    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_") or "scenario"
-    return "scenario" if set(name) == {"."} else name
-
+from .names import ally_column, check_name
 
 def P(default, lo=None, hi=None, unit: str = "", doc: str = ""):
     """A documented parameter: default, inclusive bounds, unit and description with its source."""
@@ -313,12 +296,6 @@ class Allies(Section):
                                  "give each ally a different name")
             seen[col] = f"ally {i} ({ally.name!r})"
         return self
-
-
-def ally_column(name: str) -> str:
-    """An ally's name as it appears in column names; the same as ``sim.model.column_name``
-    (a test keeps the two equal; the schema imports nothing of ours)."""
-    return name.strip().lower().replace(" ", "_").replace("-", "_")
 
 
 class Attrition(Section):

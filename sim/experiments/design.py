@@ -13,7 +13,7 @@ import numpy as np
 
 from ..config import Config, ConfigError, load_config
 from ..config.load import _did_you_mean, _field_at
-from ..config.schema import ally_column
+from ..config.names import ally_column
 from ..decision import FACTORS
 from ..runner import replication_seeds
 from .spec import ExperimentSpec, check_keys

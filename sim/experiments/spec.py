@@ -17,7 +17,8 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from ..config.load import ConfigError, check_key, read_yaml, validate
-from ..config.schema import Section, check_name
+from ..config.names import check_name
+from ..config.schema import Section
 from ..limits import check_runs
 
 MAX_SEED = 2**63 - 1
