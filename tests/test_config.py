@@ -273,3 +273,13 @@ def test_docs_model_states_the_schemas_ally_defaults():
     assert stated == {a.name: (a.capacity, a.willingness, a.threshold_mean) for a in members}
     assert f"`threshold_sd = {Ally.model_fields['threshold_sd'].default}`" in section
     assert f"`unrest = {Ally.model_fields['unrest'].default}`" in section
+
+
+def test_readme_error_example_is_what_sim_prints(tmp_path, monkeypatch, capsys):
+    """README, "Writing a config": the one-paragraph error shown for `rule: weighed`."""
+    readme = (CONFIGS.parent / "README.md").read_text(encoding="utf-8")
+    shown = next(line for line in readme.splitlines() if line.startswith("error: my.yaml:"))
+    monkeypatch.chdir(tmp_path)
+    Path("my.yaml").write_text("russia:\n  rule: weighed\n")
+    assert main(["run", "my.yaml"]) == 2
+    assert capsys.readouterr().err.strip() == shown

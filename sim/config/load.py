@@ -296,7 +296,8 @@ def _explain(err: dict, origins: dict, default_file: str, root: Any = Config) ->
     if kind == "literal_error":
         options = [o.strip(" '\"") for o in str(ctx.get("expected", "")).replace(" or ", ",").split(",")]
         hint = _did_you_mean(value, options)
-    return f"{source}: key `{path}` has the bad value {value!r}: {err['msg']}.{hint} Allowed: {allowed}."
+    msg = "it is not one of the choices" if kind == "literal_error" else err["msg"]  # they follow
+    return f"{source}: key `{path}` has the bad value {value!r}: {msg}.{hint} Allowed: {allowed}."
 
 
 def _source_of(loc: tuple, origins: dict, default_file: str) -> str:
