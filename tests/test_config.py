@@ -237,7 +237,9 @@ def test_shipped_scenarios_are_found_by_name_from_anywhere(tmp_path, monkeypatch
         path = find_config(text)
         assert path.is_file() and load_config(path).name
     (tmp_path / "kazakhstan_2022.yaml").write_text("name: mine\n")  # a file in the cwd wins
+    (tmp_path / "kazakhstan_2022").mkdir()  # beside a folder of that name, as in configs/
     assert load_config(find_config("kazakhstan_2022.yaml")).name == "mine"
+    assert load_config(find_config("kazakhstan_2022")).name == "mine"
     with pytest.raises(ConfigError, match="shipped scenario: belarus_2020, crimea_2014"):
         find_config("kazakstan_2022")
 

@@ -42,14 +42,13 @@ def find_config(text: str | Path, what: str = "Config") -> Path:
 
     ``configs/kazakhstan_2022.yaml``, ``kazakhstan_2022.yaml`` and ``kazakhstan_2022`` all name the
     shipped baseline when no such file is in the working directory; a path that exists is always
-    used as it is. Raises ConfigError, listing the shipped names, when neither is found.
+    used as it is, and a name without ``.yaml`` is first looked for in the working directory. Raises ConfigError, listing the shipped names, when neither is found.
     """
     path = Path(text)
     if path.is_file():
         return path
-    if path.is_dir():
-        raise ConfigError(f"{what} {path} is a folder; give a YAML file, e.g. {path / 'scenario.yaml'}, "
-                          "or the name of a shipped scenario such as kazakhstan_2022.")
+    if not path.suffix and Path(f"{path}.yaml").is_file():  # a name in the working directory
+        return Path(f"{path}.yaml")
     if not path.is_absolute() and ".." not in path.parts:
         inside = path.parts[:1] == ("configs",) and len(path.parts) > 1
         rel = Path(*path.parts[1:]) if inside else path
@@ -57,6 +56,9 @@ def find_config(text: str | Path, what: str = "Config") -> Path:
         for candidate in (root / rel, root / f"{rel}.yaml"):
             if candidate.is_file():
                 return candidate
+    if path.is_dir():
+        raise ConfigError(f"{what} {path} is a folder; give a YAML file, e.g. {path / 'scenario.yaml'}, "
+                          "or the name of a shipped scenario such as kazakhstan_2022.")
     names = [n for n in shipped_names() if not n.startswith("cases/")]
     raise ConfigError(f"{what} file not found: {path}. Give the path of a YAML file, or the name of a "
                       f"shipped scenario: {', '.join(names)} (and the historical cases as cases/<id>, "
