@@ -159,6 +159,8 @@ COMMAND_LINE = {  # id -> (argv, phrase, how to prepare the folder `{d}`)
     "plot an empty folder": (["plot", "{d}"], "no results", None),
     "plot a corrupt manifest": (["plot", "{d}"], "cannot be read as JSON", _corrupt_manifest),
     "plot files without manifest": (["plot", "{d}"], "no manifest.json", _files_without_manifest),
+    "plot a run with a damaged table": (["plot", "{d}"], "cannot be read as a parquet table", lambda d: (
+        (d / "manifest.json").write_text('{"scenario": "x", "config": {}}'), (d / "daily.parquet").write_text("x"))),
     "cases --seed -1": (["cases", "--seed", "-1"], "outside 0 to", None),
     "cases no such folder": (["cases", "{d}/nowhere", "--out", "{d}/o"], "Case directory not found", None),
     "cases a folder without configs": (["cases", "{d}", "--out", "{d}/o"], "No case configs", None),

@@ -46,11 +46,9 @@ def main(args) -> int:
         print(f"{len(files)} plots of the run {manifest.get('scenario')} in {folder}/plots")
     elif kind is Kind.BACKTEST:
         _need(folder / "cases.parquet", folder, "a backtest")
-        import pandas as pd
-
         from ..cases_report import plot_heatmap
 
-        plot_heatmap(pd.read_parquet(folder / "cases.parquet"), folder / "cases.png")
+        plot_heatmap(_table(folder / "cases.parquet"), folder / "cases.png")
         print(f"the backtest's heatmap in {folder}/cases.png")
     else:
         found = "result files but no manifest.json" if kind is Kind.UNKNOWN else "no results (no manifest.json)"
@@ -60,14 +58,23 @@ def main(args) -> int:
 
 def plot_run(folder: Path, manifest: dict) -> list[Path]:
     """A ``sim run`` folder's plots, from its daily table and the config its manifest records."""
-    import pandas as pd
-
     from ..config import config_from_dict
     from ..folders import clear_plots
     from ..plots import plot_results
 
     _need(folder / "daily.parquet", folder, "a run")
     config = config_from_dict(manifest["config"], source=f"{folder / 'manifest.json'}, key `config`")
-    daily = pd.read_parquet(folder / "daily.parquet")
+    daily = _table(folder / "daily.parquet")
     clear_plots(folder)
     return plot_results(daily, config, folder / "plots")
+
+
+def _table(path: Path):
+    """A stored parquet table; a damaged one is a one-paragraph ConfigError."""
+    import pandas as pd
+
+    try:
+        return pd.read_parquet(path)
+    except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+        raise ConfigError(f"{path} cannot be read as a parquet table ({str(exc).splitlines()[0]}); it was damaged "
+                          "or is not one `sim` wrote. Rerun the command that made it.") from None
