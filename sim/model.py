@@ -1,4 +1,4 @@
-"""The crisis model: wires the city and the actors into MODEL.md's daily order."""
+"""The crisis model: wires the city and the actors into the daily order of docs/model.md 3."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ HOST_ARMY_BROKEN = 0.1  # the host army counts as broken below this share of its
 class CrisisModel(mesa.Model):
     """Unrest in a post-Soviet capital and Moscow's five-factor decision, one step per day.
 
-    Daily order (MODEL.md 3): scenario events; protesters, arrests and moves; storming of sites;
+    Daily order (docs/model.md 3): scenario events; protesters, arrests and moves; storming of sites;
     the host government; the West; Russia's decision; the CSTO allies (in random order); troop
     arrivals, withdrawal and, in the hostile-host mode, a day of attrition; reputation and data
     collection.
@@ -68,7 +68,7 @@ class CrisisModel(mesa.Model):
     # --- the day ------------------------------------------------------------------------------
 
     def step(self) -> None:
-        """One day, in MODEL.md's order."""
+        """One day, in the order of docs/model.md 3."""
         self.day += 1
         self.forces.day = self.day
         self._fire_events()
@@ -172,10 +172,10 @@ class CrisisModel(mesa.Model):
             "police_strength": lambda m: m.city.police_total() / max(1, m.city.police_initial),
             "decision": lambda m: m.russia.outcome,
             "russia_state": lambda m: m.russia.state,
-            "troops_total": lambda m: m.forces.total,
+            "troops_total": lambda m: int(np.rint(m.forces.on_ground).sum()),  # whole soldiers, as below
         }
         for i, name in enumerate(self.countries):
-            rep[f"troops_{column_name(name)}"] = lambda m, i=i: m.forces.on_ground[i]
+            rep[f"troops_{column_name(name)}"] = lambda m, i=i: int(round(m.forces.on_ground[i]))
         rep["sanctions"] = lambda m: m.west.sanctions
         for f in FACTORS:
             rep[f"{f}_perceived"] = lambda m, f=f: m.russia.factors_perceived[f]
@@ -185,7 +185,7 @@ class CrisisModel(mesa.Model):
             rep[f"unrest_{column_name(ally.name)}"] = lambda m, a=ally: a.unrest
         rep["reputation"] = lambda m: m.russia.reputation
         rep["territory_share"] = lambda m: m.front.territory
-        rep["host_army"] = lambda m: m.host.army
+        rep["host_army"] = lambda m: int(round(m.host.army))
         return rep
 
 

@@ -1,4 +1,4 @@
-"""CSTO allies (MODEL.md 2 and 3.7)."""
+"""CSTO allies (docs/model.md 2 and 7.13)."""
 
 from __future__ import annotations
 

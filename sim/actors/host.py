@@ -1,4 +1,4 @@
-"""The host government (MODEL.md 2 and 3.4)."""
+"""The host government (docs/model.md 2 and 7.5-7.8)."""
 
 from __future__ import annotations
 

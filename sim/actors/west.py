@@ -1,4 +1,4 @@
-"""The West (MODEL.md 2 and 3.5)."""
+"""The West (docs/model.md 2 and 7.9)."""
 
 from __future__ import annotations
 

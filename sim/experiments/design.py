@@ -12,9 +12,16 @@ from typing import Any
 import numpy as np
 
 from ..config import Config, ConfigError, load_config
-from ..config.load import _field_at
+from ..config.load import _did_you_mean, _field_at
+from ..config.names import ally_column
+from ..decision import FACTORS
 from ..runner import replication_seeds
-from .spec import ExperimentSpec
+from .spec import ExperimentSpec, check_keys
+
+DAILY_HEAD = ("day", "active_share", "quiet_share", "jailed_share", "sites_held", "legitimacy", "hardship_shock",
+              "regime_threat", "regime_status", "requested", "police_strength", "decision", "russia_state",
+              "troops_total")
+DAILY_TAIL = ("reputation", "territory_share", "host_army")
 
 
 @dataclass(frozen=True)
@@ -73,8 +80,28 @@ def _override(key: str, value: Any) -> str:
     return f"{key}={json.dumps(value)}"
 
 
+def daily_series(config: Config) -> list[str]:
+    """The daily columns a run of ``config`` records (the model's reporters; a test keeps the two
+    equal), computed without building a model: what a spec's ``series`` may name."""
+    countries = ["Russia"] + [a.name for a in config.allies.members]
+    return [*DAILY_HEAD, *(f"troops_{ally_column(c)}" for c in countries), "sanctions",
+            *(f"{f}_{k}" for f in FACTORS for k in ("perceived", "true", "gap")),
+            *(f"unrest_{ally_column(a.name)}" for a in config.allies.members), *DAILY_TAIL]
+
+
+def check_series(spec: ExperimentSpec, spec_path: Path, configs: list[Config]) -> None:
+    """Every ``series`` column must be recorded by some point's runs; else a ConfigError listing them."""
+    known = list(dict.fromkeys(c for cfg in configs for c in daily_series(cfg)))
+    for col in spec.series:
+        if col not in known:
+            raise ConfigError(f"{spec_path}, key `series`: {col!r} is not a daily column of this experiment's "
+                              f"runs.{_did_you_mean(col, known)} Allowed: {', '.join(known)}.")
+
+
 def build_points(spec: ExperimentSpec, spec_path: Path) -> list[Point]:
-    """Every point of the experiment, in a fixed order."""
+    """Every point of the experiment, in a fixed order; a config key the schema lacks is a
+    ConfigError (``check_keys``) before any point is built."""
+    check_keys(spec, spec_path)
     here = spec_path.parent
     common = tuple(_override(k, v) for k, v in spec.set.items())
     base = here / spec.base
@@ -114,13 +141,16 @@ def run_keys(config: Config, seeds: list[int]) -> list[str]:
 
 
 def build_runs(spec: ExperimentSpec, spec_path: Path, points: list[Point]) -> list[Run]:
-    """Every (point, replication), configs resolved and validated up front."""
+    """Every (point, replication), configs resolved and validated up front, and the spec's
+    ``series`` checked against the columns those configs record."""
     seeds = replication_seeds(spec.seed, spec.replications)
-    runs = []
+    runs, configs = [], {}
     for p in points:
         try:
             cfg = load_config(p.config_path, p.overrides)
         except ConfigError as err:
             raise ConfigError(f"{spec_path}, point {p.index} ({p.name}): {err}") from None
+        configs.setdefault(tuple(a.name for a in cfg.allies.members), cfg)
         runs.extend(Run(key, p.index, r, s, cfg) for r, (key, s) in enumerate(zip(run_keys(cfg, seeds), seeds)))
+    check_series(spec, spec_path, list(configs.values()))
     return runs
