@@ -23,12 +23,16 @@ import pandas as pd
 from ..config import ConfigError
 from ..files import check_writable, write_csv, write_text
 from ..records import SUMMARY_COLUMNS
-from .discovery import Box, box_table, cart_tree, feature_scores, prim_boxes, short
+from .discovery import Box, box_table, cart_tree, feature_scores, number, prim_boxes, short
 from .expressions import evaluate
 from .spec import ExperimentSpec
 from .statistics import stored_summary
 
 METHODS = ("prim", "cart", "both")
+FILES = ("prim_boxes.csv", "prim_trajectory.csv", "prim_tradeoff.png", "prim_boxes.png", "prim_design.png",
+         "cart_tree.txt", "cart_leaves.csv", "cart_tree.png", "feature_scores.csv", "feature_scores.png",
+         "report.txt")
+"""Every file a discovery may write; those an earlier run left and this one does not write are removed."""
 
 
 @dataclass
@@ -105,6 +109,8 @@ def discover(out: str | Path, outcome: str, method: str = "both", threshold: flo
     from . import discovery_plots as dp
 
     folder, files = found.folder, found.files
+    for name in FILES:
+        (folder / name).unlink(missing_ok=True)  # no stale figure from an earlier --method
     if method in ("prim", "both"):
         found.boxes, trajectory = prim_boxes(x, y, threshold, max_boxes)
         files += [write_csv(box_table(found.boxes), folder / "prim_boxes.csv"),
@@ -158,7 +164,7 @@ def report(found: Discovery, spec: ExperimentSpec, threshold: float, where: str 
                 for side, op, qp in (("low", ">=", lim["qp_low"]), ("high", "<=", lim["qp_high"])):
                     if qp == qp:  # not NaN: this side is restricted
                         note = "" if qp <= 0.05 else "  (left out: not significant)"
-                        lines.append(f"      {p} {op} {lim[side]:.3g}   quasi-p {qp:.2g}{note}")
+                        lines.append(f"      {p} {op} {number(lim[side])}   quasi-p {qp:.2g}{note}")
         if len(found.boxes) > 1:
             lines.append(f"  all boxes together: coverage {sum(b.coverage for b in found.boxes):.2f}")
     if found.leaves is not None and len(found.leaves):

@@ -91,6 +91,11 @@ def short(parameter: str) -> str:
     return parameter if any(p.isdigit() for p in parameter.split(".")) else last
 
 
+def number(value: float) -> str:
+    """A limit as written in a rule: ``0.884``, ``2,240``."""
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+
+
 def rule_text(limits: pd.DataFrame, upper: str, lower: str) -> str:
     """Limits as ``a <= p <= b and q >= c``: only the restricted sides (qp value present)."""
     parts = []
@@ -99,11 +104,11 @@ def rule_text(limits: pd.DataFrame, upper: str, lower: str) -> str:
         name = short(str(param))
         if lo and hi:
             mirror = {">=": "<=", ">": "<"}[lower]
-            parts.append(f"{row['low']:.3g} {mirror} {name} {upper} {row['high']:.3g}")
+            parts.append(f"{number(row['low'])} {mirror} {name} {upper} {number(row['high'])}")
         elif hi:
-            parts.append(f"{name} {upper} {row['high']:.3g}")
+            parts.append(f"{name} {upper} {number(row['high'])}")
         elif lo:
-            parts.append(f"{name} {lower} {row['low']:.3g}")
+            parts.append(f"{name} {lower} {number(row['low'])}")
     return " and ".join(parts)
 
 
@@ -125,8 +130,10 @@ def prim_boxes(x: pd.DataFrame, y: np.ndarray, threshold: float = 0.8, max_boxes
         row per (box, step): coverage, density, mass, runs, restricted dimensions, chosen.
     """
     prim, _, _, _ = _ema()
-    finder = prim.Prim(x.reset_index(drop=True), np.asarray(y, dtype=bool), peel_alpha=peel_alpha,
-                       paste_alpha=peel_alpha, mass_min=mass_min)
+    with warnings.catch_warnings():  # EMA's own use of pandas' deprecated keywords
+        warnings.simplefilter("ignore")
+        finder = prim.Prim(x.reset_index(drop=True), np.asarray(y, dtype=bool), peel_alpha=peel_alpha,
+                           paste_alpha=peel_alpha, mass_min=mass_min)
     boxes, trajectories = [], []
     y = np.asarray(y, dtype=bool)
     taken = np.zeros(len(x), dtype=bool)  # runs inside an earlier box's rule

@@ -60,7 +60,8 @@ def box_limits(boxes: list[Box], x: pd.DataFrame, question: str, path: Path) -> 
         colour = BOX_COLOURS[(b.number - 1) % len(BOX_COLOURS)]
         ax.barh(i, 1.0, left=0.0, color="#e9ecef", height=0.6)
         lo, hi = (lim["low"] - lo_all) / span, (lim["high"] - lo_all) / span
-        ax.barh(i, hi - lo, left=lo, color=colour, alpha=0.85, height=0.6)
+        significant = any(q <= QP_MAX for q in (lim["qp_low"], lim["qp_high"]))
+        ax.barh(i, hi - lo, left=lo, color=colour, alpha=0.85 if significant else 0.3, height=0.6)
         notes = []
         for side, value, qp in (("low", lim["low"], lim["qp_low"]), ("high", lim["high"], lim["qp_high"])):
             if not np.isnan(qp):

@@ -94,7 +94,7 @@ def _eval(node: ast.AST, frame: pd.DataFrame, expression: str, what: str):
         for op, right_node in zip(node.ops, node.comparators):
             right = ev(right_node)
             part = _compare(op, left, right, expression, frame, what)
-            out = part if out is None else out & part
+            out = part if out is None else _truth(out, expression, frame, what) & _truth(part, expression, frame, what)
             left = right
         return out
     raise _error(expression, frame, what, f"{type(node).__name__} is not allowed")
@@ -116,7 +116,7 @@ def _compare(op, left, right, expression, frame, what) -> pd.Series:
         raise _error(expression, frame, what, f"{type(op).__name__} is not an allowed comparison")
     result = COMPARE[type(op)](left, right)
     if not isinstance(result, pd.Series):
-        result = pd.Series(result, index=frame.index)
+        return result  # two constants: no column in it (refused by ``evaluate``)
     if str(result.dtype) == "boolean":
         result = result.fillna(False)
     return result.astype(bool) & _known(left) & _known(right)
