@@ -34,15 +34,23 @@ def export_csv(folder: str | Path) -> list[Path]:
     """
     folder = Path(folder)
     if not folder.is_dir():
-        raise ConfigError(f"{folder} is not a folder; give the folder `sim run` or `sim experiment` wrote, "
-                          "e.g. results/kazakhstan_2022.")
+        raise ConfigError(
+            f"{folder} is not a folder; give the folder `sim run` or `sim experiment` wrote, "
+            "e.g. results/kazakhstan_2022."
+        )
     found = tables(folder)
     if not found:
-        raise ConfigError(f"{folder} holds no result tables (no *.parquet files, no folders of part-*.parquet); "
-                          "give the folder `sim run` or `sim experiment` wrote, e.g. results/kazakhstan_2022.")
+        raise ConfigError(
+            f"{folder} holds no result tables (no *.parquet files, no folders of part-*.parquet); "
+            "give the folder `sim run` or `sim experiment` wrote, e.g. results/kazakhstan_2022."
+        )
     written = []
     for name, source in found.items():
         frame = pd.read_parquet(source)
-        written.append(atomic_write(folder / f"{name}.csv",
-                                    lambda fh, frame=frame: frame.to_csv(fh, index=False, encoding="utf-8")))
+        written.append(
+            atomic_write(
+                folder / f"{name}.csv",
+                lambda fh, frame=frame: frame.to_csv(fh, index=False, encoding="utf-8"),
+            )
+        )
     return written

@@ -13,8 +13,13 @@ import datetime
 import numpy as np
 import pandas as pd
 
-EVENT_COLUMNS = {"request": "request_day", "decision": "decision_day", "landing": "deploy_day",
-                 "order": "days_to_order", "withdrawal": "withdrawn_day"}
+EVENT_COLUMNS = {
+    "request": "request_day",
+    "decision": "decision_day",
+    "landing": "deploy_day",
+    "order": "days_to_order",
+    "withdrawal": "withdrawn_day",
+}
 """History events with a matching summary column (days counted from day 0)."""
 
 
@@ -35,9 +40,17 @@ def history_table(summary: pd.DataFrame, history) -> pd.DataFrame:
         if col is None or col not in summary:
             continue
         days = pd.to_numeric(summary[col], errors="coerce").dropna().astype(float)
-        rows.append({"what": fact.event, "model_column": col, "history": fact.day,
-                     "history_date": calendar(history, fact.day), **_spread(days),
-                     "share_of_runs_where_it_came": len(days) / max(1, len(summary)), "source": fact.source})
+        rows.append(
+            {
+                "what": fact.event,
+                "model_column": col,
+                "history": fact.day,
+                "history_date": calendar(history, fact.day),
+                **_spread(days),
+                "share_of_runs_where_it_came": len(days) / max(1, len(summary)),
+                "source": fact.source,
+            }
+        )
     for name, m in history.magnitudes.items():
         if name not in summary:
             continue  # detained, deaths: no model column yet
@@ -47,13 +60,25 @@ def history_table(summary: pd.DataFrame, history) -> pd.DataFrame:
         spread = _spread(values)
         if name == "peak_troops":  # whole soldiers
             spread = {k: v if np.isnan(v) else round(v) for k, v in spread.items()}
-        rows.append({"what": name, "model_column": name, "history": m.value, "history_date": "",
-                     **spread, "share_of_runs_where_it_came": np.nan, "source": m.source})
+        rows.append(
+            {
+                "what": name,
+                "model_column": name,
+                "history": m.value,
+                "history_date": "",
+                **spread,
+                "share_of_runs_where_it_came": np.nan,
+                "source": m.source,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def _spread(values: pd.Series) -> dict[str, float]:
     if values.empty:
         return {"model_median": np.nan, "model_p10": np.nan, "model_p90": np.nan}
-    return {"model_median": float(values.median()), "model_p10": float(values.quantile(0.1)),
-            "model_p90": float(values.quantile(0.9))}
+    return {
+        "model_median": float(values.median()),
+        "model_p10": float(values.quantile(0.1)),
+        "model_p90": float(values.quantile(0.9)),
+    }

@@ -37,19 +37,36 @@ STATES = {"quiet": "#8fb3ff", "active": "#fe6100", "jailed": "#7a7a7a"}
 
 POLICE = "#000000"
 
-DECISIONS = {"deploy": "#c1121f", "limited": "#f4a261", "delay": "#e9c46a", "decline": "#8d99ae",
-             "watch": "#457b9d", "withdraw": "#2a9d8f"}
+DECISIONS = {
+    "deploy": "#c1121f",
+    "limited": "#f4a261",
+    "delay": "#e9c46a",
+    "decline": "#8d99ae",
+    "watch": "#457b9d",
+    "withdraw": "#2a9d8f",
+}
 """Moscow's daily decisions (``decision`` / ``outcome`` columns)."""
 
-FACTORS = {"trigger": "#d62728", "support": "#2ca02c", "opposition": "#9467bd",
-           "feasibility": "#1f77b4", "costs": "#ff7f0e", "motive": "#8c564b"}
+FACTORS = {
+    "trigger": "#d62728",
+    "support": "#2ca02c",
+    "opposition": "#9467bd",
+    "feasibility": "#1f77b4",
+    "costs": "#ff7f0e",
+    "motive": "#8c564b",
+}
 """The five factors and motive."""
 
 PASS_SHADE = "#2b9348"
 """Shade of the side of a threshold where a factor passes."""
 
-SERIES = {"regime_threat": "#9b2226", "legitimacy": "#005f73", "sanctions": "#5f0f40",
-          "territory_share": "#bc6c25", "reputation": "#6a4c93"}
+SERIES = {
+    "regime_threat": "#9b2226",
+    "legitimacy": "#005f73",
+    "sanctions": "#5f0f40",
+    "territory_share": "#bc6c25",
+    "reputation": "#6a4c93",
+}
 """Other daily series that have one colour of their own."""
 
 

@@ -27,10 +27,18 @@ from .files import save_figure  # noqa: E402
 BAND = (0.1, 0.9)
 DPI = 110
 HISTORY_COLOUR = "#6c757d"
-LABELS = {"active_share": "active", "jailed_share": "jailed", "quiet_share": "quiet", "troops_total": "all countries",
-          "regime_threat": "regime threat", "legitimacy": "legitimacy", "sanctions": "sanctions in force",
-          "territory_share": "territory held by Moscow's side", "reputation": "Moscow's reputation",
-          "police_strength": "police on duty (day 0 = 1)"}
+LABELS = {
+    "active_share": "active",
+    "jailed_share": "jailed",
+    "quiet_share": "quiet",
+    "troops_total": "all countries",
+    "regime_threat": "regime threat",
+    "legitimacy": "legitimacy",
+    "sanctions": "sanctions in force",
+    "territory_share": "territory held by Moscow's side",
+    "reputation": "Moscow's reputation",
+    "police_strength": "police on duty (day 0 = 1)",
+}
 """Daily columns in words, for legends and axis labels."""
 
 
@@ -43,13 +51,23 @@ def label(column: str) -> str:
     return column.replace("_", " ")
 
 
-def band(ax, daily: pd.DataFrame, column: str, label: str | None = None, color=None, linestyle="-", fill=True):
+def band(
+    ax,
+    daily: pd.DataFrame,
+    column: str,
+    label: str | None = None,
+    color=None,
+    linestyle="-",
+    fill=True,
+):
     """Plot the median of ``column`` by day across replications, with its 10-90% band."""
     g = daily.groupby("day")[column]
     q = g.quantile([BAND[0], 0.5, BAND[1]]).unstack()
     line = ax.plot(q.index, q[0.5], label=label or column, color=color, linestyle=linestyle)[0]
     if fill:
-        ax.fill_between(q.index, q[BAND[0]], q[BAND[1]], color=line.get_color(), alpha=0.2, linewidth=0)
+        ax.fill_between(
+            q.index, q[BAND[0]], q[BAND[1]], color=line.get_color(), alpha=0.2, linewidth=0
+        )
     return line
 
 
@@ -60,8 +78,9 @@ def day_axis(ax, history=None, ticks: int = 8) -> None:
     if start is None:
         ax.set_xlabel("day (0 = opening event)")
         return
-    ax.xaxis.set_major_formatter(FuncFormatter(
-        lambda d, _: f"{d:g}\n{start + datetime.timedelta(days=int(d)):%-d %b}"))
+    ax.xaxis.set_major_formatter(
+        FuncFormatter(lambda d, _: f"{d:g}\n{start + datetime.timedelta(days=int(d)):%-d %b}")
+    )
     ax.set_xlabel(f"day (0 = {start:%-d %b %Y})")
 
 
@@ -78,8 +97,17 @@ def mark_history(ax, history, text: bool = True) -> bool:
             groups.append([fact])
     for group in groups if text else ():
         name = ", ".join(f.event.replace("_", " ") for f in group)
-        ax.text(group[0].day, 0.98, f" {name}", transform=ax.get_xaxis_transform(), rotation=90, va="top",
-                ha="right", fontsize=6.5, color=HISTORY_COLOUR)
+        ax.text(
+            group[0].day,
+            0.98,
+            f" {name}",
+            transform=ax.get_xaxis_transform(),
+            rotation=90,
+            va="top",
+            ha="right",
+            fontsize=6.5,
+            color=HISTORY_COLOUR,
+        )
     return bool(facts)
 
 
@@ -100,14 +128,25 @@ def _save(fig, path: Path) -> Path:
 def _titles(fig, title: str, config, n: int, extra: str = "") -> None:
     fig.suptitle(title, fontsize=11, fontweight="bold")
     note = f"{config.name}: median and 10-90% band of {n} runs{extra}"
-    fig.text(0.5, 0.0, note, ha="center", va="bottom", fontsize=8, color="#444444", transform=fig.transFigure)
+    fig.text(
+        0.5,
+        0.0,
+        note,
+        ha="center",
+        va="bottom",
+        fontsize=8,
+        color="#444444",
+        transform=fig.transFigure,
+    )
     fig.get_layout_engine().set(rect=(0, 0.03, 1, 0.97))
 
 
 def _legend(fig, ax, ncol: int | None = None) -> None:
     handles, labels = ax.get_legend_handles_labels()
     if handles:
-        fig.legend(handles, labels, loc="outside right upper", fontsize=8, frameon=False, ncol=ncol or 1)
+        fig.legend(
+            handles, labels, loc="outside right upper", fontsize=8, frameon=False, ncol=ncol or 1
+        )
 
 
 def nothing_to_show(path: Path, title: str, message: str) -> Path:
@@ -135,15 +174,25 @@ def series_plot(daily, config, path: Path, title: str, ylabel: str, columns: lis
     return _save(fig, path)
 
 
-def small_multiples(daily, config, path: Path, title: str, ylabel: str, columns: list[str],
-                    reference: tuple[str, float] | None = None, sharey: bool = True) -> Path:
+def small_multiples(
+    daily,
+    config,
+    path: Path,
+    title: str,
+    ylabel: str,
+    columns: list[str],
+    reference: tuple[str, float] | None = None,
+    sharey: bool = True,
+) -> Path:
     """One small panel per column, each in its palette colour and named in its title; ``reference``
     (name, value) is a historical level drawn on the first panel. ``sharey=False`` gives each panel
     its own scale (a contingent of 150 beside a force of 3,500)."""
     n = len(columns)
     ncols = 2 if n in (2, 4) else min(3, n)
     nrows = -(-n // ncols)
-    fig, axes = _figure(nrows, ncols, size=(3.6 * ncols + 0.6, 2.6 * nrows + 0.9), sharex=True, sharey=sharey)
+    fig, axes = _figure(
+        nrows, ncols, size=(3.6 * ncols + 0.6, 2.6 * nrows + 0.9), sharex=True, sharey=sharey
+    )
     history = config.history
     for ax, col in zip(axes.ravel(), columns):
         colour = palette.series_colour(col) or palette.TOTAL
@@ -154,8 +203,16 @@ def small_multiples(daily, config, path: Path, title: str, ylabel: str, columns:
     if reference is not None:
         ax, (name, value) = axes[0, 0], reference
         ax.axhline(value, color=HISTORY_COLOUR, linestyle="--", linewidth=1)
-        ax.text(0.99, value, f"history: {name} {value:,.0f}", transform=ax.get_yaxis_transform(),
-                ha="right", va="bottom", fontsize=7, color=HISTORY_COLOUR)
+        ax.text(
+            0.99,
+            value,
+            f"history: {name} {value:,.0f}",
+            transform=ax.get_yaxis_transform(),
+            ha="right",
+            va="bottom",
+            fontsize=7,
+            color=HISTORY_COLOUR,
+        )
     for ax in axes.ravel()[n:]:
         ax.set_visible(False)
     bottom = {c: max(r for r in range(nrows) if r * ncols + c < n) for c in range(ncols)}
@@ -171,20 +228,60 @@ def small_multiples(daily, config, path: Path, title: str, ylabel: str, columns:
 def plot_results(daily: pd.DataFrame, config, out: Path) -> list[Path]:
     """Write every outcome plot for one scenario into ``out``; returns the files."""
     out.mkdir(parents=True, exist_ok=True)
-    files = [series_plot(daily, config, out / "unrest.png", "Unrest", "share of protesters",
-                         ["active_share", "jailed_share"])]
+    files = [
+        series_plot(
+            daily,
+            config,
+            out / "unrest.png",
+            "Unrest",
+            "share of protesters",
+            ["active_share", "jailed_share"],
+        )
+    ]
     files.append(plot_troops(daily, config, out / "troops.png"))
-    files.append(series_plot(daily, config, out / "regime_threat.png", "The host government", "0-1",
-                             ["regime_threat", "legitimacy"]))
-    files.append(series_plot(daily, config, out / "sanctions.png", "Western sanctions", "sanctions level (0-1)",
-                             ["sanctions"]))
+    files.append(
+        series_plot(
+            daily,
+            config,
+            out / "regime_threat.png",
+            "The host government",
+            "0-1",
+            ["regime_threat", "legitimacy"],
+        )
+    )
+    files.append(
+        series_plot(
+            daily,
+            config,
+            out / "sanctions.png",
+            "Western sanctions",
+            "sanctions level (0-1)",
+            ["sanctions"],
+        )
+    )
     ally_cols = [c for c in daily.columns if c.startswith("unrest_")]
     if ally_cols:
-        files.append(small_multiples(daily, config, out / "ally_unrest.png", "Domestic unrest in CSTO allies",
-                                     "share protesting", ally_cols))
+        files.append(
+            small_multiples(
+                daily,
+                config,
+                out / "ally_unrest.png",
+                "Domestic unrest in CSTO allies",
+                "share protesting",
+                ally_cols,
+            )
+        )
     if daily.groupby("rep")["host_army"].nunique().max() > 1:  # the hostile-host mode was fought
-        files.append(series_plot(daily, config, out / "territory.png", "Territory held by Moscow's side",
-                                 "share of territory", ["territory_share"]))
+        files.append(
+            series_plot(
+                daily,
+                config,
+                out / "territory.png",
+                "Territory held by Moscow's side",
+                "share of territory",
+                ["territory_share"],
+            )
+        )
     files.append(plot_factors(daily, config, out / "factors.png"))
     files.append(plot_overview(daily, config, out / "overview.png"))
     return files
@@ -194,15 +291,29 @@ def plot_troops(daily: pd.DataFrame, config, path: Path) -> Path:
     """Foreign troops on the ground: all countries, then one small panel per contributing country."""
     n = daily["rep"].nunique()
     if not (daily["troops_total"].fillna(0) > 0).any():
-        return nothing_to_show(path, "Foreign troops on the ground",
-                               f"No foreign troops on the ground in any of the {n} runs ({config.name}).")
-    countries = [c for c in daily.columns if c.startswith("troops_") and c != "troops_total"
-                 and (daily[c].fillna(0) > 0).any()]
+        return nothing_to_show(
+            path,
+            "Foreign troops on the ground",
+            f"No foreign troops on the ground in any of the {n} runs ({config.name}).",
+        )
+    countries = [
+        c
+        for c in daily.columns
+        if c.startswith("troops_") and c != "troops_total" and (daily[c].fillna(0) > 0).any()
+    ]
     history = config.history
     peak = history.magnitudes.get("peak_troops") if history is not None else None
     reference = ("peak", peak.value) if peak is not None else None
-    return small_multiples(daily, config, path, "Foreign troops on the ground", "soldiers",
-                           ["troops_total", *countries], reference, sharey=False)
+    return small_multiples(
+        daily,
+        config,
+        path,
+        "Foreign troops on the ground",
+        "soldiers",
+        ["troops_total", *countries],
+        reference,
+        sharey=False,
+    )
 
 
 def plot_factors(daily: pd.DataFrame, config, path: Path, suffix: str = "") -> Path:
@@ -214,13 +325,25 @@ def plot_factors(daily: pd.DataFrame, config, path: Path, suffix: str = "") -> P
     history = config.history
     for ax, f in zip(axes.ravel(), FACTORS):
         colour = palette.FACTORS[f]
-        band(ax, daily.dropna(subset=[f"{f}_perceived"]), f"{f}_perceived", "perceived", color=colour)
-        band(ax, daily.dropna(subset=[f"{f}_true"]), f"{f}_true", "true", color=colour, linestyle="--", fill=False)
+        band(
+            ax, daily.dropna(subset=[f"{f}_perceived"]), f"{f}_perceived", "perceived", color=colour
+        )
+        band(
+            ax,
+            daily.dropna(subset=[f"{f}_true"]),
+            f"{f}_true",
+            "true",
+            color=colour,
+            linestyle="--",
+            fill=False,
+        )
         title = f"{f} (no threshold)"
         if f in RULE_FACTORS:
             level = getattr(th, f)
             ax.axhline(level, color="k", linewidth=0.8, linestyle=":")
-            lo, hi, side = (-0.02, level, "must stay below") if f in BURDENS else (level, 1.02, "must reach")
+            lo, hi, side = (
+                (-0.02, level, "must stay below") if f in BURDENS else (level, 1.02, "must reach")
+            )
             ax.axhspan(lo, hi, color=palette.PASS_SHADE, alpha=0.1, linewidth=0, label="passes")
             title = f"{f}: {side} {level:g}"
         mark_history(ax, history, text=ax in axes[0])
@@ -232,9 +355,16 @@ def plot_factors(daily: pd.DataFrame, config, path: Path, suffix: str = "") -> P
     _legend(fig, axes[0, 0])
     rule = config.russia.rule
     head = f"Moscow's five factors and motive (rule {rule}{suffix})"
-    extra = ("; perceived solid, true dashed; green: where a factor passes (opposition and costs must stay "
-             "below their thresholds)" + ("; the weighted rule uses no thresholds: shown for reference"
-                                          if rule == "weighted" else "") + _history_note(history))
+    extra = (
+        "; perceived solid, true dashed; green: where a factor passes (opposition and costs must stay "
+        "below their thresholds)"
+        + (
+            "; the weighted rule uses no thresholds: shown for reference"
+            if rule == "weighted"
+            else ""
+        )
+        + _history_note(history)
+    )
     _titles(fig, head, config, daily["rep"].nunique(), extra)
     return _save(fig, path)
 
@@ -259,15 +389,28 @@ def plot_overview(daily: pd.DataFrame, config, path: Path) -> Path:
     peak = history.magnitudes.get("peak_troops") if history is not None else None
     if peak is not None:
         b.axhline(peak.value, color=HISTORY_COLOUR, linestyle="--", linewidth=1)
-        b.text(0.99, peak.value, f"history: peak {peak.value:,.0f}", transform=b.get_yaxis_transform(),
-               ha="right", va="bottom", fontsize=7, color=HISTORY_COLOUR)
+        b.text(
+            0.99,
+            peak.value,
+            f"history: peak {peak.value:,.0f}",
+            transform=b.get_yaxis_transform(),
+            ha="right",
+            va="bottom",
+            fontsize=7,
+            color=HISTORY_COLOUR,
+        )
     for col in ("regime_threat", "legitimacy"):
         band(c, daily, col, label(col), color=palette.series_colour(col))
     c.set_title("host government", fontsize=10)
     c.legend(fontsize=8, loc="center right", frameon=False)
     shares = decision_shares(daily)
-    d.stackplot(shares.index, shares.T.to_numpy(), labels=shares.columns,
-                colors=[palette.DECISIONS[k] for k in shares.columns], alpha=0.85)
+    d.stackplot(
+        shares.index,
+        shares.T.to_numpy(),
+        labels=shares.columns,
+        colors=[palette.DECISIONS[k] for k in shares.columns],
+        alpha=0.85,
+    )
     d.set_ylim(0, 1)
     d.set_title("Moscow's decision that day (share of runs)", fontsize=10)
     d.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
@@ -276,7 +419,11 @@ def plot_overview(daily: pd.DataFrame, config, path: Path) -> Path:
         mark_history(ax, history)
     for ax in axes[1]:
         day_axis(ax, history)
-    _titles(fig, f"{config.name}: what happens, day by day", config, daily["rep"].nunique(),
-            _history_note(history))
+    _titles(
+        fig,
+        f"{config.name}: what happens, day by day",
+        config,
+        daily["rep"].nunique(),
+        _history_note(history),
+    )
     return _save(fig, path)
-

@@ -19,17 +19,37 @@ def share(text: str) -> float:
 
 
 def register(sub) -> None:
-    p = sub.add_parser("discover", help="which settings lead to an outcome: PRIM boxes, CART, feature scores")
-    p.add_argument("dir", type=Path, help="an experiment's output folder (a design: lhs, sobol, morris, grid)")
-    p.add_argument("--outcome", required=True, metavar="EXPR",
-                   help="a yes/no question about each run, e.g. 'deployed', 'regime_survived == False', "
-                        "'deploy_day <= 5'")
-    p.add_argument("--where", default=None, metavar="EXPR",
-                   help="only the runs where this holds, e.g. 'deployed'")
-    p.add_argument("--method", choices=("prim", "cart", "both"), default="both",
-                   help="PRIM boxes, a CART tree, or both (default); feature scores always")
-    p.add_argument("--threshold", type=share, default=0.8,
-                   help="density (share of yes inside) PRIM's box must reach (default 0.8)")
+    p = sub.add_parser(
+        "discover", help="which settings lead to an outcome: PRIM boxes, CART, feature scores"
+    )
+    p.add_argument(
+        "dir", type=Path, help="an experiment's output folder (a design: lhs, sobol, morris, grid)"
+    )
+    p.add_argument(
+        "--outcome",
+        required=True,
+        metavar="EXPR",
+        help="a yes/no question about each run, e.g. 'deployed', 'regime_survived == False', "
+        "'deploy_day <= 5'",
+    )
+    p.add_argument(
+        "--where",
+        default=None,
+        metavar="EXPR",
+        help="only the runs where this holds, e.g. 'deployed'",
+    )
+    p.add_argument(
+        "--method",
+        choices=("prim", "cart", "both"),
+        default="both",
+        help="PRIM boxes, a CART tree, or both (default); feature scores always",
+    )
+    p.add_argument(
+        "--threshold",
+        type=share,
+        default=0.8,
+        help="density (share of yes inside) PRIM's box must reach (default 0.8)",
+    )
     p.add_argument("--boxes", type=int, default=3, help="most PRIM boxes (default 3)")
     p.add_argument("--depth", type=int, default=3, help="CART tree depth (default 3)")
     p.set_defaults(func=main)
@@ -38,7 +58,14 @@ def register(sub) -> None:
 def main(args) -> int:
     from ..experiments.discover import discover
 
-    found = discover(args.dir, args.outcome, args.method, args.threshold, args.where, max(1, args.boxes),
-                     max(1, args.depth))
+    found = discover(
+        args.dir,
+        args.outcome,
+        args.method,
+        args.threshold,
+        args.where,
+        max(1, args.boxes),
+        max(1, args.depth),
+    )
     print((found.folder / "report.txt").read_text(encoding="utf-8"), end="")
     return 0

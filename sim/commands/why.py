@@ -6,11 +6,17 @@ from pathlib import Path
 
 
 def register(sub) -> None:
-    p = sub.add_parser("why", help="explain one of Moscow's decisions in plain words, from the decision log")
+    p = sub.add_parser(
+        "why", help="explain one of Moscow's decisions in plain words, from the decision log"
+    )
     p.add_argument("dir", type=Path, help="a folder written by `sim run` or `sim experiment`")
     p.add_argument("--rep", type=int, default=0, help="which replication (default 0)")
-    p.add_argument("--day", type=int, default=None,
-                   help="which day (default: the first day Moscow chose deploy or limited, else the last day)")
+    p.add_argument(
+        "--day",
+        type=int,
+        default=None,
+        help="which day (default: the first day Moscow chose deploy or limited, else the last day)",
+    )
     p.add_argument("--point", type=int, default=None, help="an experiment's point (default 0)")
     p.set_defaults(func=main)
 

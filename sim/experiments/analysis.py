@@ -28,8 +28,12 @@ from .spec import ExperimentSpec  # noqa: E402
 from .statistics import describe, group_statistics, is_share, primary, stored_summary  # noqa: E402
 
 DPI = 110
-AXIS_LABELS = {"active_share": "active protesters (share)", "troops_total": "foreign troops (soldiers)",
-               "regime_threat": "regime threat (0-1)", "sanctions": "sanctions in force (0-1)"}
+AXIS_LABELS = {
+    "active_share": "active protesters (share)",
+    "troops_total": "foreign troops (soldiers)",
+    "regime_threat": "regime threat (0-1)",
+    "sanctions": "sanctions in force (0-1)",
+}
 
 
 def load(out: str | Path) -> tuple[ExperimentSpec, pd.DataFrame, pd.DataFrame, ResultStore]:
@@ -86,10 +90,20 @@ def _compare(spec, summary, points, store, figs, tables):
     names = list(summary.drop_duplicates("point").sort_values("point")["point_name"])
     history = getattr(point_config(store), "history", None)
     rows, cols = len(spec.series), len(names)
-    fig, axes = plt.subplots(rows, cols, figsize=(2.6 * cols + 1.2, 2.1 * rows + 1.2), sharex=True,
-                             sharey="row", squeeze=False, layout="constrained")
-    medians = {(n, s): part.groupby("day")[s].median() for n, part in daily.groupby("point_name")
-               for s in spec.series}
+    fig, axes = plt.subplots(
+        rows,
+        cols,
+        figsize=(2.6 * cols + 1.2, 2.1 * rows + 1.2),
+        sharex=True,
+        sharey="row",
+        squeeze=False,
+        layout="constrained",
+    )
+    medians = {
+        (n, s): part.groupby("day")[s].median()
+        for n, part in daily.groupby("point_name")
+        for s in spec.series
+    }
     for i, series in enumerate(spec.series):
         for j, name in enumerate(names):
             ax = axes[i, j]
@@ -97,8 +111,13 @@ def _compare(spec, summary, points, store, figs, tables):
                 if other != name:
                     m = medians[(other, series)]
                     ax.plot(m.index, m.to_numpy(), color="#bbbbbb", linewidth=0.8, zorder=1)
-            band(ax, daily[daily["point_name"] == name], series, name,
-                 color=palette.series_colour(series) or palette.TOTAL)
+            band(
+                ax,
+                daily[daily["point_name"] == name],
+                series,
+                name,
+                color=palette.series_colour(series) or palette.TOTAL,
+            )
             mark_history(ax, history, text=False)
             ax.grid(alpha=0.3)
             if i == 0:
@@ -106,8 +125,11 @@ def _compare(spec, summary, points, store, figs, tables):
         axes[i, 0].set_ylabel(AXIS_LABELS.get(series, label(series)), fontsize=9)
     for ax in axes[-1]:
         day_axis(ax, history, ticks=4)
-    fig.suptitle(f"{spec.name}: median and 10-90% band per variant ({spec.replications} runs each); "
-                 "grey: the other variants' medians", fontsize=10)
+    fig.suptitle(
+        f"{spec.name}: median and 10-90% band per variant ({spec.replications} runs each); "
+        "grey: the other variants' medians",
+        fontsize=10,
+    )
     return [_save(fig, figs / "compare.png")]
 
 
@@ -117,30 +139,44 @@ def _outcomes(spec, summary, points, store, figs, tables):
     shares = pd.crosstab(summary["point_name"], summary["outcome"], normalize="index")
     order = [o for o in RANKED_OUTCOMES if o in shares.columns]
     shares = shares[order].reindex(order_names)
-    stats = group_statistics(summary, ["point_name"], ["deployed", "deploy_day", "peak_troops",
-                                                       "regime_survived", "peak_unrest"])
+    stats = group_statistics(
+        summary,
+        ["point_name"],
+        ["deployed", "deploy_day", "peak_troops", "regime_survived", "peak_unrest"],
+    )
     stats = stats.set_index("point_name").reindex(order_names)
     table = shares.add_prefix("share_outcome_").join(stats)
     table.index.name = "variant"
     files = [write_csv(table, tables / "outcomes.csv", index=True)]
     history = getattr(point_config(store), "history", None)
     if history is not None:
-        compared = [history_table(part, history).assign(variant=name)
-                    for name, part in summary.groupby("point_name", sort=False)]
+        compared = [
+            history_table(part, history).assign(variant=name)
+            for name, part in summary.groupby("point_name", sort=False)
+        ]
         compared = pd.concat(compared, ignore_index=True) if compared else pd.DataFrame()
         if not compared.empty:
-            files.append(write_csv(compared[["variant", *compared.columns[:-1]]], tables / "history.csv"))
+            files.append(
+                write_csv(compared[["variant", *compared.columns[:-1]]], tables / "history.csv")
+            )
     fig, ax = plt.subplots(figsize=(9, 0.45 * len(shares) + 1.6), layout="constrained")
     left = np.zeros(len(shares))
     for o in order:
         bars = ax.barh(shares.index, shares[o], left=left, color=palette.DECISIONS[o], label=o)
-        ax.bar_label(bars, labels=[f"{v:.0%}" if v >= 0.08 else "" for v in shares[o]], label_type="center",
-                     fontsize=8, color="white")
+        ax.bar_label(
+            bars,
+            labels=[f"{v:.0%}" if v >= 0.08 else "" for v in shares[o]],
+            label_type="center",
+            fontsize=8,
+            color="white",
+        )
         left += shares[o].to_numpy()
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     ax.set_xlabel("share of runs, by the strongest decision Moscow took in the run")
-    fig.legend(*ax.get_legend_handles_labels(), fontsize=8, loc="outside right upper", frameon=False)
+    fig.legend(
+        *ax.get_legend_handles_labels(), fontsize=8, loc="outside right upper", frameon=False
+    )
     fig.suptitle(f"{spec.name}: {spec.replications} runs per variant", fontsize=10)
     files.append(_save(fig, figs / "outcomes.png"))
     return files
@@ -169,14 +205,23 @@ def _heatmap(spec, summary, points, store, figs, tables):
             for (r, c), v in np.ndenumerate(values):
                 if not np.isnan(v):
                     dark = (v - lo) / ((hi - lo) or 1) < 0.6
-                    ax.text(c, r, f"{v:.2f}" if is_share(stat) else f"{v:.3g}", ha="center", va="center",
-                            fontsize=8, color="white" if dark else "black")
+                    ax.text(
+                        c,
+                        r,
+                        f"{v:.2f}" if is_share(stat) else f"{v:.3g}",
+                        ha="center",
+                        va="center",
+                        fontsize=8,
+                        color="white" if dark else "black",
+                    )
             ax.set_xticks(range(grid.shape[1]), [f"{v:g}" for v in grid.columns])
             ax.set_yticks(range(grid.shape[0]), [f"{v:g}" for v in grid.index])
             ax.set_xlabel(params[0])
             ax.set_ylabel(params[1])
             fig.colorbar(im, ax=ax, label=describe(stat))
-        ax.set_title(f"{spec.name}: {describe(stat)}\n({spec.replications} runs per cell)", fontsize=10)
+        ax.set_title(
+            f"{spec.name}: {describe(stat)}\n({spec.replications} runs per cell)", fontsize=10
+        )
         files.append(_save(fig, figs / f"heatmap_{outcome}.png"))
     return files
 
@@ -198,31 +243,63 @@ def _sensitivity(spec, summary, points, store, figs, tables):
         if spec.design.kind == "sobol":
             res = sobol.analyze(problem, y, calc_second_order=False, seed=spec.design.seed)
             for i, name in enumerate(problem["names"]):
-                rows.append({**base, "parameter": name, "S1": res["S1"][i], "S1_conf": res["S1_conf"][i],
-                             "ST": res["ST"][i], "ST_conf": res["ST_conf"][i]})
+                rows.append(
+                    {
+                        **base,
+                        "parameter": name,
+                        "S1": res["S1"][i],
+                        "S1_conf": res["S1_conf"][i],
+                        "ST": res["ST"][i],
+                        "ST_conf": res["ST_conf"][i],
+                    }
+                )
         else:
-            res = morris.analyze(problem, x, y, num_levels=spec.design.levels, seed=spec.design.seed)
+            res = morris.analyze(
+                problem, x, y, num_levels=spec.design.levels, seed=spec.design.seed
+            )
             for i, name in enumerate(problem["names"]):
-                rows.append({**base, "parameter": name, "mu_star": res["mu_star"][i],
-                             "mu_star_conf": res["mu_star_conf"][i], "sigma": res["sigma"][i]})
+                rows.append(
+                    {
+                        **base,
+                        "parameter": name,
+                        "mu_star": res["mu_star"][i],
+                        "mu_star_conf": res["mu_star_conf"][i],
+                        "sigma": res["sigma"][i],
+                    }
+                )
     if not rows:
         return []
     table = pd.DataFrame(rows)
     path = write_csv(table, tables / f"{spec.design.kind}_indices.csv")
     first, total = ("S1", "ST") if spec.design.kind == "sobol" else ("mu_star", None)
-    fig, axes = plt.subplots(1, len(spec.outcomes), figsize=(4.6 * len(spec.outcomes) + 1.5,
-                             0.4 * problem["num_vars"] + 2), sharey=True, squeeze=False, layout="constrained")
+    fig, axes = plt.subplots(
+        1,
+        len(spec.outcomes),
+        figsize=(4.6 * len(spec.outcomes) + 1.5, 0.4 * problem["num_vars"] + 2),
+        sharey=True,
+        squeeze=False,
+        layout="constrained",
+    )
     for ax, (outcome, part) in zip(axes[0], table.groupby("outcome", sort=False)):
         y = np.arange(len(part))
         ax.barh(y - 0.2, part[first], 0.4, xerr=part[f"{first}_conf"], label=first, color="#457b9d")
         if total:
-            ax.barh(y + 0.2, part[total], 0.4, xerr=part[f"{total}_conf"], label=total, color="#e76f51")
+            ax.barh(
+                y + 0.2, part[total], 0.4, xerr=part[f"{total}_conf"], label=total, color="#e76f51"
+            )
         ax.set_yticks(y, part["parameter"])
         ax.set_title(describe(part["statistic"].iloc[0]), fontsize=9)
         ax.grid(alpha=0.3, axis="x")
     axes[0, 0].invert_yaxis()
-    fig.legend(*axes[0, 0].get_legend_handles_labels(), fontsize=8, loc="outside right upper", frameon=False)
-    fig.suptitle(f"{spec.name}: {spec.design.kind} indices with 95% confidence intervals", fontsize=10)
+    fig.legend(
+        *axes[0, 0].get_legend_handles_labels(),
+        fontsize=8,
+        loc="outside right upper",
+        frameon=False,
+    )
+    fig.suptitle(
+        f"{spec.name}: {spec.design.kind} indices with 95% confidence intervals", fontsize=10
+    )
     return [path, _save(fig, figs / f"{spec.design.kind}_indices.png")]
 
 
@@ -236,28 +313,52 @@ def _tornado(spec, summary, points, store, figs, tables):
         for p in params:
             v = points[p].astype(float)
             lo, hi = v.quantile(0.2), v.quantile(0.8)
-            rows.append({"outcome": outcome, "statistic": stat, "parameter": p,
-                         "low": points.loc[v <= lo, stat].mean(), "high": points.loc[v >= hi, stat].mean(),
-                         "overall": points[stat].mean()})
+            rows.append(
+                {
+                    "outcome": outcome,
+                    "statistic": stat,
+                    "parameter": p,
+                    "low": points.loc[v <= lo, stat].mean(),
+                    "high": points.loc[v >= hi, stat].mean(),
+                    "overall": points[stat].mean(),
+                }
+            )
     table = pd.DataFrame(rows)
     path = write_csv(table, tables / "tornado.csv")
-    fig, axes = plt.subplots(1, len(spec.outcomes), figsize=(4.6 * len(spec.outcomes) + 2.5,
-                             0.4 * len(params) + 2), squeeze=False, layout="constrained")
+    fig, axes = plt.subplots(
+        1,
+        len(spec.outcomes),
+        figsize=(4.6 * len(spec.outcomes) + 2.5, 0.4 * len(params) + 2),
+        squeeze=False,
+        layout="constrained",
+    )
     for ax, (outcome, part) in zip(axes[0], table.groupby("outcome", sort=False)):
         part = part.assign(span=(part["high"] - part["low"]).abs()).sort_values("span")
         y = np.arange(len(part))
         mid = part["overall"].iloc[0]
-        ax.barh(y, part["low"] - mid, left=mid, color="#457b9d", label="parameter in its bottom 20%")
+        ax.barh(
+            y, part["low"] - mid, left=mid, color="#457b9d", label="parameter in its bottom 20%"
+        )
         ax.barh(y, part["high"] - mid, left=mid, color="#e76f51", label="parameter in its top 20%")
         ax.set_yticks(y, part["parameter"])
         ax.axvline(mid, color="k", linewidth=0.8)
         ax.set_title(describe(part["statistic"].iloc[0]), fontsize=9)
         if is_share(part["statistic"].iloc[0]):
             ax.set_xlim(0, 1)
-    fig.legend(*axes[0, 0].get_legend_handles_labels(), fontsize=7, loc="outside right upper", frameon=False)
+    fig.legend(
+        *axes[0, 0].get_legend_handles_labels(),
+        fontsize=7,
+        loc="outside right upper",
+        frameon=False,
+    )
     fig.suptitle(f"{spec.name}: one-way sensitivity (tornado)", fontsize=10)
     return [path, _save(fig, figs / "tornado.png")]
 
 
-PLOTTERS = {"compare": _compare, "outcomes": _outcomes, "heatmap": _heatmap, "sensitivity": _sensitivity,
-            "tornado": _tornado}
+PLOTTERS = {
+    "compare": _compare,
+    "outcomes": _outcomes,
+    "heatmap": _heatmap,
+    "sensitivity": _sensitivity,
+    "tornado": _tornado,
+}

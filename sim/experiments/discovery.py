@@ -58,7 +58,9 @@ class Box:
     mass: float  # share of all runs inside the rule
     runs: int
     reached: bool  # PRIM's chosen step reaches the density threshold
-    limits: pd.DataFrame  # index: parameter; columns low, high, qp_low, qp_high (NaN: side not restricted)
+    limits: (
+        pd.DataFrame
+    )  # index: parameter; columns low, high, qp_low, qp_high (NaN: side not restricted)
     prim_coverage: float
     prim_density: float
 
@@ -112,8 +114,14 @@ def rule_text(limits: pd.DataFrame, upper: str, lower: str) -> str:
     return " and ".join(parts)
 
 
-def prim_boxes(x: pd.DataFrame, y: np.ndarray, threshold: float = 0.8, max_boxes: int = 3,
-               peel_alpha: float = 0.05, mass_min: float = 0.05) -> tuple[list[Box], pd.DataFrame]:
+def prim_boxes(
+    x: pd.DataFrame,
+    y: np.ndarray,
+    threshold: float = 0.8,
+    max_boxes: int = 3,
+    peel_alpha: float = 0.05,
+    mass_min: float = 0.05,
+) -> tuple[list[Box], pd.DataFrame]:
     """PRIM boxes for ``y`` over ``x``, and every box's peeling trajectory.
 
     Args:
@@ -132,8 +140,13 @@ def prim_boxes(x: pd.DataFrame, y: np.ndarray, threshold: float = 0.8, max_boxes
     prim, _, _, _ = _ema()
     with warnings.catch_warnings():  # EMA's own use of pandas' deprecated keywords
         warnings.simplefilter("ignore")
-        finder = prim.Prim(x.reset_index(drop=True), np.asarray(y, dtype=bool), peel_alpha=peel_alpha,
-                           paste_alpha=peel_alpha, mass_min=mass_min)
+        finder = prim.Prim(
+            x.reset_index(drop=True),
+            np.asarray(y, dtype=bool),
+            peel_alpha=peel_alpha,
+            paste_alpha=peel_alpha,
+            mass_min=mass_min,
+        )
     boxes, trajectories = [], []
     y = np.asarray(y, dtype=bool)
     taken = np.zeros(len(x), dtype=bool)  # runs inside an earlier box's rule
@@ -152,22 +165,56 @@ def prim_boxes(x: pd.DataFrame, y: np.ndarray, threshold: float = 0.8, max_boxes
         step = int(order.index[0])
         found.select(step)
         stats, lims = found.inspect(step, style="data")[0]
-        limits = pd.DataFrame(lims.to_numpy(dtype=float), index=lims.index,
-                              columns=["low", "high", "qp_low", "qp_high"])
-        box = Box(len(boxes) + 1, step, 0.0, 0.0, 0.0, 0, not ok.empty, limits,
-                  float(stats["coverage"]), float(stats["density"]))
+        limits = pd.DataFrame(
+            lims.to_numpy(dtype=float),
+            index=lims.index,
+            columns=["low", "high", "qp_low", "qp_high"],
+        )
+        box = Box(
+            len(boxes) + 1,
+            step,
+            0.0,
+            0.0,
+            0.0,
+            0,
+            not ok.empty,
+            limits,
+            float(stats["coverage"]),
+            float(stats["density"]),
+        )
         inside = box.inside(x.reset_index(drop=True)) & ~taken
         runs = int(inside.sum())
-        boxes.append(replace(box, coverage=float(y[inside].sum() / max(1, y.sum())),
-                             density=float(y[inside].mean()) if runs else 0.0, mass=runs / len(x), runs=runs))
+        boxes.append(
+            replace(
+                box,
+                coverage=float(y[inside].sum() / max(1, y.sum())),
+                density=float(y[inside].mean()) if runs else 0.0,
+                mass=runs / len(x),
+                runs=runs,
+            )
+        )
         taken |= inside
         trajectories.append(traj.assign(box=len(boxes), chosen=traj.index == step))
         if not ok.empty and y[taken].sum() >= y.sum():
             break  # every yes-run is in a box already
     table = pd.concat(trajectories, ignore_index=True) if trajectories else pd.DataFrame()
     if not table.empty:
-        table = table.rename(columns={"id": "step", "n": "runs", "k": "yes_runs", "res_dim": "restricted"})
-        table = table[["box", "step", "coverage", "density", "mass", "runs", "yes_runs", "restricted", "chosen"]]
+        table = table.rename(
+            columns={"id": "step", "n": "runs", "k": "yes_runs", "res_dim": "restricted"}
+        )
+        table = table[
+            [
+                "box",
+                "step",
+                "coverage",
+                "density",
+                "mass",
+                "runs",
+                "yes_runs",
+                "restricted",
+                "chosen",
+            ]
+        ]
     return boxes, table
 
 
@@ -175,19 +222,38 @@ def box_table(boxes: list[Box]) -> pd.DataFrame:
     """One row per (box, restricted parameter): its limits and quasi-p-values, with the box's stats."""
     rows = []
     for b in boxes:
-        stats = {"box": b.number, "rule": b.rule(), "coverage": b.coverage, "density": b.density, "mass": b.mass,
-                 "runs": b.runs, "prim_step": b.step, "prim_coverage": b.prim_coverage,
-                 "prim_density": b.prim_density, "reaches_threshold": b.reached}
+        stats = {
+            "box": b.number,
+            "rule": b.rule(),
+            "coverage": b.coverage,
+            "density": b.density,
+            "mass": b.mass,
+            "runs": b.runs,
+            "prim_step": b.step,
+            "prim_coverage": b.prim_coverage,
+            "prim_density": b.prim_density,
+            "reaches_threshold": b.reached,
+        }
         if b.limits.empty:
-            rows.append({**stats, "parameter": "", "low": np.nan, "high": np.nan, "qp_low": np.nan,
-                         "qp_high": np.nan})
+            rows.append(
+                {
+                    **stats,
+                    "parameter": "",
+                    "low": np.nan,
+                    "high": np.nan,
+                    "qp_low": np.nan,
+                    "qp_high": np.nan,
+                }
+            )
         for param, lim in b.limits.iterrows():
             in_rule = any(lim[s] <= QP_MAX for s in ("qp_low", "qp_high"))
             rows.append({**stats, "parameter": param, **lim.to_dict(), "in_rule": in_rule})
     return pd.DataFrame(rows)
 
 
-def cart_tree(x: pd.DataFrame, y: np.ndarray, depth: int = 3, mass_min: float = 0.05, seed: int = 0):
+def cart_tree(
+    x: pd.DataFrame, y: np.ndarray, depth: int = 3, mass_min: float = 0.05, seed: int = 0
+):
     """A shallow CART tree: (fitted classifier, its text, one row per leaf with its rule and stats)."""
     from sklearn.tree import DecisionTreeClassifier, export_text
 
@@ -198,12 +264,16 @@ def cart_tree(x: pd.DataFrame, y: np.ndarray, depth: int = 3, mass_min: float = 
 
         def build_tree(self):
             leaf = max(1, int(self.mass_min * self.x.shape[0]))
-            self.clf = DecisionTreeClassifier(min_samples_leaf=leaf, max_depth=depth, random_state=seed)
+            self.clf = DecisionTreeClassifier(
+                min_samples_leaf=leaf, max_depth=depth, random_state=seed
+            )
             self.clf.fit(self._x, self.y)
 
     model = Shallow(x.reset_index(drop=True), np.asarray(y, dtype=bool), mass_min=mass_min)
     model.build_tree()
-    text = export_text(model.clf, feature_names=list(x.columns), class_names=["no", "yes"], show_weights=True)
+    text = export_text(
+        model.clf, feature_names=list(x.columns), class_names=["no", "yes"], show_weights=True
+    )
     init = pd.DataFrame([x.min(), x.max()])
     rows = []
     for box, st in zip(model.boxes, model.stats):
@@ -211,17 +281,30 @@ def cart_tree(x: pd.DataFrame, y: np.ndarray, depth: int = 3, mass_min: float = 
         lim["qp_low"] = np.where(lim["low"] != init.iloc[0], 0.0, np.nan)  # marks a restricted side
         lim["qp_high"] = np.where(lim["high"] != init.iloc[1], 0.0, np.nan)
         restricted = lim[lim[["qp_low", "qp_high"]].notna().any(axis=1)]
-        rows.append({"rule": rule_text(restricted, "<=", ">") or "anywhere", "coverage": st["coverage"],
-                     "density": st["density"], "mass": st["mass"], "runs": int(round(st["mass"] * len(x)))})
-    leaves = pd.DataFrame(rows).sort_values(["density", "coverage"], ascending=False, ignore_index=True)
+        rows.append(
+            {
+                "rule": rule_text(restricted, "<=", ">") or "anywhere",
+                "coverage": st["coverage"],
+                "density": st["density"],
+                "mass": st["mass"],
+                "runs": int(round(st["mass"] * len(x))),
+            }
+        )
+    leaves = pd.DataFrame(rows).sort_values(
+        ["density", "coverage"], ascending=False, ignore_index=True
+    )
     return model.clf, text, leaves
 
 
 def feature_scores(x: pd.DataFrame, y: np.ndarray, seed: int = 0) -> pd.DataFrame:
     """Extra-trees feature scores (EMA Workbench), highest first: how much each parameter tells yes from no."""
     _, _, scoring, kind = _ema()
-    scores, _ = scoring.get_ex_feature_scores(x.reset_index(drop=True), np.asarray(y, dtype=int),
-                                              mode=kind.CLASSIFICATION, random_state=seed)
+    scores, _ = scoring.get_ex_feature_scores(
+        x.reset_index(drop=True),
+        np.asarray(y, dtype=int),
+        mode=kind.CLASSIFICATION,
+        random_state=seed,
+    )
     table = scores.reset_index()
     table.columns = ["parameter", "score"]
     return table

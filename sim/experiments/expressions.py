@@ -23,11 +23,24 @@ import pandas as pd
 
 from ..config.load import ConfigError
 
-COMPARE = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
-           ast.Gt: operator.gt, ast.GtE: operator.ge}
-ARITHMETIC = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
+COMPARE = {
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+}
+ARITHMETIC = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+}
 LOGIC = {ast.BitAnd: np.logical_and, ast.BitOr: np.logical_or}
-EXAMPLES = "`deployed`, `regime_survived == False`, `deploy_day <= 5`, `deployed and not regime_survived`"
+EXAMPLES = (
+    "`deployed`, `regime_survived == False`, `deploy_day <= 5`, `deployed and not regime_survived`"
+)
 
 
 def evaluate(expression: str, frame: pd.DataFrame, what: str = "--outcome") -> pd.Series:
@@ -47,15 +60,21 @@ def evaluate(expression: str, frame: pd.DataFrame, what: str = "--outcome") -> p
         return value
     if str(value.dtype) == "boolean":
         return value.fillna(False).astype(bool)
-    raise _error(expression, frame, what, "it gives numbers, not true/false; compare it with a value, "
-                                          "e.g. `peak_troops > 3000`")
+    raise _error(
+        expression,
+        frame,
+        what,
+        "it gives numbers, not true/false; compare it with a value, e.g. `peak_troops > 3000`",
+    )
 
 
 def _error(expression: str, frame: pd.DataFrame, what: str, problem: str) -> ConfigError:
     columns = ", ".join(c for c in frame.columns if c.isidentifier())
-    return ConfigError(f"{what} {expression!r}: {problem}. Write a yes/no question about each run with the "
-                       f"columns {columns}; numbers, quoted text, True/False; == != < <= > >= in; and, or, "
-                       f"not; e.g. {EXAMPLES}.")
+    return ConfigError(
+        f"{what} {expression!r}: {problem}. Write a yes/no question about each run with the "
+        f"columns {columns}; numbers, quoted text, True/False; == != < <= > >= in; and, or, "
+        f"not; e.g. {EXAMPLES}."
+    )
 
 
 def _eval(node: ast.AST, frame: pd.DataFrame, expression: str, what: str):
@@ -94,7 +113,11 @@ def _eval(node: ast.AST, frame: pd.DataFrame, expression: str, what: str):
         for op, right_node in zip(node.ops, node.comparators):
             right = ev(right_node)
             part = _compare(op, left, right, expression, frame, what)
-            out = part if out is None else _truth(out, expression, frame, what) & _truth(part, expression, frame, what)
+            out = (
+                part
+                if out is None
+                else _truth(out, expression, frame, what) & _truth(part, expression, frame, what)
+            )
             left = right
         return out
     raise _error(expression, frame, what, f"{type(node).__name__} is not allowed")
@@ -109,7 +132,9 @@ def _number(value):
 def _compare(op, left, right, expression, frame, what) -> pd.Series:
     if isinstance(op, (ast.In, ast.NotIn)):
         if not isinstance(right, list) or not isinstance(left, pd.Series):
-            raise _error(expression, frame, what, "`in` needs a column on the left and a list on the right")
+            raise _error(
+                expression, frame, what, "`in` needs a column on the left and a list on the right"
+            )
         found = left.isin(right) & left.notna()
         return ~found if isinstance(op, ast.NotIn) else found
     if type(op) not in COMPARE:
@@ -132,5 +157,10 @@ def _truth(value, expression, frame, what) -> pd.Series:
         return value
     if isinstance(value, pd.Series) and str(value.dtype) == "boolean":
         return value.fillna(False).astype(bool)
-    raise _error(expression, frame, what, "and/or/not need true/false on each side; compare numbers "
-                                          "with a value first, e.g. `deploy_day <= 5`")
+    raise _error(
+        expression,
+        frame,
+        what,
+        "and/or/not need true/false on each side; compare numbers "
+        "with a value first, e.g. `deploy_day <= 5`",
+    )

@@ -23,11 +23,22 @@ import pandas as pd
 
 from ..records import SUMMARY_COLUMNS
 
-DAY_EVENTS = {"deploy_day": "deployed", "withdrawn_day": "withdrawn", "days_to_order": "order_restored",
-              "request_day": "requested", "decision_day": "decided"}
+DAY_EVENTS = {
+    "deploy_day": "deployed",
+    "withdrawn_day": "withdrawn",
+    "days_to_order": "order_restored",
+    "request_day": "requested",
+    "decision_day": "decided",
+}
 """Day outcomes and the event whose day they are."""
 
-BY_DAY = {"deploy_day": 7, "decision_day": 7, "request_day": 7, "days_to_order": 14, "withdrawn_day": 30}
+BY_DAY = {
+    "deploy_day": 7,
+    "decision_day": 7,
+    "request_day": 7,
+    "days_to_order": 14,
+    "withdrawn_day": 30,
+}
 """Cut-off day of each ``share_<event>_by_day_K``: a week to act, two weeks to restore order, a
 month to withdraw."""
 
@@ -53,7 +64,9 @@ def primary(outcome: str) -> str:
 
 def is_share(statistic: str) -> bool:
     """Whether a statistic is a share of runs, in [0, 1] (so plotted on a fixed 0..1 scale)."""
-    return statistic.startswith("share_") or statistic.endswith(("_unrest", "_share", "_sanctions", "_reputation"))
+    return statistic.startswith("share_") or statistic.endswith(
+        ("_unrest", "_share", "_sanctions", "_reputation")
+    )
 
 
 def run_statistics(runs: pd.DataFrame, outcomes: list[str] | tuple[str, ...]) -> dict[str, float]:
@@ -73,16 +86,25 @@ def run_statistics(runs: pd.DataFrame, outcomes: list[str] | tuple[str, ...]) ->
             troops = runs[o].astype(float)
             deployed = runs["deployed"].astype(bool) if "deployed" in runs else troops > 0
             out[f"mean_{o}"] = round(float(troops.mean()))
-            out[f"median_{o}_if_deployed"] = round(float(troops[deployed].median())) if deployed.any() else np.nan
+            out[f"median_{o}_if_deployed"] = (
+                round(float(troops[deployed].median())) if deployed.any() else np.nan
+            )
         else:
             out[f"mean_{o}"] = float(runs[o].astype(float).mean())
     return out
 
 
-def group_statistics(summary: pd.DataFrame, by: list[str], outcomes: list[str] | tuple[str, ...]) -> pd.DataFrame:
+def group_statistics(
+    summary: pd.DataFrame, by: list[str], outcomes: list[str] | tuple[str, ...]
+) -> pd.DataFrame:
     """One row per group (e.g. per point) with ``by`` and every statistic of ``run_statistics``."""
-    rows = [{**dict(zip(by, key if isinstance(key, tuple) else (key,))), **run_statistics(part, outcomes)}
-            for key, part in summary.groupby(by, dropna=False, sort=True)]
+    rows = [
+        {
+            **dict(zip(by, key if isinstance(key, tuple) else (key,))),
+            **run_statistics(part, outcomes),
+        }
+        for key, part in summary.groupby(by, dropna=False, sort=True)
+    ]
     frame = pd.DataFrame(rows)
     for col in frame.columns:
         if col.endswith("peak_troops") or col.endswith("peak_troops_if_deployed"):
@@ -116,17 +138,26 @@ def outcome_table(summary: pd.DataFrame, max_rows: int = 20, unit: str = "point"
     order = summary.drop_duplicates("point").sort_values("point")["point_name"].tolist()
     if len(order) > max_rows:
         stats = run_statistics(summary, outcomes)
-        return (f"  {len(order)} points, {stats['runs']} runs: deployed in {stats['share_deployed']:.0%}; "
-                f"median deploy day {_day(stats['median_deploy_day_if_deployed'])} over deploying runs; "
-                f"regime survived in {stats['share_regime_survived']:.0%} (per point: analysis/points.csv)")
+        return (
+            f"  {len(order)} points, {stats['runs']} runs: deployed in {stats['share_deployed']:.0%}; "
+            f"median deploy day {_day(stats['median_deploy_day_if_deployed'])} over deploying runs; "
+            f"regime survived in {stats['share_regime_survived']:.0%} (per point: analysis/points.csv)"
+        )
     width = max(12, *(len(n) for n in order))
-    head = (f"  {unit:<{width}}  {'runs':>4}  {'deployed':>8}  {'median deploy day':>17}  "
-            f"{'regime survived':>15}")
-    lines = [head, f"  {'':<{width}}  {'':>4}  {'(share)':>8}  {'(deploying runs)':>17}  {'(share)':>15}"]
+    head = (
+        f"  {unit:<{width}}  {'runs':>4}  {'deployed':>8}  {'median deploy day':>17}  "
+        f"{'regime survived':>15}"
+    )
+    lines = [
+        head,
+        f"  {'':<{width}}  {'':>4}  {'(share)':>8}  {'(deploying runs)':>17}  {'(share)':>15}",
+    ]
     for name in order:
         stats = run_statistics(summary[summary["point_name"] == name], outcomes)
-        lines.append(f"  {name:<{width}}  {stats['runs']:>4}  {stats['share_deployed']:>8.0%}  "
-                     f"{_day(stats['median_deploy_day_if_deployed']):>17}  {stats['share_regime_survived']:>15.0%}")
+        lines.append(
+            f"  {name:<{width}}  {stats['runs']:>4}  {stats['share_deployed']:>8.0%}  "
+            f"{_day(stats['median_deploy_day_if_deployed']):>17}  {stats['share_regime_survived']:>15.0%}"
+        )
     return "\n".join(lines)
 
 
@@ -134,10 +165,18 @@ def _day(value: float) -> str:
     return "none deployed" if np.isnan(value) else f"{value:g}"
 
 
-OUTCOME_NAMES = {"deployed": "deployed", "regime_survived": "regime survived", "peak_unrest": "peak unrest",
-                 "final_unrest": "final unrest", "peak_troops": "peak troops", "days_deployed": "days deployed",
-                 "final_sanctions": "final sanctions", "peak_ally_unrest": "peak unrest in an ally",
-                 "final_territory_share": "territory held at the end", "final_reputation": "final reputation"}
+OUTCOME_NAMES = {
+    "deployed": "deployed",
+    "regime_survived": "regime survived",
+    "peak_unrest": "peak unrest",
+    "final_unrest": "final unrest",
+    "peak_troops": "peak troops",
+    "days_deployed": "days deployed",
+    "final_sanctions": "final sanctions",
+    "peak_ally_unrest": "peak unrest in an ally",
+    "final_territory_share": "territory held at the end",
+    "final_reputation": "final reputation",
+}
 
 
 def describe(statistic: str) -> str:
