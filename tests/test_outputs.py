@@ -340,3 +340,21 @@ def test_readme_why_example_is_what_sim_why_prints(tmp_path, capsys):
     assert main(["why", str(out)]) == 0
     printed = capsys.readouterr().out.splitlines()
     assert len(expected) >= 7 and all(line in printed for line in expected)
+
+
+def test_time_plots_mark_history_and_calendar_dates():
+    # README: dotted lines at the history's dated facts; calendar dates under the day numbers
+    import matplotlib.pyplot as plt
+
+    from sim.plots import day_axis, mark_history
+
+    history = load_config(CONFIGS / "kazakhstan_2022.yaml").history
+    fig, ax = plt.subplots()
+    assert mark_history(ax, history)
+    assert sorted(line.get_xdata()[0] for line in ax.lines) == [f.day for f in history.timeline]
+    day_axis(ax, history)
+    assert ax.xaxis.get_major_formatter()(4, 0) == "4\n6 Jan" and "2 Jan 2022" in ax.get_xlabel()
+    plt.close(fig)
+    fig, ax = plt.subplots()
+    assert not mark_history(ax, None) and not ax.lines  # a scenario without history: nothing drawn
+    plt.close(fig)
