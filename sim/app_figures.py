@@ -15,15 +15,17 @@ from matplotlib.figure import Figure  # figures without pyplot: no global state,
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from . import palette
 from .city import ACTIVE, JAILED, POLICE, QUIET
 from .decision import BURDENS, FACTORS, RULE_FACTORS
 from .model import CrisisModel
 
 EMPTY = "#f4f1ea"
-STATE_COLOURS = {QUIET: "#8fb3ff", ACTIVE: "#fe6100", JAILED: "#7a7a7a"}
-POLICE_COLOUR = "#000000"
-COUNTRY_COLOURS = ["#c1121f", "#2a9d8f", "#7b2cbf", "#e9c46a", "#3a86ff", "#8d6e63", "#ff006e", "#06d6a0"]
-FACTOR_COLOURS = dict(zip(FACTORS, ["#d62728", "#2ca02c", "#9467bd", "#1f77b4", "#ff7f0e", "#8c564b"]))
+STATE_COLOURS = {QUIET: palette.STATES["quiet"], ACTIVE: palette.STATES["active"], JAILED: palette.STATES["jailed"]}
+POLICE_COLOUR = palette.POLICE
+COUNTRY_COLOURS = [palette.country_colour(c) for c in ("Russia", "Armenia", "Belarus", "Kyrgyzstan", "Tajikistan")]
+"""The default contingents' colours in the model's order (Russia, then the default allies)."""
+FACTOR_COLOURS = {f: palette.FACTORS[f] for f in FACTORS}
 
 
 def _rgb(colour: str) -> np.ndarray:
@@ -38,7 +40,7 @@ def city_image(model: CrisisModel) -> np.ndarray:
     for state, colour in STATE_COLOURS.items():
         img[city.pos[city.state == state]] = _rgb(colour)
     for owner in np.unique(city.patrol_owner):
-        colour = POLICE_COLOUR if owner == POLICE else COUNTRY_COLOURS[(owner - 1) % len(COUNTRY_COLOURS)]
+        colour = POLICE_COLOUR if owner == POLICE else palette.country_colour(model.countries[owner - 1])
         img[city.patrol_pos[city.patrol_owner == owner]] = _rgb(colour)
     return img.reshape(city.height, city.width, 3)
 
@@ -61,7 +63,7 @@ def city_figure(model: CrisisModel) -> Figure:
         held = bool(city.site_held[i])
         troops = city.troop_guards[i]
         # the site's border shows who guards it: the main foreign contingent, else white
-        edge = COUNTRY_COLOURS[int(np.argmax(troops)) % len(COUNTRY_COLOURS)] if troops.sum() else "white"
+        edge = palette.country_colour(model.countries[int(np.argmax(troops))]) if troops.sum() else "white"
         ax.plot(x, y, marker="s", markersize=14, markerfacecolor="#2b9348" if held else "#d00000",
                 markeredgecolor=edge, markeredgewidth=3)
         if not held:
@@ -82,7 +84,7 @@ def city_figure(model: CrisisModel) -> Figure:
     ]
     deployed = [j for j in range(len(model.countries)) if model.forces.on_ground[j] > 0]
     for j in deployed or [0]:
-        handles.append(Patch(color=COUNTRY_COLOURS[j % len(COUNTRY_COLOURS)],
+        handles.append(Patch(color=palette.country_colour(model.countries[j]),
                              label=f"{model.countries[j]} troops: {model.forces.on_ground[j]:,.0f}"))
     fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.03), ncol=3, fontsize=8, frameon=False)
     note = (f"Troops guard the sites (site border: main contingent); one troop unit = "

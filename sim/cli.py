@@ -12,9 +12,10 @@ import sys
 from .commands import run
 from .commands import viz
 from .commands import cases, experiment, plot
+from .commands import discover, export, why
 from .config import ConfigError
 
-COMMANDS = [run, viz, experiment, plot, cases]  # each module: register(subparsers) sets args.func
+COMMANDS = [run, viz, experiment, plot, cases, discover, why, export]  # each module: register(subparsers) sets args.func
 
 
 def version() -> str:

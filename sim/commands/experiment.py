@@ -27,8 +27,12 @@ def main(args) -> int:
     from ..experiments.execute import execute
 
     spec, out, report = execute(args.spec, args.out, jobs=args.jobs, scheduler=args.scheduler, progress=not args.quiet)
+    failed = f"; {report['failed_total']} failed (see {out}/errors/)" if report["failed_total"] else ""
     print(f"{spec.name}: {report['runs']} runs; {report['already_done']} already stored, {report['ran']} run now "
-          f"in {report['wall_time_s']:.1f} s; {report['failed_total']} failed (see {out}/errors/)")
+          f"in {report['wall_time_s']:.1f} s{failed}")
+    from ..experiments.statistics import outcome_table, stored_summary
+
+    print(outcome_table(stored_summary(out)[1], unit="variant" if spec.variants else "point"))
     if not args.no_plots:
         from ..experiments.analysis import analyse  # matplotlib and SALib: only when analysing
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from .load import _bounds, _inner_model, _item_bounds
-from .schema import Ally, Config, Event, Site
+from .schema import Ally, Config, Event, Fact, Magnitude, Site
 
 HEADER = """# Parameters
 
@@ -48,12 +48,16 @@ def _range(field, model=None, name: str = "") -> str:
         if lo is not None and hi is not None:
             return f"{len(items)} x {lo} .. {hi}"
     lo, hi = _bounds(field)
-    choices = typing.get_args(field.annotation) if typing.get_origin(field.annotation) is typing.Literal else ()
+    ann = field.annotation
+    choices = typing.get_args(ann) if typing.get_origin(ann) is typing.Literal else ()
+    if typing.get_origin(ann) is dict and typing.get_origin(typing.get_args(ann)[0]) is typing.Literal:
+        choices = typing.get_args(typing.get_args(ann)[0])  # a mapping with fixed keys: name them
     if choices:
         return " / ".join(f"`{c}`" for c in choices)
     if lo is not None or hi is not None:
         return f"{'' if lo is None else lo} .. {'' if hi is None else hi}"
-    return getattr(field.annotation, "__name__", str(field.annotation).replace("typing.", ""))
+    name = getattr(ann, "__name__", None) or str(ann).replace("typing.", "").replace("datetime.", "")
+    return name.replace(" | ", " or ")  # a bar would split the table's cell
 
 
 def _rows(model: type[BaseModel], prefix: str) -> list[str]:
@@ -61,7 +65,7 @@ def _rows(model: type[BaseModel], prefix: str) -> list[str]:
     for name, field in model.model_fields.items():
         inner = _inner_model(field.annotation)
         key = f"{prefix}{name}"
-        if isinstance(inner, type) and issubclass(inner, BaseModel) and inner not in (Ally, Event, Site):
+        if isinstance(inner, type) and issubclass(inner, BaseModel) and inner not in (Ally, Event, Site, Fact, Magnitude):
             rows.extend(_rows(inner, key + "."))
             continue
         unit = (field.json_schema_extra or {}).get("unit", "") if isinstance(field.json_schema_extra, dict) else ""
@@ -75,7 +79,10 @@ def render() -> str:
     parts = [HEADER, "## Scenario\n", table + "\n".join(_rows(Config, "")) + "\n"]
     for title, model, prefix in (("Each strategic site (`city.sites`)", Site, "city.sites.N."),
                                  ("Each CSTO ally (`allies.members`)", Ally, "allies.members.N."),
-                                 ("Each event (`events`)", Event, "events.N.")):
+                                 ("Each event (`events`)", Event, "events.N."),
+                                 ("Each dated fact (`history.timeline`)", Fact, "history.timeline.N."),
+                                 ("Each historical total (`history.magnitudes`)", Magnitude,
+                                  "history.magnitudes.NAME.")):
         parts.append(f"## {title}\n")
         parts.append(table + "\n".join(_rows(model, prefix)) + "\n")
     return "\n".join(parts)

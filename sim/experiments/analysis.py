@@ -1,9 +1,10 @@
 """Analysis of stored experiment results: comparisons, phase diagrams, Sobol/Morris indices, tornado.
 
 Everything here reads only the result store, so ``sim plot DIR`` redraws every figure without
-running anything. Per point, a boolean outcome becomes a probability (its mean over replications);
-``deploy_day`` and other day outcomes are censored at the horizon + 1 when the day never came, so
-that every point has a number for sensitivity analysis.
+running anything. Each table names its statistic (``sim.experiments.statistics``): a yes/no
+outcome becomes ``share_<outcome>``, a day outcome ``median_<day>_if_<event>`` over the runs where
+the day came plus ``share_<event>_by_day_K`` over all runs (a day that never came is censored,
+never replaced by a stand-in day), anything else ``mean_<outcome>``; troop counts are whole.
 """
 
 from __future__ import annotations
@@ -17,41 +18,47 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from ..plots import band  # noqa: E402
-from ..records import RANKED_OUTCOMES, SUMMARY_COLUMNS  # noqa: E402
+from .. import palette  # noqa: E402
+from ..files import save_figure, write_csv  # noqa: E402
+from ..history import history_table  # noqa: E402
+from ..plots import band, day_axis, label, mark_history  # noqa: E402
+from ..records import RANKED_OUTCOMES  # noqa: E402
 from ..store import ResultStore  # noqa: E402
 from .spec import ExperimentSpec  # noqa: E402
+from .statistics import describe, group_statistics, is_share, primary, stored_summary  # noqa: E402
 
-DAY_OUTCOMES = ("deploy_day", "withdrawn_day", "days_to_order")
-LABELS = {"deployed": "deployment probability", "deploy_day": "deploy day (censored)", "peak_unrest": "peak unrest",
-          "regime_survived": "regime survival", "peak_troops": "peak troops", "final_territory_share": "territory at end"}
+DPI = 110
+AXIS_LABELS = {
+    "active_share": "active protesters (share)",
+    "troops_total": "foreign troops (soldiers)",
+    "regime_threat": "regime threat (0-1)",
+    "sanctions": "sanctions in force (0-1)",
+}
 
 
 def load(out: str | Path) -> tuple[ExperimentSpec, pd.DataFrame, pd.DataFrame, ResultStore]:
     """(spec, plan, summary of the plan's runs with point columns, store) from an experiment folder."""
     store = ResultStore(out)
-    manifest = store.read_json("manifest.json")
-    spec = ExperimentSpec.model_validate(manifest["spec"])
-    plan = pd.read_parquet(Path(out) / "plan.parquet")
-    summary = store.load("summary")
-    if len(summary):  # the plan says which point each key belongs to (identical points share a run)
-        summary = plan.merge(summary[["key", *SUMMARY_COLUMNS[2:]]], on="key", how="inner")
+    spec = ExperimentSpec.model_validate(store.read_json("manifest.json")["spec"])
+    plan, summary = stored_summary(out)
     return spec, plan, summary, store
 
 
-def outcome_values(summary: pd.DataFrame, outcome: str, horizon: int) -> pd.Series:
-    v = summary[outcome]
-    if outcome in DAY_OUTCOMES:
-        return pd.to_numeric(v, errors="coerce").astype(float).fillna(horizon + 1)
-    return v.astype(float)
-
-
-def point_table(spec: ExperimentSpec, summary: pd.DataFrame, horizon: int) -> pd.DataFrame:
-    """One row per point: its parameters and the mean of each outcome over replications."""
+def point_table(spec: ExperimentSpec, summary: pd.DataFrame) -> pd.DataFrame:
+    """One row per point: its parameters, its number of runs and the named statistics of each outcome."""
     params = [c for c in summary.columns if "." in c]  # design parameters are config keys
-    cols = {o: outcome_values(summary, o, horizon) for o in spec.outcomes}
-    frame = summary[["point", "point_name", *params]].assign(**cols)
-    return frame.groupby(["point", "point_name", *params], dropna=False, sort=True)[list(spec.outcomes)].mean().reset_index()
+    return group_statistics(summary, ["point", "point_name", *params], list(spec.outcomes))
+
+
+def point_config(store: ResultStore, index: int = 0):
+    """The resolved config of one point, from the manifest (None when its files have moved)."""
+    from ..config import ConfigError, load_config
+
+    try:
+        p = store.read_json("manifest.json")["points"][index]
+        return load_config(p["config"], p["overrides"])
+    except (ConfigError, KeyError, IndexError, OSError):
+        return None
 
 
 def analyse(out: str | Path) -> list[Path]:
@@ -63,80 +70,159 @@ def analyse(out: str | Path) -> list[Path]:
     tables.mkdir(exist_ok=True)
     if summary.empty:
         return []
-    points = point_table(spec, summary, int(plan["horizon"].max()))
-    points.to_csv(tables / "points.csv", index=False)
-    files = [tables / "points.csv"]
+    points = point_table(spec, summary)
+    files = [write_csv(points, tables / "points.csv")]
     for kind in spec.default_plots():
         files += PLOTTERS[kind](spec, summary, points, store, figs, tables)
     return files
 
 
-def _compare(spec, summary, points, store, figs, tables):
-    daily = store.load("daily").merge(summary[["key", "point_name"]].drop_duplicates(), on="key")
-    fig, axes = plt.subplots(len(spec.series), 1, figsize=(9, 2.8 * len(spec.series)), sharex=True, squeeze=False)
-    for ax, col in zip(axes[:, 0], spec.series):
-        for i, (name, part) in enumerate(daily.groupby("point_name", sort=False)):
-            band(ax, part, col, name, color=f"C{i % 10}")
-        ax.set_ylabel(col)
-        ax.grid(alpha=0.3)
-    axes[0, 0].legend(fontsize=7, ncol=2)
-    axes[-1, 0].set_xlabel("day (0 = opening event)")
-    fig.suptitle(f"{spec.name}: median and 10-90% band per variant ({spec.replications} runs each)")
-    fig.tight_layout()
-    path = figs / "compare.png"
-    fig.savefig(path, dpi=110)
+def _save(fig, path: Path) -> Path:
+    save_figure(fig, path, dpi=DPI)
     plt.close(fig)
-    return [path]
+    return path
+
+
+def _compare(spec, summary, points, store, figs, tables):
+    """Small multiples: one row per daily series, one column per variant; each panel shows its own
+    variant's median and band over the other variants' medians in grey."""
+    daily = store.load("daily").merge(summary[["key", "point_name"]].drop_duplicates(), on="key")
+    names = list(summary.drop_duplicates("point").sort_values("point")["point_name"])
+    history = getattr(point_config(store), "history", None)
+    rows, cols = len(spec.series), len(names)
+    fig, axes = plt.subplots(
+        rows,
+        cols,
+        figsize=(2.6 * cols + 1.2, 2.1 * rows + 1.2),
+        sharex=True,
+        sharey="row",
+        squeeze=False,
+        layout="constrained",
+    )
+    medians = {
+        (n, s): part.groupby("day")[s].median()
+        for n, part in daily.groupby("point_name")
+        for s in spec.series
+    }
+    for i, series in enumerate(spec.series):
+        for j, name in enumerate(names):
+            ax = axes[i, j]
+            for other in names:
+                if other != name:
+                    m = medians[(other, series)]
+                    ax.plot(m.index, m.to_numpy(), color="#bbbbbb", linewidth=0.8, zorder=1)
+            band(
+                ax,
+                daily[daily["point_name"] == name],
+                series,
+                name,
+                color=palette.series_colour(series) or palette.TOTAL,
+            )
+            mark_history(ax, history, text=False)
+            ax.grid(alpha=0.3)
+            if i == 0:
+                ax.set_title(name, fontsize=9)
+        axes[i, 0].set_ylabel(AXIS_LABELS.get(series, label(series)), fontsize=9)
+    for ax in axes[-1]:
+        day_axis(ax, history, ticks=4)
+    fig.suptitle(
+        f"{spec.name}: median and 10-90% band per variant ({spec.replications} runs each); "
+        "grey: the other variants' medians",
+        fontsize=10,
+    )
+    return [_save(fig, figs / "compare.png")]
 
 
 def _outcomes(spec, summary, points, store, figs, tables):
+    """Per variant: the share of runs with each strongest decision, and the named statistics."""
+    order_names = list(summary.drop_duplicates("point").sort_values("point")["point_name"])
     shares = pd.crosstab(summary["point_name"], summary["outcome"], normalize="index")
     order = [o for o in RANKED_OUTCOMES if o in shares.columns]
-    shares = shares[order].reindex(summary.drop_duplicates("point")["point_name"])
-    med = summary.groupby("point_name", sort=False).agg(
-        deployed=("deployed", "mean"), deploy_day=("deploy_day", "median"), peak_troops=("peak_troops", "median"),
-        regime_survived=("regime_survived", "mean"), peak_unrest=("peak_unrest", "median"))
-    table = shares.add_prefix("share_").join(med)
-    table.to_csv(tables / "outcomes.csv")
-    fig, ax = plt.subplots(figsize=(9, 0.45 * len(shares) + 1.5))
+    shares = shares[order].reindex(order_names)
+    stats = group_statistics(
+        summary,
+        ["point_name"],
+        ["deployed", "deploy_day", "peak_troops", "regime_survived", "peak_unrest"],
+    )
+    stats = stats.set_index("point_name").reindex(order_names)
+    table = shares.add_prefix("share_outcome_").join(stats)
+    table.index.name = "variant"
+    files = [write_csv(table, tables / "outcomes.csv", index=True)]
+    history = getattr(point_config(store), "history", None)
+    if history is not None:
+        compared = [
+            history_table(part, history).assign(variant=name)
+            for name, part in summary.groupby("point_name", sort=False)
+        ]
+        compared = pd.concat(compared, ignore_index=True) if compared else pd.DataFrame()
+        if not compared.empty:
+            files.append(
+                write_csv(compared[["variant", *compared.columns[:-1]]], tables / "history.csv")
+            )
+    fig, ax = plt.subplots(figsize=(9, 0.45 * len(shares) + 1.6), layout="constrained")
     left = np.zeros(len(shares))
-    colors = {"deploy": "C3", "limited": "C1", "delay": "C8", "decline": "C7", "watch": "C0"}
     for o in order:
-        ax.barh(shares.index, shares[o], left=left, color=colors[o], label=o)
+        bars = ax.barh(shares.index, shares[o], left=left, color=palette.DECISIONS[o], label=o)
+        ax.bar_label(
+            bars,
+            labels=[f"{v:.0%}" if v >= 0.08 else "" for v in shares[o]],
+            label_type="center",
+            fontsize=8,
+            color="white",
+        )
         left += shares[o].to_numpy()
     ax.invert_yaxis()
-    ax.set_xlabel("share of runs (strongest decision per run)")
-    ax.legend(fontsize=8, ncol=5, loc="lower center", bbox_to_anchor=(0.5, 1.0))
-    fig.tight_layout()
-    path = figs / "outcomes.png"
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return [tables / "outcomes.csv", path]
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("share of runs, by the strongest decision Moscow took in the run")
+    fig.legend(
+        *ax.get_legend_handles_labels(), fontsize=8, loc="outside right upper", frameon=False
+    )
+    fig.suptitle(f"{spec.name}: {spec.replications} runs per variant", fontsize=10)
+    files.append(_save(fig, figs / "outcomes.png"))
+    return files
 
 
 def _heatmap(spec, summary, points, store, figs, tables):
+    """Phase diagrams: each outcome's statistic per grid cell, its value written in the cell; shares
+    on a fixed 0..1 colour scale, so a 5% cell looks like 5%."""
     params = list(spec.design.parameters)
     files = []
     for outcome in spec.outcomes:
-        fig, ax = plt.subplots(figsize=(6.5, 5))
+        stat = primary(outcome)
+        fig, ax = plt.subplots(figsize=(7, 5.2), layout="constrained")
         if len(params) == 1:
-            ax.plot(points[params[0]], points[outcome], marker="o")
+            ax.plot(points[params[0]], points[stat], marker="o")
             ax.set_xlabel(params[0])
-            ax.set_ylabel(LABELS.get(outcome, outcome))
+            ax.set_ylabel(describe(stat))
+            if is_share(stat):
+                ax.set_ylim(0, 1)
         else:
-            grid = points.pivot_table(index=params[1], columns=params[0], values=outcome)
-            im = ax.imshow(grid.to_numpy(), origin="lower", aspect="auto", cmap="viridis")
+            grid = points.pivot_table(index=params[1], columns=params[0], values=stat)
+            values = grid.to_numpy(dtype=float)
+            scale = {"vmin": 0.0, "vmax": 1.0} if is_share(stat) else {}
+            im = ax.imshow(values, origin="lower", aspect="auto", cmap="viridis", **scale)
+            lo, hi = im.get_clim()
+            for (r, c), v in np.ndenumerate(values):
+                if not np.isnan(v):
+                    dark = (v - lo) / ((hi - lo) or 1) < 0.6
+                    ax.text(
+                        c,
+                        r,
+                        f"{v:.2f}" if is_share(stat) else f"{v:.3g}",
+                        ha="center",
+                        va="center",
+                        fontsize=8,
+                        color="white" if dark else "black",
+                    )
             ax.set_xticks(range(grid.shape[1]), [f"{v:g}" for v in grid.columns])
             ax.set_yticks(range(grid.shape[0]), [f"{v:g}" for v in grid.index])
             ax.set_xlabel(params[0])
             ax.set_ylabel(params[1])
-            fig.colorbar(im, ax=ax, label=LABELS.get(outcome, outcome))
-        ax.set_title(f"{spec.name}: {LABELS.get(outcome, outcome)}\n(mean of {spec.replications} runs per cell)", fontsize=9)
-        fig.tight_layout()
-        path = figs / f"heatmap_{outcome}.png"
-        fig.savefig(path, dpi=110)
-        plt.close(fig)
-        files.append(path)
+            fig.colorbar(im, ax=ax, label=describe(stat))
+        ax.set_title(
+            f"{spec.name}: {describe(stat)}\n({spec.replications} runs per cell)", fontsize=10
+        )
+        files.append(_save(fig, figs / f"heatmap_{outcome}.png"))
     return files
 
 
@@ -149,75 +235,130 @@ def _sensitivity(spec, summary, points, store, figs, tables):
     x = design_matrix(spec)
     rows = []
     for outcome in spec.outcomes:
-        y = points.sort_values("point")[outcome].to_numpy(dtype=float)
+        stat = primary(outcome)
+        y = points.sort_values("point")[stat].to_numpy(dtype=float)
         if len(y) != len(x):
             continue  # the experiment has not finished
+        base = {"outcome": outcome, "statistic": stat}
         if spec.design.kind == "sobol":
             res = sobol.analyze(problem, y, calc_second_order=False, seed=spec.design.seed)
             for i, name in enumerate(problem["names"]):
-                rows.append({"outcome": outcome, "parameter": name, "S1": res["S1"][i], "S1_conf": res["S1_conf"][i],
-                             "ST": res["ST"][i], "ST_conf": res["ST_conf"][i]})
+                rows.append(
+                    {
+                        **base,
+                        "parameter": name,
+                        "S1": res["S1"][i],
+                        "S1_conf": res["S1_conf"][i],
+                        "ST": res["ST"][i],
+                        "ST_conf": res["ST_conf"][i],
+                    }
+                )
         else:
-            res = morris.analyze(problem, x, y, num_levels=spec.design.levels, seed=spec.design.seed)
+            res = morris.analyze(
+                problem, x, y, num_levels=spec.design.levels, seed=spec.design.seed
+            )
             for i, name in enumerate(problem["names"]):
-                rows.append({"outcome": outcome, "parameter": name, "mu_star": res["mu_star"][i],
-                             "mu_star_conf": res["mu_star_conf"][i], "sigma": res["sigma"][i]})
+                rows.append(
+                    {
+                        **base,
+                        "parameter": name,
+                        "mu_star": res["mu_star"][i],
+                        "mu_star_conf": res["mu_star_conf"][i],
+                        "sigma": res["sigma"][i],
+                    }
+                )
     if not rows:
         return []
     table = pd.DataFrame(rows)
-    table.to_csv(tables / f"{spec.design.kind}_indices.csv", index=False)
+    path = write_csv(table, tables / f"{spec.design.kind}_indices.csv")
     first, total = ("S1", "ST") if spec.design.kind == "sobol" else ("mu_star", None)
-    fig, axes = plt.subplots(1, len(spec.outcomes), figsize=(4.5 * len(spec.outcomes), 0.4 * problem["num_vars"] + 2),
-                             sharey=True, squeeze=False)
+    fig, axes = plt.subplots(
+        1,
+        len(spec.outcomes),
+        figsize=(4.6 * len(spec.outcomes) + 1.5, 0.4 * problem["num_vars"] + 2),
+        sharey=True,
+        squeeze=False,
+        layout="constrained",
+    )
     for ax, (outcome, part) in zip(axes[0], table.groupby("outcome", sort=False)):
         y = np.arange(len(part))
-        ax.barh(y - 0.2, part[first], 0.4, xerr=part[f"{first}_conf"], label=first, color="C0")
+        ax.barh(y - 0.2, part[first], 0.4, xerr=part[f"{first}_conf"], label=first, color="#457b9d")
         if total:
-            ax.barh(y + 0.2, part[total], 0.4, xerr=part[f"{total}_conf"], label=total, color="C1")
+            ax.barh(
+                y + 0.2, part[total], 0.4, xerr=part[f"{total}_conf"], label=total, color="#e76f51"
+            )
         ax.set_yticks(y, part["parameter"])
-        ax.set_title(LABELS.get(outcome, outcome), fontsize=9)
+        ax.set_title(describe(part["statistic"].iloc[0]), fontsize=9)
         ax.grid(alpha=0.3, axis="x")
     axes[0, 0].invert_yaxis()
-    axes[0, 0].legend(fontsize=8)
-    fig.suptitle(f"{spec.name}: {spec.design.kind} indices with 95% confidence intervals", fontsize=10)
-    fig.tight_layout()
-    path = figs / f"{spec.design.kind}_indices.png"
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return [tables / f"{spec.design.kind}_indices.csv", path]
+    fig.legend(
+        *axes[0, 0].get_legend_handles_labels(),
+        fontsize=8,
+        loc="outside right upper",
+        frameon=False,
+    )
+    fig.suptitle(
+        f"{spec.name}: {spec.design.kind} indices with 95% confidence intervals", fontsize=10
+    )
+    return [path, _save(fig, figs / f"{spec.design.kind}_indices.png")]
 
 
 def _tornado(spec, summary, points, store, figs, tables):
-    """One-way sensitivity from the design: mean outcome where each parameter is in its lowest vs
-    highest fifth, all else as sampled."""
+    """One-way sensitivity from the design: each outcome's statistic where a parameter is in its
+    lowest vs highest fifth, all else as sampled."""
     params = list(spec.design.parameters) if spec.design else []
     rows = []
     for outcome in spec.outcomes:
+        stat = primary(outcome)
         for p in params:
             v = points[p].astype(float)
             lo, hi = v.quantile(0.2), v.quantile(0.8)
-            rows.append({"outcome": outcome, "parameter": p, "low": points.loc[v <= lo, outcome].mean(),
-                         "high": points.loc[v >= hi, outcome].mean(), "overall": points[outcome].mean()})
+            rows.append(
+                {
+                    "outcome": outcome,
+                    "statistic": stat,
+                    "parameter": p,
+                    "low": points.loc[v <= lo, stat].mean(),
+                    "high": points.loc[v >= hi, stat].mean(),
+                    "overall": points[stat].mean(),
+                }
+            )
     table = pd.DataFrame(rows)
-    table.to_csv(tables / "tornado.csv", index=False)
-    fig, axes = plt.subplots(1, len(spec.outcomes), figsize=(4.5 * len(spec.outcomes), 0.4 * len(params) + 2), squeeze=False)
+    path = write_csv(table, tables / "tornado.csv")
+    fig, axes = plt.subplots(
+        1,
+        len(spec.outcomes),
+        figsize=(4.6 * len(spec.outcomes) + 2.5, 0.4 * len(params) + 2),
+        squeeze=False,
+        layout="constrained",
+    )
     for ax, (outcome, part) in zip(axes[0], table.groupby("outcome", sort=False)):
         part = part.assign(span=(part["high"] - part["low"]).abs()).sort_values("span")
         y = np.arange(len(part))
         mid = part["overall"].iloc[0]
-        ax.barh(y, part["low"] - mid, left=mid, color="C0", label="parameter low (bottom 20%)")
-        ax.barh(y, part["high"] - mid, left=mid, color="C3", label="parameter high (top 20%)")
+        ax.barh(
+            y, part["low"] - mid, left=mid, color="#457b9d", label="parameter in its bottom 20%"
+        )
+        ax.barh(y, part["high"] - mid, left=mid, color="#e76f51", label="parameter in its top 20%")
         ax.set_yticks(y, part["parameter"])
         ax.axvline(mid, color="k", linewidth=0.8)
-        ax.set_title(LABELS.get(outcome, outcome), fontsize=9)
-    axes[0, 0].legend(fontsize=7)
+        ax.set_title(describe(part["statistic"].iloc[0]), fontsize=9)
+        if is_share(part["statistic"].iloc[0]):
+            ax.set_xlim(0, 1)
+    fig.legend(
+        *axes[0, 0].get_legend_handles_labels(),
+        fontsize=7,
+        loc="outside right upper",
+        frameon=False,
+    )
     fig.suptitle(f"{spec.name}: one-way sensitivity (tornado)", fontsize=10)
-    fig.tight_layout()
-    path = figs / "tornado.png"
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return [tables / "tornado.csv", path]
+    return [path, _save(fig, figs / "tornado.png")]
 
 
-PLOTTERS = {"compare": _compare, "outcomes": _outcomes, "heatmap": _heatmap, "sensitivity": _sensitivity,
-            "tornado": _tornado}
+PLOTTERS = {
+    "compare": _compare,
+    "outcomes": _outcomes,
+    "heatmap": _heatmap,
+    "sensitivity": _sensitivity,
+    "tornado": _tornado,
+}
