@@ -1,6 +1,7 @@
-"""Foreign troops: orders in transit, troops on the ground per country, phased withdrawal.
+"""The troop ledger: foreign troops ordered, in transit, on the ground and lost, per country.
 
-Imports nothing of ours.
+Bookkeeping only: who decides to send or withdraw is Moscow (and each ally for its contingent);
+where troops stand on the grid is the city's business (``city.set_troops``). Imports nothing of ours.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 
-class Forces:
+class TroopLedger:
     """Troops per contributing country (Russia first, then the allies).
 
     Args:
@@ -23,6 +24,10 @@ class Forces:
         self.pending: list[tuple[int, int, float]] = []  # (arrival day, country index, soldiers)
         self.withdraw_rate: np.ndarray | None = None
         self.day = 0
+
+    def begin_day(self, day: int) -> None:
+        """Start day ``day``: orders placed today land ``lead_days`` after it."""
+        self.day = day
 
     def order(self, country: int, soldiers: float, lead_days: int) -> None:
         """Send ``soldiers`` of ``country``, landing ``lead_days`` from today."""
@@ -61,3 +66,15 @@ class Forces:
     @property
     def total(self) -> float:
         return float(self.on_ground.sum())
+
+    def columns(self) -> dict:
+        """``troops_total`` and ``troops_<country>``: troops on the ground at the end of the day."""
+        cols = {"troops_total": lambda: self.total}
+        for i, name in enumerate(self.countries):
+            cols[f"troops_{column_name(name)}"] = lambda i=i: self.on_ground[i]
+        return cols
+
+
+def column_name(country: str) -> str:
+    """A country's name as used in column names: ``troops_<name>``, ``unrest_<name>``."""
+    return country.strip().lower().replace(" ", "_").replace("-", "_")
