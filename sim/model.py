@@ -64,10 +64,7 @@ class CrisisModel(mesa.Model):
 
     def stream(self, key: str) -> np.random.Generator:
         """The random stream of the component ``key`` (``city``, ``host``, ``ally:Armenia``, ...)."""
-        if not hasattr(self, "_pos"):
-            self._pos = [np.random.default_rng(s) for s in self._seq.spawn(5)]
-        idx = {"city": 0, "host": 1, "russia": 2, "russia.decision": 3}.get(key, 4)
-        return self._pos[idx]
+        return named_stream(self._seq, key)
 
     # --- the day ------------------------------------------------------------------------------
 
