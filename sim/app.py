@@ -36,7 +36,7 @@ from .app_figures import COUNTRY_COLOURS, STATE_COLOURS, city_figure, factors_fi
 from .city import ACTIVE, JAILED
 from .commands.viz import CONFIG_ENV, resolve_config
 from .config import Config, apply_override, config_from_dict, load_config
-from .ledger import column_name
+from .config.names import ally_column
 from .model import CrisisModel
 
 BIASED = ("support", "opposition", "feasibility", "costs")  # perception biases with a slider
@@ -279,7 +279,7 @@ def _troop_colours(cfg: Config) -> dict[str, str]:
     countries = ["Russia"] + [a.name for a in cfg.allies.members]
     colours = {"troops_total": "#000000"}
     for j, name in enumerate(countries):
-        colours[f"troops_{column_name(name)}"] = COUNTRY_COLOURS[j % len(COUNTRY_COLOURS)]
+        colours[f"troops_{ally_column(name)}"] = COUNTRY_COLOURS[j % len(COUNTRY_COLOURS)]
     return colours
 
 

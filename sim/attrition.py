@@ -1,4 +1,4 @@
-"""Lanchester's square law for the hostile-host mode (MODEL.md 4.4; Lanchester 1916).
+"""Lanchester's square law for the hostile-host mode (docs/model.md 7.14; Lanchester 1916).
 
 Russian plus separatist forces R face the host army plus Western aid H. Each day::
 

@@ -1,10 +1,12 @@
 """The historical backtest behind ``sim cases``: run every case config, score it against history.
 
 A *case* is one YAML file in a directory (default ``configs/cases/``); its file stem is its id. Its
-history is the row with that id in ``history.csv`` (the directory's own, else the repository's
+history is the row with that id in ``history.csv`` (the directory's own, else the shipped
 ``configs/cases/history.csv``): ``intervened`` (1/0), ``scale_troops``, ``days_trigger_to_deploy``,
-``history_outcome`` and a ``note`` saying how the row of ``../shared/cases/cases.csv`` was coded.
-The shared ``cases.csv``, when present, only adds each case's title and is checked for ids.
+``history_outcome`` and a ``note`` saying how the row of the case table was coded. The case table,
+``configs/cases/cases.csv`` (the project's compiled facts, one row per case, shipped with the
+package), adds each case's title (``case``), the form of Moscow's move (``form``) and its start
+date, and is checked for ids; ``--cases-csv`` gives another.
 
 Each case runs once per rule family (``russia.rule`` overridden to ``all_five`` and ``weighted``;
 nothing else of the rule is touched). A case whose config carries a perception bias also runs with
@@ -25,25 +27,33 @@ Definitions (docs/cases.md):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import json
+import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from .bundled import cases_dir
+from .cases_report import markdown_report, plot_heatmap, summary_text  # noqa: F401 (summary_text: sim cases)
 from .config import ConfigError, load_config
 from .decision import FACTORS
+from .files import write_csv, write_parquet, write_text
 from .records import INTERVENED, RANKED_OUTCOMES
 
-ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DIR = ROOT / "configs" / "cases"
-DEFAULT_CASES_CSV = ROOT.parent / "shared" / "cases" / "cases.csv"
+DEFAULT_DIR = cases_dir()
+DEFAULT_CASES_CSV = DEFAULT_DIR / "cases.csv"
 RULES = ("all_five", "weighted")
 OUTCOMES = RANKED_OUTCOMES
 HISTORY_COLUMNS = ("id", "intervened", "scale_troops", "days_trigger_to_deploy", "history_outcome", "note")
+CASES_CSV_COLUMNS = ("id", "case", "start", "form")
+"""Columns the backtest reads from the case table: the id, the title, the start date, the form."""
 
 TABLE_COLUMNS = (
-    "case", "title", "rule", "variant", "scored", "hist_intervened", "hist_outcome", "hist_scale", "hist_days",
+    "case", "title", "start", "rule", "variant", "scored", "hist_intervened", "hist_outcome", "hist_form",
+    "hist_scale", "hist_days",
     *(f"share_{o if o != 'watch' else 'none'}" for o in OUTCOMES),
     "p_intervene", "pred_intervened", "pred_scale", "pred_day", "decisive_day",
     *(f"{f}_{k}" for f in FACTORS for k in ("perceived", "true")),
@@ -59,17 +69,22 @@ class Backtest:
     scores: pd.DataFrame
     notes: list[str]
 
+    manifest: dict = field(default_factory=dict)
+
     def save(self, out: str | Path) -> list[Path]:
-        """Write cases.csv, cases.parquet, scores.csv, cases.md and cases.png into ``out``."""
+        """Write cases.csv, cases.parquet, scores.csv, cases.md, cases.png and, last, manifest.json
+        into ``out``, each atomically."""
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
+        (out / "manifest.json").unlink(missing_ok=True)  # an earlier backtest's record goes first
         files = [out / "cases.csv", out / "cases.parquet", out / "scores.csv", out / "cases.md", out / "cases.png"]
-        self.table.to_csv(files[0], index=False)
-        self.table.to_parquet(files[1], index=False)
-        self.scores.to_csv(files[2], index=False)
-        files[3].write_text(self.markdown(), encoding="utf-8")
+        write_csv(self.table, files[0])
+        write_parquet(self.table, files[1])
+        write_csv(self.scores, files[2])
+        write_text(files[3], self.markdown())
         plot_heatmap(self.table, files[4])
-        return files
+        write_text(out / "manifest.json", json.dumps(self.manifest, indent=2, default=str))
+        return files + [out / "manifest.json"]
 
     def markdown(self) -> str:
         return markdown_report(self.table, self.scores, self.notes)
@@ -89,39 +104,99 @@ def case_files(directory: str | Path) -> list[Path]:
     return files
 
 
+def read_csv(path: Path, what: str, **kwargs) -> pd.DataFrame:
+    """A CSV as a frame; a file that is not a readable CSV is a one-paragraph ConfigError."""
+    try:
+        return pd.read_csv(path, **kwargs)
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ConfigError(f"{path} cannot be read as the {what} (a UTF-8 CSV with a header row): {reason}.") from None
+    except OSError as exc:
+        raise ConfigError(f"{path} cannot be read: {exc.strerror}.") from None
+
+
 def load_history(directory: str | Path) -> pd.DataFrame:
-    """The coded history: ``directory/history.csv`` if there is one, else the repository's."""
+    """The coded history: ``directory/history.csv`` if there is one, else the shipped one."""
     path = Path(directory) / "history.csv"
     if not path.is_file():
         path = DEFAULT_DIR / "history.csv"
     if not path.is_file():
         raise ConfigError(f"No history.csv in {directory} or {DEFAULT_DIR}: the backtest needs each case's coded history.")
-    h = pd.read_csv(path, dtype={"id": str})
+    h = read_csv(path, "coded history", dtype={"id": str})
     missing = [c for c in HISTORY_COLUMNS if c not in h.columns]
     if missing:
         raise ConfigError(f"{path}: missing columns {', '.join(missing)}; expected {', '.join(HISTORY_COLUMNS)}.")
-    bad = h.loc[~h["intervened"].isin([0, 1]), "id"].tolist()
+    bad = h.loc[~h["intervened"].isin([0, 1]), "id"].astype(str).tolist()
     if bad:
         raise ConfigError(f"{path}: `intervened` must be 1 or 0; rows {', '.join(bad)} are not.")
     return h.set_index("id")
 
 
 def load_cases_csv(path: str | Path | None) -> tuple[pd.DataFrame | None, str | None]:
-    """The shared cases.csv for titles; None with a note when the default location is empty.
+    """The case table (titles, form, dates): ``path``, else the shipped ``configs/cases/cases.csv``.
 
-    Raises ConfigError when a path was given explicitly and is missing or lacks the ``id`` column.
+    Returns (table indexed by id, None), or (None, a note) when the shipped table is missing.
+    Raises ConfigError when a given path is missing, unreadable, or lacks one of
+    ``CASES_CSV_COLUMNS`` (a history file, say, which has no titles).
     """
     explicit = path is not None
     p = Path(path) if explicit else DEFAULT_CASES_CSV
     if not p.is_file():
         if explicit:
-            raise ConfigError(f"--cases-csv {p}: file not found. Give the path of the shared cases.csv "
-                              f"(default {DEFAULT_CASES_CSV}), or leave the option out to score from history.csv alone.")
+            raise ConfigError(f"--cases-csv {p}: file not found. Give the path of a case table with the columns "
+                              f"{', '.join(CASES_CSV_COLUMNS)} (default {DEFAULT_CASES_CSV}), or leave the option "
+                              "out.")
         return None, f"{p} not found: scored from history.csv alone, without case titles."
-    rows = pd.read_csv(p, dtype=str)
-    if "id" not in rows.columns:
-        raise ConfigError(f"{p}: no `id` column; is this the shared cases.csv?")
+    rows = read_csv(p, "case table", dtype=str)
+    missing = [c for c in CASES_CSV_COLUMNS if c not in rows.columns]
+    if missing:
+        hint = (" It looks like a history.csv (coded outcomes), which the backtest reads from the case folder; "
+                "--cases-csv takes the case table." if "intervened" in rows.columns and "case" not in rows.columns
+                else "")
+        raise ConfigError(f"--cases-csv {p}: missing the column(s) {', '.join(missing)}; a case table has one row "
+                          f"per case with at least {', '.join(CASES_CSV_COLUMNS)} (e.g. {DEFAULT_CASES_CSV}).{hint}")
     return rows.set_index("id"), None
+
+
+@dataclass
+class Inputs:
+    """What a backtest reads before it runs anything: the case files, their history, the case table."""
+
+    directory: Path
+    files: list[Path]
+    history: pd.DataFrame
+    table: pd.DataFrame | None
+    notes: list[str]
+
+    def identity(self, reps: int, seed: int, rules) -> dict:
+        """What makes two backtests the same, for the output folder's manifest: the cases (each
+        by a hash of its resolved config), their history, the replications, the seed, the rules."""
+        configs = {}
+        for path in self.files:
+            text = json.dumps(load_config(path).model_dump(mode="json"), sort_keys=True)
+            configs[path.stem] = hashlib.sha256(text.encode()).hexdigest()[:16]
+        history = hashlib.sha256(self.history.to_csv().encode()).hexdigest()[:16]
+        return {"backtest": {"cases": configs, "history": history, "replications": reps, "root_seed": seed,
+                             "rules": list(rules)}}
+
+
+def load_inputs(directory: str | Path = DEFAULT_DIR, cases_csv: str | Path | None = None) -> Inputs:
+    """Read and check everything a backtest needs; raises ConfigError before anything runs."""
+    files = case_files(directory)
+    history = load_history(directory)
+    for path in files:
+        load_config(path)  # a broken case config stops the backtest before the first run
+    table, note = load_cases_csv(cases_csv)
+    notes = [note] if note else []
+    unknown = [f.stem for f in files if f.stem not in history.index]
+    if unknown:  # a new case runs and shows its prediction; it is scored once its history is coded
+        notes.append(f"no coded history for {', '.join(unknown)}: shown, not scored (add a row with that id to "
+                     f"history.csv, columns {', '.join(HISTORY_COLUMNS)}, to score it)")
+    if table is not None:
+        absent = [f.stem for f in files if f.stem not in table.index]
+        if absent:
+            notes.append(f"not in the case table: {', '.join(absent)}")
+    return Inputs(Path(directory), files, history, table, notes)
 
 
 # --- one case -----------------------------------------------------------------------------------
@@ -182,7 +257,8 @@ def score_case(res, hist: pd.Series | None) -> dict:
 
 
 def run_backtest(directory: str | Path = DEFAULT_DIR, reps: int = 20, seed: int = 0, jobs: int | None = None,
-                 cases_csv: str | Path | None = None, rules=RULES, progress: bool = False) -> Backtest:
+                 cases_csv: str | Path | None = None, rules=RULES, progress: bool = False,
+                 inputs: Inputs | None = None) -> Backtest:
     """Run every case config in ``directory`` under each rule family and score it against history.
 
     Args:
@@ -190,31 +266,21 @@ def run_backtest(directory: str | Path = DEFAULT_DIR, reps: int = 20, seed: int 
         reps: replications per case, rule and variant.
         seed: root seed, the same for every case.
         jobs: worker processes per case (default: all cores).
-        cases_csv: the shared cases.csv (titles only); default ``../shared/cases/cases.csv``.
+        cases_csv: the case table (titles, form, dates); default the shipped configs/cases/cases.csv.
         rules: rule families to run.
         progress: print one line per case to stderr.
+        inputs: the inputs already read by :func:`load_inputs` (else read here).
     """
-    import sys
+    from .runner import git_commit, package_versions, run_replications
 
-    from .runner import run_replications
-
-    files = case_files(directory)
-    history = load_history(directory)
-    shared, note = load_cases_csv(cases_csv)
-    notes = [note] if note else []
-    unknown = [f.stem for f in files if f.stem not in history.index]
-    if unknown:  # a new case runs and shows its prediction; it is scored once its history is coded
-        notes.append(f"no coded history for {', '.join(unknown)}: shown, not scored (add a row with that id to "
-                     f"history.csv, columns {', '.join(HISTORY_COLUMNS)}, to score it)")
-    if shared is not None:
-        absent = [f.stem for f in files if f.stem not in shared.index]
-        if absent:
-            notes.append(f"not in the shared cases.csv: {', '.join(absent)}")
+    inputs = inputs or load_inputs(directory, cases_csv)
+    history, shared = inputs.history, inputs.table
     rows = []
-    for path in files:
+    for path in inputs.files:
         cid = path.stem
         hist = history.loc[cid] if cid in history.index else None
-        title = shared.loc[cid, "case"] if shared is not None and cid in shared.index else cid
+        known = hist is not None
+        facts = shared.loc[cid] if shared is not None and cid in shared.index else None
         for rule in rules:
             cfg = load_config(path, [f"russia.rule={rule}"])
             variants = [("", cfg)]
@@ -222,19 +288,26 @@ def run_backtest(directory: str | Path = DEFAULT_DIR, reps: int = 20, seed: int 
                 variants.append(("unbiased", load_config(path, [f"russia.rule={rule}", "russia.perception.bias={}"])))
             for variant, c in variants:
                 res = run_replications(c, reps=reps, seed=seed, jobs=jobs, progress=False)
-                known = hist is not None
-                row = {"case": cid, "title": title, "rule": rule, "variant": variant, "scored": variant == "" and known,
+                row = {"case": cid, "title": facts["case"] if facts is not None else cid,
+                       "start": facts["start"] if facts is not None else None,
+                       "rule": rule, "variant": variant, "scored": variant == "" and known,
                        "hist_intervened": int(hist["intervened"]) if known else None,
                        "hist_outcome": hist["history_outcome"] if known else "unknown",
-                       "hist_scale": float(hist["scale_troops"]) if known and pd.notna(hist["scale_troops"]) else np.nan,
-                       "hist_days": float(hist["days_trigger_to_deploy"]) if known and pd.notna(hist["days_trigger_to_deploy"]) else np.nan}
+                       "hist_form": facts["form"] if facts is not None else None,
+                       "hist_scale": _number(hist, "scale_troops"), "hist_days": _number(hist, "days_trigger_to_deploy")}
                 row.update(score_case(res, hist))
                 rows.append(row)
                 if progress:
                     print(f"  {cid:<20} {rule:<9} {variant or '':<9} P(intervene) {row['p_intervene']:.2f}"
                           f" {'-' if row['hit'] is None else 'hit' if row['hit'] else 'MISS'}", file=sys.stderr)
     table = pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
-    return Backtest(table, scores(table), notes)
+    manifest = {**inputs.identity(reps, seed, rules), "cases_dir": str(inputs.directory),
+                "versions": package_versions(), "git_commit": git_commit(), "command": " ".join(sys.argv)}
+    return Backtest(table, scores(table), inputs.notes, manifest)
+
+
+def _number(hist: pd.Series | None, column: str) -> float:
+    return float(hist[column]) if hist is not None and pd.notna(hist[column]) else np.nan
 
 
 def scores(table: pd.DataFrame) -> pd.DataFrame:
@@ -261,101 +334,4 @@ def scores(table: pd.DataFrame) -> pd.DataFrame:
             })
     return pd.DataFrame(out)
 
-
-# --- reports ------------------------------------------------------------------------------------
-
-SHORT = {"trigger": "τ", "support": "σ", "opposition": "ω", "feasibility": "φ", "costs": "κ", "motive": "μ"}
-
-
-def _fmt_int(v) -> str:
-    return "" if pd.isna(v) else f"{v:,.0f}"
-
-
-def markdown_report(table: pd.DataFrame, sc: pd.DataFrame, notes: list[str] = ()) -> str:
-    """The backtest as markdown: one table per rule, then the scores."""
-    lines = []
-    for rule, t in table.groupby("rule", sort=False):
-        lines += [f"### Rule `{rule}`", "",
-                  "| case | history | scale / day | deploy · limited · delay · decline · none | P(int) | model scale / day "
-                  "| τ σ ω φ κ μ perceived (true) at the decisive moment | missing | hit |",
-                  "|---|---|---|---|---|---|---|---|---|"]
-        for _, r in t.iterrows():
-            name = r["case"] + (f" ({r['variant']})" if r["variant"] else "")
-            if pd.isna(r["hist_intervened"]):
-                hist, hs = "unknown (no coded history)", ""
-            else:
-                hist = ("yes" if r["hist_intervened"] else "no") + f" ({r['hist_outcome']})"
-                hs = f"{_fmt_int(r['hist_scale'])} / {_fmt_int(r['hist_days'])}" if r["hist_intervened"] else ""
-            shares = " · ".join(f"{r[f'share_{o}']:.0%}" for o in ("deploy", "limited", "delay", "decline", "none"))
-            pred = f"{_fmt_int(r['pred_scale'])} / {_fmt_int(r['pred_day'])}" if r["pred_intervened"] else ""
-            facs = " ".join(f"{r[f'{f}_perceived']:.2f}" + (f" ({r[f'{f}_true']:.2f})" if abs(r[f'{f}_perceived'] - r[f'{f}_true']) > 0.1 else "")
-                            for f in FACTORS)
-            if pd.isna(r["hit"]):
-                hit = "not scored"
-            else:
-                hit = ("hit" if r["hit"] else "**miss**") if r["scored"] else ("(hit)" if r["hit"] else "(miss)")
-            lines.append(f"| {name} | {hist} | {hs} | {shares} | {r['p_intervene']:.2f} | {pred} | {facs} | {r['missing']} | {hit} |")
-        lines.append("")
-    lines += ["### Scores (intervene / not)", "",
-              "| rule | cases | n | hits | accuracy | Brier | base-rate Brier | majority accuracy | majority Brier | misses |",
-              "|---|---|---|---|---|---|---|---|---|---|"]
-    for _, r in sc.iterrows():
-        lines.append(f"| {r['rule']} | {r['cases']} | {r['n']} | {r['hits']} | {r['accuracy']:.0%} | {r['brier']:.3f} | "
-                     f"{r['baseline_brier']:.3f} | {r['baseline_accuracy']:.0%} | {r['baseline_brier_majority']:.3f} | {r['misses'] or '-'} |")
-    lines.append("")
-    lines.append("Factors: the median over runs on each run's decisive moment; true values in brackets where they differ "
-                 "from the perceived by more than 0.1. `missing`: the factors that failed their threshold then "
-                 "(commonest set over runs). Unbiased variants (in brackets) are shown, not scored.")
-    lines += [f"Note: {n}" for n in notes]
-    return "\n".join(lines) + "\n"
-
-
-def plot_heatmap(table: pd.DataFrame, path: Path) -> None:
-    """The six perceived factors per case at the decisive moment, one panel per rule, with history and prediction marked."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    rules = list(dict.fromkeys(table["rule"]))
-    n = int((table["rule"] == rules[0]).sum())
-    fig, axes = plt.subplots(1, len(rules), figsize=(5.6 * len(rules) + 1.6, 0.42 * n + 2.6), squeeze=False)
-    im = None
-    for k, (ax, rule) in enumerate(zip(axes[0], rules)):
-        t = table[table["rule"] == rule].reset_index(drop=True)
-        vals = t[[f"{f}_perceived" for f in FACTORS]].to_numpy(float)
-        im = ax.imshow(vals, cmap="viridis", vmin=0, vmax=1, aspect="auto")
-        for i in range(len(t)):
-            for j in range(len(FACTORS)):
-                v = vals[i, j]
-                ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=7.5, color="white" if v < 0.55 else "black")
-        labels = [r["case"] + (" (unbiased)" if r["variant"] else "") for _, r in t.iterrows()]
-        ax.set_yticks(range(len(t)), labels if k == 0 else [""] * len(t), fontsize=8)
-        ax.set_xticks(range(len(FACTORS)), [f"{f}\n{SHORT[f]}" for f in FACTORS], fontsize=8)
-        ax.set_title(f"rule: {rule}", fontsize=10)
-        ax.text(1.02, 1.0, "hist P(int)", transform=ax.transAxes, va="bottom", ha="left", fontsize=8, family="monospace")
-        for i, r in t.iterrows():
-            mark = "?" if pd.isna(r["hit"]) else "hit" if r["hit"] else "MISS"
-            color = ("tab:green" if r["hit"] else "tab:red") if r["scored"] else "grey"
-            y = 1.0 - (i + 0.5) / len(t)
-            told = "?" if pd.isna(r["hist_intervened"]) else "yes" if r["hist_intervened"] else "no"
-            ax.text(1.02, y, f"{told:<4} {r['p_intervene']:.2f} {mark}",
-                    transform=ax.transAxes, va="center", ha="left", fontsize=8, color=color, family="monospace")
-    fig.colorbar(im, ax=axes[0].tolist(), orientation="horizontal", fraction=0.035, pad=0.1,
-                 label="perceived factor at the decisive moment (grey rows: unbiased twin, not scored)")
-    fig.suptitle("Historical cases: Moscow's factors at the decisive moment; history (intervened?) vs model P(intervene)",
-                 fontsize=10)
-    fig.subplots_adjust(left=0.13, right=0.9, wspace=0.42, top=0.92, bottom=0.2)
-    fig.savefig(path, dpi=130)
-    plt.close(fig)
-
-
-def summary_text(bt: Backtest) -> str:
-    """Short console summary of the scores."""
-    lines = []
-    for _, r in bt.scores.iterrows():
-        lines.append(f"  {r['rule']:<9} ({r['cases']}): {r['hits']}/{r['n']} right ({r['accuracy']:.0%}), Brier {r['brier']:.3f}"
-                     f"; base rate {r['base_rate']:.2f}: Brier {r['baseline_brier']:.3f}, majority right {r['baseline_accuracy']:.0%}"
-                     + (f"; misses: {r['misses']}" if r["misses"] else ""))
-    return "\n".join(lines)
 

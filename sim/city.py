@@ -1,7 +1,7 @@
 """The city: protesters (Epstein 2002) as arrays, police and troops, strategic sites and storming.
 
 Protesters are a struct of arrays, one entry per citizen; police and troop patrols another.
-Each day (MODEL.md 3.2-3.3):
+Each day (docs/model.md 7.1-7.4):
 
 1. jail terms count down; released agents rejoin as quiet;
 2. every free citizen applies Epstein's rule, all at once on yesterday's picture of the city::

@@ -17,8 +17,19 @@ from .config import ConfigError
 COMMANDS = [run, viz, experiment, plot, cases]  # each module: register(subparsers) sets args.func
 
 
+def version() -> str:
+    """The installed package's version (``sim --version``)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("moscow-sim")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sim", description="Moscow's five-factor intervention calculus, simulated.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     for module in COMMANDS:
         module.register(sub)
@@ -35,6 +46,11 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into e.g. `head`
         sys.stderr.close()
         return 0
+    except OSError as err:  # an ordinary fault of the machine: a full disk, a folder gone, no permission
+        where = f" {err.filename}" if err.filename else ""
+        print(f"error:{where} {err.strerror or err}. Nothing else went wrong; free the space, fix the permission "
+              "or choose another folder (--out), and run the command again.", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -1,4 +1,4 @@
-"""The five-factor decision (MODEL.md 4): factor formulas, perception, and the two rule families.
+"""The five-factor decision (docs/model.md 7.10-7.12): factor formulas, perception, and the two rule families.
 
 Pure functions of a :class:`Situation` (what Moscow reads from the model each day) and the
 ``russia`` config section (duck-typed). Every factor lies in [0, 1]:
@@ -145,7 +145,7 @@ def true_factors(s: Situation, russia, friendly_severity: float) -> dict[str, fl
 
 
 def perceive(true: dict[str, float], perception, rng: np.random.Generator) -> dict[str, float]:
-    """Moscow's view: true + bias + Gaussian noise, clipped to [0, 1] (MODEL.md 4.6)."""
+    """Moscow's view: true + bias + Gaussian noise, clipped to [0, 1] (docs/model.md 7.11)."""
     noise = rng.normal(0.0, perception.noise, size=len(FACTORS)) if perception.noise > 0 else np.zeros(len(FACTORS))
     return {
         f: float(min(1.0, max(0.0, true[f] + perception.bias.get(f, 0.0) + noise[i])))
@@ -176,7 +176,7 @@ def factor_status(perceived: dict[str, float], thresholds, margin: float) -> tup
 
 
 def all_five(perceived: dict[str, float], russia, request_pending: bool) -> Verdict:
-    """The article's rule: every factor in place, or no deployment (MODEL.md 4.2).
+    """The article's rule: every factor in place, or no deployment (docs/model.md 7.12).
 
     All pass: deploy, sized by the weakest slack. A near miss (within ``margin``) on feasibility,
     costs or opposition only: a limited force; any other near miss: delay. Any clear failure: decline
@@ -194,7 +194,7 @@ def all_five(perceived: dict[str, float], russia, request_pending: bool) -> Verd
 
 
 def weighted(perceived: dict[str, float], russia, request_pending: bool, latent_threshold: float) -> Verdict:
-    """A compensatory score with a logistic choice (bounded rationality, MODEL.md 4.2).
+    """A compensatory score with a logistic choice (bounded rationality, docs/model.md 7.12).
 
     U = w_mu mu + w_tau tau + w_sigma sigma - w_omega omega + w_phi phi - w_kappa kappa;
     P(deploy) = 1 / (1 + exp(-(U - U0) / s)). Moscow deploys on the first day P exceeds its

@@ -1,12 +1,14 @@
 """The troop ledger: foreign troops ordered, in transit, on the ground and lost, per country.
 
 Bookkeeping only: who decides to send or withdraw is Moscow (and each ally for its contingent);
-where troops stand on the grid is the city's business (``city.set_troops``). Imports nothing of ours.
+where troops stand on the grid is the city's business (``city.set_troops``).
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from .config.names import ally_column
 
 
 class TroopLedger:
@@ -68,13 +70,10 @@ class TroopLedger:
         return float(self.on_ground.sum())
 
     def columns(self) -> dict:
-        """``troops_total`` and ``troops_<country>``: troops on the ground at the end of the day."""
-        cols = {"troops_total": lambda: self.total}
+        """``troops_total`` and ``troops_<country>``: troops on the ground at the end of the day, whole
+        soldiers (the ledger itself keeps fractions: a phased withdrawal moves a share a day)."""
+        cols = {"troops_total": lambda: int(np.rint(self.on_ground).sum())}  # whole soldiers, as below
         for i, name in enumerate(self.countries):
-            cols[f"troops_{column_name(name)}"] = lambda i=i: self.on_ground[i]
+            cols[f"troops_{ally_column(name)}"] = lambda i=i: int(round(self.on_ground[i]))
         return cols
 
-
-def column_name(country: str) -> str:
-    """A country's name as used in column names: ``troops_<name>``, ``unrest_<name>``."""
-    return country.strip().lower().replace(" ", "_").replace("-", "_")

@@ -1,4 +1,4 @@
-"""The crisis model: the city and the actors, called in the daily order of docs/model.md section 3."""
+"""The crisis model: wires the city and the actors into the daily order of docs/model.md 3."""
 
 from __future__ import annotations
 
@@ -34,9 +34,12 @@ class CrisisModel(mesa.Model):
         config: the validated scenario.
         rng: a seed (int), a ``numpy.random.SeedSequence``, or None for fresh entropy. Each
             component draws from its own stream, named by its key (``stream``).
+        compiled: the city's engine: compiled (True), numpy (False), or compiled where numba is
+            available (None); both give the same run.
     """
 
-    def __init__(self, config: Config, rng: int | np.random.SeedSequence | None = None):
+    def __init__(self, config: Config, rng: int | np.random.SeedSequence | None = None,
+                 compiled: bool | None = None):
         seq = rng if isinstance(rng, np.random.SeedSequence) else np.random.SeedSequence(rng)
         super().__init__(rng=np.random.default_rng(seq))
         self.cfg = config
@@ -49,7 +52,7 @@ class CrisisModel(mesa.Model):
         self.countries = ["Russia"] + [a.name for a in members]
         self.ledger = TroopLedger(self.countries)
         self.city = new_city(config.city, config.protesters, config.police, config.troops,
-                             config.host.police_strength, self.countries, self.stream("city"))
+                             config.host.police_strength, self.countries, self.stream("city"), compiled=compiled)
         self.city_stats = self.city.stats()
 
         self.host = HostGovernment(self, config.host)
@@ -69,7 +72,7 @@ class CrisisModel(mesa.Model):
     # --- the day ------------------------------------------------------------------------------
 
     def step(self) -> None:
-        """One day, in the order of docs/model.md section 3."""
+        """One day, in the order of docs/model.md 3."""
         self.day += 1
         self.ledger.begin_day(self.day)
         events.fire(self, self.day - 1)  # day 0 is the opening event: events dated 0 act in the first step

@@ -26,8 +26,10 @@ SUMMARY_COLUMNS = (
 
 
 DAY_COLUMNS = ("deploy_day", "withdrawn_day", "days_to_order", "request_day", "decision_day")
-SUMMARY_DTYPES = {**dict.fromkeys(DAY_COLUMNS, "Int64"), "deployed": "bool", "regime_survived": "bool", "seed": "uint64"}
-"""Summary columns with a fixed dtype: days are nullable integers, seeds 64-bit (one type in every file)."""
+SUMMARY_DTYPES = {**dict.fromkeys(DAY_COLUMNS, "Int64"), "deployed": "bool", "regime_survived": "bool", "seed": "uint64",
+                  "peak_troops": "int64"}
+"""Summary columns with a fixed dtype: days are nullable integers, troops whole soldiers, seeds 64-bit
+(one type in every file)."""
 
 
 def summary_frame(rows: list[dict]) -> pd.DataFrame:
@@ -70,7 +72,7 @@ def summarize(daily: Mapping[str, Sequence] | pd.DataFrame, order_threshold: flo
     return {
         "deployed": bool(on.size),
         "deploy_day": deploy_day,
-        "peak_troops": float(troops.max()) if troops.size else 0.0,
+        "peak_troops": int(round(float(troops.max()))) if troops.size else 0,  # whole soldiers
         "withdrawn_day": withdrawn_day,
         "days_deployed": int(on.size),
         "regime_survived": bool(list(daily["regime_status"])[-1] != "fallen"),

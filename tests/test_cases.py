@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from sim.cases import DEFAULT_DIR, RULES, TABLE_COLUMNS, case_files, load_history, run_backtest
+from sim.cases import DEFAULT_CASES_CSV, DEFAULT_DIR, RULES, TABLE_COLUMNS, case_files, load_history, run_backtest
 from sim.cli import main
 from sim.config import load_config
 
@@ -33,12 +33,21 @@ def test_every_case_config_validates_and_has_a_history(path):
         assert not RULE_KEYS & set((data.get("russia") or {})), file
 
 
-def test_the_library_covers_every_row_of_the_shared_csv(root):
-    shared = root.parent / "shared" / "cases" / "cases.csv"
-    if not shared.is_file():
-        pytest.skip("../shared/cases/cases.csv not present")
-    ids = set(pd.read_csv(shared)["id"])
+def test_the_library_covers_every_row_of_the_case_table():
+    """configs/cases/cases.csv is the repository's copy of the project's case table (titles, form, dates)."""
+    ids = set(pd.read_csv(DEFAULT_CASES_CSV)["id"])
     assert ids == {p.stem for p in case_files(DEFAULT_DIR)} == set(load_history(DEFAULT_DIR).index)
+
+
+def test_nothing_in_the_package_or_tests_reads_outside_the_repository(root):
+    """Built from pieces, so that `grep` over sim/ and tests/ finds none of them, not even here."""
+    shared = "sha" + "red"
+    needles = (f"../{shared}", f'parent / "{shared}"', f"parent / '{shared}'", "MODEL" + ".md")
+    for folder in ("sim", "tests"):
+        for path in (root / folder).rglob("*.py"):
+            text = path.read_text(encoding="utf-8")
+            for needle in needles:
+                assert needle not in text, f"{path}: {needle}"
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +68,11 @@ def test_backtest_table_and_scores(backtest):
     assert {"accuracy", "brier", "baseline_brier", "baseline_accuracy"} <= set(sc.columns)
     assert set(sc["rule"]) == set(RULES)
     assert "| case |" in backtest.markdown()
+    # titles, forms and start dates come from the shipped case table, and no note says it is missing
+    assert t.loc[t["case"] == "kazakhstan_2022", "title"].iloc[0] == "Kazakhstan Bloody January"
+    assert set(t["hist_form"]) <= {"none", "guard", "peacekeeping", "covert", "limited", "full"}
+    assert t["start"].str.match(r"\d{4}-\d{2}").all()
+    assert not backtest.notes
 
 
 def _mini_dir(tmp_path, names=("armenia_2022", "kyrgyzstan_2010")):
@@ -103,3 +117,51 @@ def test_one_yaml_file_is_enough_to_add_a_case(tmp_path, capsys):
     assert "unknown_case" in capsys.readouterr().out
     assert main(["cases", str(DEFAULT_DIR), "--cases-csv", str(tmp_path / "nope.csv"), "--out", str(tmp_path / "o")]) == 2
     assert "nope.csv" in capsys.readouterr().err
+
+
+def test_a_history_file_given_as_the_case_table_is_one_paragraph(tmp_path, capsys):
+    out = tmp_path / "o"
+    code = main(["cases", "--cases-csv", str(DEFAULT_DIR / "history.csv"), "--out", str(out), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2 and "missing the column(s) case, start, form" in err and "history.csv" in err
+    assert not out.exists()
+
+
+def test_the_output_folder_of_another_backtest_is_refused_unless_forced(tmp_path, capsys):
+    d = _mini_dir(tmp_path, ("armenia_2022",))
+    out = tmp_path / "out"
+    args = ["cases", str(d), "--jobs", "1", "--out", str(out), "--quiet"]
+    assert main(args + ["--reps", "1"]) == 0
+    first = (out / "cases.csv").read_bytes()
+    assert main(args + ["--reps", "1"]) == 0  # the same backtest again may overwrite its own results
+    assert (out / "cases.csv").read_bytes() == first
+    capsys.readouterr()
+    assert main(args + ["--reps", "2"]) == 2  # another backtest's results are not replaced silently
+    err = capsys.readouterr().err
+    assert "another run" in err and "replications" in err and "--force" in err
+    assert (out / "cases.csv").read_bytes() == first
+    assert main(args + ["--reps", "2", "--force"]) == 0
+    # `sim plot` on a backtest's folder redraws its heatmap
+    (out / "cases.png").unlink()
+    assert main(["plot", str(out)]) == 0 and (out / "cases.png").is_file()
+
+
+@pytest.mark.slow
+def test_readme_backtest_headline():
+    """README, "Historical backtest": the headline table (20 replications per case and rule, seed 0),
+    and the Belarus 2020 sentence beneath it."""
+    bt = run_backtest(reps=20, seed=0, jobs=1)
+    sc = bt.scores.set_index(["rule", "cases"])
+    expected = {  # (rule, cases): (hits, Brier, misses)
+        ("all_five", "as coded"): (10, 0.091, "kyrgyzstan_2010"),
+        ("all_five", "biases cleared"): (9, 0.182, "kyrgyzstan_2010, ukraine_2022"),
+        ("weighted", "as coded"): (9, 0.112, "belarus_2020, kyrgyzstan_2010"),
+    }
+    for key, (hits, brier, misses) in expected.items():
+        row = sc.loc[key]
+        assert (row["n"], row["hits"], round(row["brier"], 3), row["misses"]) == (11, hits, brier, misses), key
+        assert round(row["baseline_brier"], 3) == 0.248 and round(row["baseline_accuracy"] * 11) == 6
+    # README: "Belarus 2020 ... of the backtest's 20 runs the rule declines in 19 and deploys in 1"
+    t = bt.table
+    belarus = t[(t["case"] == "belarus_2020") & (t["rule"] == "all_five")].iloc[0]
+    assert [round(belarus[f"share_{o}"] * 20) for o in ("decline", "delay", "deploy", "limited")] == [19, 0, 1, 0]

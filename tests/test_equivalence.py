@@ -11,10 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-pytest.importorskip("mesa")
-
-from benchmarks.common import city_series, mesa_series  # noqa: E402
-from benchmarks.equivalence import compare, macro  # noqa: E402
+from benchmarks.common import city_series, mesa_series
+from benchmarks.equivalence import compare, macro
 
 SEEDS, SIZE, STEPS, BURN_IN = 5, 30, 25, 5
 

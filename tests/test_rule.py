@@ -46,17 +46,58 @@ def test_weighted_rule_is_compensatory_and_probabilistic():
     assert decide(mixed, RUSSIA.model_copy(update={"rule": "weighted"}), True, 0.0).probability > 0.5
 
 
-def test_weighted_rule_does_not_compound_small_daily_probabilities():
-    """A run deploys iff P ever exceeds its resolve: a P of 0.2 held for 60 days stays a 20% chance."""
-    from sim.config import config_from_dict
+def test_russia_draws_its_resolve_once_per_run(monkeypatch):
+    """The weighted rule's resolve is one draw per run (docs/model.md 7.12), not one per day.
 
-    cfg = config_from_dict({"russia": {"rule": "weighted"}})
-    factors = {"trigger": 0.6, "support": 0.6, "opposition": 0.2, "feasibility": 0.8, "costs": 0.2, "motive": 0.3}
-    p = decide(factors, cfg.russia, False, 1.0).probability
-    assert 0.05 < p < 0.5
-    runs = np.random.default_rng(1).random(2000)
-    deployed = [any(decide(factors, cfg.russia, False, r).outcome in ("deploy", "limited") for _ in range(60)) for r in runs]
-    assert abs(np.mean(deployed) - p) < 0.03
+    Every generator the model makes is recorded; after a whole run, Moscow's resolve is the one and
+    only draw of one of them (its decision stream), though the rule was consulted every day. A draw
+    per day would leave that stream 60 draws on.
+    """
+    from sim.model import CrisisModel
+
+    made = []
+    real = np.random.default_rng
+
+    def recording(seed=None):
+        made.append((seed, real(seed)))
+        return made[-1][1]
+
+    cfg = load_config(CONFIGS / "kazakhstan_2022.yaml", ["russia.rule=weighted"])
+    monkeypatch.setattr(np.random, "default_rng", recording)
+    model = CrisisModel(cfg, rng=11).run()
+    monkeypatch.undo()
+    assert len(model.russia.log) == cfg.horizon_days  # the rule decided every day
+    once = []
+    for seed, used in made:
+        fresh = real(seed)
+        first = fresh.random()
+        if fresh.bit_generator.state == used.bit_generator.state:
+            once.append(first)
+    assert model.russia.latent_threshold in once
+
+
+def test_the_resolve_is_the_runs_and_the_rule_applies_it_every_day():
+    """Same seed, same resolve, whatever else differs (here the horizon); another seed, another
+    resolve; and each day the weighted rule acts exactly when that day's P(deploy) beats it."""
+    from sim.model import CrisisModel
+
+    cfg = load_config(CONFIGS / "belarus_2020.yaml", ["russia.rule=weighted"])
+    short = cfg.model_copy(update={"horizon_days": 20})
+    assert CrisisModel(cfg, rng=5).russia.latent_threshold == CrisisModel(short, rng=5).russia.latent_threshold
+    resolves = {CrisisModel(cfg, rng=seed).russia.latent_threshold for seed in range(20)}
+    assert len(resolves) == 20
+    checked = 0
+    for seed in range(60):  # until enough undecided days were seen (runs that deploy early show few)
+        if checked > 100:
+            break
+        model = CrisisModel(cfg, rng=seed)
+        resolve = model.russia.latent_threshold
+        model.run()
+        for row in model.russia.log:
+            if row["state"] in ("watching", "delaying", "declined") and row["rule_verdict"] != "withdraw":
+                assert (row["rule_verdict"] in ("deploy", "limited")) == (row["p_deploy"] > resolve), row
+                checked += 1
+    assert checked > 100
 
 
 # In the model: the baseline deploys; a bias that makes one perceived factor fail stops it.

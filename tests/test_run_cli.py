@@ -64,6 +64,82 @@ def test_same_seed_same_daily_parquet(run_dir, tmp_path):
 
 
 def test_summary_is_printed(run_dir, capsys, tmp_path):
-    main(["run", str(CONFIGS / "kazakhstan_2022.yaml"), "--reps", "2", "--out", str(tmp_path), "--quiet", "--no-plots"])
+    code = main(["run", str(CONFIGS / "kazakhstan_2022.yaml"), "--reps", "2", "--out", str(tmp_path), "--quiet",
+                 "--no-plots"])
+    assert code == 0
     out = capsys.readouterr().out
     assert "deployed in" in out and "median deploy day" in out and "regime survived" in out
+
+
+def test_troop_counts_are_whole_soldiers(run_dir):
+    summary = pd.read_parquet(run_dir / "summary.parquet")
+    assert summary["peak_troops"].dtype == "int64" and (summary["peak_troops"] > 0).all()
+    daily = pd.read_parquet(run_dir / "daily.parquet")
+    troops = [c for c in daily.columns if c.startswith("troops_")] + ["host_army"]
+    for col in troops:
+        assert daily[col].dtype == "int64", col
+    assert (daily[[c for c in troops if c not in ("troops_total", "host_army")]].sum(axis=1) == daily["troops_total"]).all()
+    decisions = pd.read_parquet(run_dir / "decisions.parquet")
+    assert decisions["troops_ordered"].dtype == "int64"
+
+
+def test_version_is_printed(capsys):
+    from importlib import metadata
+
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert capsys.readouterr().out.strip() == f"sim {metadata.version('moscow-sim')}"
+
+
+def _run(out, *extra, config="kazakhstan_2022.yaml"):
+    return main(["run", str(CONFIGS / config), "--reps", "2", "--seed", "1", "--jobs", "1", "--quiet",
+                 "--no-plots", *(["--out", str(out)] if out else []), *extra])
+
+
+def test_a_set_run_goes_to_its_own_folder_and_leaves_the_baseline_alone(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert _run(None) == 0
+    baseline = tmp_path / "results" / "kazakhstan_2022"
+    before = {p.name: p.read_bytes() for p in baseline.iterdir() if p.is_file()}
+    assert _run(None, "--set", "russia.rule=weighted") == 0
+    assert {p.name: p.read_bytes() for p in baseline.iterdir() if p.is_file()} == before
+    folders = sorted(p.name for p in (tmp_path / "results").iterdir())
+    assert len(folders) == 2 and folders[1].startswith("kazakhstan_2022--set-")
+    m = json.loads((tmp_path / "results" / folders[1] / "manifest.json").read_text())
+    assert m["overrides"] == ["russia.rule=weighted"] and m["config"]["russia"]["rule"] == "weighted"
+    # the same overrides, in any order, land in the same folder
+    assert _run(None, "--set", "west.resolve=0.9", "--set", "russia.rule=weighted") == 0
+    assert _run(None, "--set", "russia.rule=weighted", "--set", "west.resolve=0.9") == 0
+    assert len(list((tmp_path / "results").iterdir())) == 3
+
+
+def test_a_folder_of_another_run_is_refused_unless_forced(tmp_path, capsys):
+    out = tmp_path / "o"
+    assert _run(out) == 0
+    daily = (out / "daily.parquet").read_bytes()
+    assert _run(out) == 0  # the identical run again overwrites its own identical results
+    assert (out / "daily.parquet").read_bytes() == daily
+    capsys.readouterr()
+    for extra, names in [(["--seed", "2"], "--seed"), (["--reps", "3"], "--reps"),
+                         (["--set", "host.legitimacy=0.7"], "host.legitimacy")]:
+        assert _run(out, *extra) == 2
+        err = capsys.readouterr().err
+        assert "another run" in err and names in err and "--force" in err, err
+        assert (out / "daily.parquet").read_bytes() == daily
+    assert _run(out, "--set", "host.legitimacy=0.7", "--force") == 0
+    assert json.loads((out / "manifest.json").read_text())["config"]["host"]["legitimacy"] == 0.7
+
+
+def test_no_plots_removes_an_earlier_runs_plots_and_sim_plot_redraws_them(tmp_path, capsys):
+    out = tmp_path / "o"
+    assert main(["run", str(CONFIGS / "kazakhstan_2022.yaml"), "--reps", "2", "--jobs", "1", "--quiet",
+                 "--out", str(out)]) == 0
+    assert len(list((out / "plots").glob("*.png"))) >= 6
+    assert _run(out, "--seed", "0", "--reps", "2", "--force") == 0  # --no-plots: the old plots must go
+    assert not (out / "plots").exists()
+    # `sim plot` on a `sim run` folder draws the run's plots from its tables
+    assert main(["plot", str(out)]) == 0
+    assert {"unrest.png", "troops.png", "factors.png", "overview.png"} <= {p.name for p in (out / "plots").iterdir()}
+    assert "plots of the run kazakhstan_2022" in capsys.readouterr().out
+    assert not any((out / name).exists() for name in ("batches", "daily", "summary", "analysis"))

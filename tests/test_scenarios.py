@@ -14,39 +14,73 @@ def run(path, reps, seed=0, overrides=()):
 
 
 @pytest.fixture(scope="module")
-def baseline():
-    return run("kazakhstan_2022.yaml", 50, seed=2022).summary
+def baseline_runs():
+    return run("kazakhstan_2022.yaml", 50, seed=2022)
+
+
+@pytest.fixture(scope="module")
+def baseline(baseline_runs):
+    return baseline_runs.summary
 
 
 def test_baseline_reproduces_kazakhstan_timeline(baseline):
     s = baseline
-    assert s["deployed"].mean() >= 0.8
-    assert 3 <= s["deploy_day"].median() <= 6
-    assert (s["withdrawn_day"] <= 25).fillna(False).mean() >= 0.8
-    assert s["regime_survived"].mean() >= 0.8
-    assert 1000 <= s.loc[s["deployed"], "peak_troops"].median() <= 5000
+    assert s["deployed"].mean() >= 0.95
+    # README: "the government asks for help ...; CSTO troops land the next day": request day 3, troops day 4
+    assert s["request_day"].median() == 3 and s["deploy_day"].median() == 4
+    # README: "order returns around day 13 and the force is gone around day 21"
+    assert 11 <= s["days_to_order"].median() <= 15 and 19 <= s["withdrawn_day"].median() <= 23
+    assert s["regime_survived"].mean() >= 0.95
+    # README: "The baseline's force (median about 3,500 with the allies)"
+    assert 3_200 <= s.loc[s["deployed"], "peak_troops"].median() <= 3_900
     # the request comes from the mechanisms, not from a scripted date: it varies across runs
     assert s["request_day"].nunique() > 1
 
 
-def test_no_request_rarely_deploys():
-    assert run("kazakhstan_2022/no_request.yaml", 20, seed=7).summary["deployed"].mean() <= 0.1
+def test_sites_fall_in_most_baseline_runs_but_the_request_comes_from_police_deserting(baseline_runs):
+    """README: at least one strategic site is stormed in about half the baseline's runs or more, but
+    the request comes from police deserting, not from lost sites: on the day of the request, the
+    police term alone carries the threat past the request threshold in most runs, the sites term
+    almost never."""
+    cfg = load_config(CONFIGS / "kazakhstan_2022.yaml")
+    w_unrest, w_sites, w_police = cfg.host.threat_weights
+    d, s = baseline_runs.daily, baseline_runs.summary
+    n_sites = len(cfg.city.sites)
+    lost_any = d.groupby("rep")["sites_held"].min() < n_sites
+    assert 0.3 <= lost_any.mean() <= 0.75  # about half (200 runs: 0.56 at seed 0, 0.46 at seed 2022)
+    at = d.merge(s[["rep", "request_day"]], on="rep")
+    at = at[at["day"] == at["request_day"]]
+    sites = w_sites * (n_sites - at["sites_held"]) / n_sites
+    police = w_police * (1 - at["police_strength"])
+    threshold = cfg.host.request_threshold
+    assert ((at["regime_threat"] - police) < threshold).mean() >= 0.8
+    assert ((at["regime_threat"] - sites) < threshold).mean() <= 0.1
+
+
+def test_no_request_never_deploys_and_the_regime_falls():
+    s = run("kazakhstan_2022/no_request.yaml", 20, seed=7).summary
+    assert not s["deployed"].any() and not s["regime_survived"].any()
 
 
 def test_loyal_police_hold_without_deployment():
-    s = run("kazakhstan_2022/loyal_police.yaml", 20, seed=7).summary
-    assert s["deployed"].mean() <= 0.3
-    assert s["regime_survived"].mean() >= 0.8
+    # README: "with loyal police the regime holds and Moscow is rarely asked" (4-8% of 50 runs at seeds 7-9)
+    s = run("kazakhstan_2022/loyal_police.yaml", 50, seed=7).summary
+    assert s["request_day"].notna().mean() <= 0.15 and s["deployed"].mean() <= 0.15
+    assert s["regime_survived"].mean() >= 0.9
 
 
 @pytest.mark.parametrize("variant", ["heavy_sanctions", "overstretched"])
-def test_costlier_or_harder_deployments_come_later_smaller_or_not_at_all(baseline, variant):
+def test_costlier_or_harder_deployments_send_half_the_force_on_the_same_day(baseline, variant):
+    """README: with heavy sanctions or overstretched forces Moscow sends a smaller force (about 1,800
+    with the allies, half the baseline's), often a limited operation, on the same day as in the
+    baseline (median day 4, not later), and the regime survives far less often."""
     s = run(f"kazakhstan_2022/{variant}.yaml", 20, seed=7).summary
-    later = s["deploy_day"].median() > baseline["deploy_day"].median()
-    smaller = s["peak_troops"].median() < 0.8 * baseline["peak_troops"].median()
-    fewer = s["deployed"].mean() < baseline["deployed"].mean() - 0.2
-    assert later or smaller or fewer
-    assert s["peak_troops"].median() < baseline["peak_troops"].median()
+    assert s["deployed"].all()
+    assert s["deploy_day"].median() == baseline["deploy_day"].median() == 4
+    assert 1_500 <= s["peak_troops"].median() <= 2_100
+    assert s["peak_troops"].median() < 0.6 * baseline.loc[baseline["deployed"], "peak_troops"].median()
+    assert (s["outcome"] == "limited").mean() >= 0.5
+    assert 0.3 <= s["regime_survived"].mean() <= 0.7 < baseline["regime_survived"].mean()
 
 
 def test_ukraine_unbiased_rule_does_not_pass():

@@ -1,11 +1,11 @@
-"""CSTO allies (docs/model.md 7.11)."""
+"""CSTO allies (docs/model.md 2 and 7.13)."""
 
 from __future__ import annotations
 
 import math
 
 from ..component import Component
-from ..ledger import column_name
+from ..config.names import ally_column
 
 
 class Ally(Component):
@@ -63,4 +63,4 @@ class Ally(Component):
         self.unrest += s.adjustment * (target - self.unrest)
 
     def columns(self) -> dict:
-        return {f"unrest_{column_name(self.name)}": lambda: self.unrest}
+        return {f"unrest_{ally_column(self.name)}": lambda: self.unrest}

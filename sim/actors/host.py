@@ -1,4 +1,4 @@
-"""The host government (docs/model.md 7.5-7.8)."""
+"""The host government (docs/model.md 2 and 7.5-7.8)."""
 
 from __future__ import annotations
 
@@ -149,5 +149,5 @@ class HostGovernment(Component):
             "regime_status": lambda: self.status.value,
             "requested": lambda: self.requested,
             "police_strength": lambda: city.police_total() / max(1, city.police_initial),
-            "host_army": lambda: self.army,
+            "host_army": lambda: int(round(self.army)),
         }

@@ -1,4 +1,4 @@
-"""Moscow (docs/model.md 7.10-7.12): reads the situation, perceives the five factors, decides, acts."""
+"""Moscow (docs/model.md 2 and 7.10-7.12): reads the situation, perceives the five factors, decides, acts."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ class Russia(Component):
     - watching, delaying, declined or withdrawn: ``deploy`` or ``limited`` sends a force of the
       verdict's share of the force required, capped by the forces available, landing after
       ``lead_time_days``; a move without an invitation against a pro-Western host opens the
-      hostile-host mode (Lanchester attrition, MODEL.md 4.4);
+      hostile-host mode (Lanchester attrition, docs/model.md 7.14);
     - deployed: a limited force is brought up to strength when the rule passes in full; the
       force withdraws after ``withdraw_calm_days`` of order with a secure regime, or, in the
       hostile mode, after losing ``attrition.withdraw_loss_share`` of what it sent;
@@ -193,7 +193,7 @@ class Russia(Component):
             "score": v.score,
             "p_deploy": v.probability,
             "request_pending": pending,
-            "troops_ordered": ordered,
+            "troops_ordered": int(round(ordered)),  # whole soldiers
             "failed": ",".join(f for f, s in v.status.items() if s == "fail"),
             "near_miss": ",".join(f for f, s in v.status.items() if s == "near"),
         }

@@ -1,4 +1,4 @@
-"""The West (docs/model.md 7.9)."""
+"""The West (docs/model.md 2 and 7.9)."""
 
 from __future__ import annotations
 

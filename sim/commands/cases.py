@@ -1,32 +1,46 @@
-"""``sim cases [DIR]``: the historical backtest: every case config run and scored against history."""
+"""``sim cases [DIR]``: the historical backtest: every case config run and scored against history.
+
+The case folder, its history, the case table and the output folder are checked before the first
+run; an output folder holding another backtest's results (other cases, replications, seed or rules)
+is refused unless ``--force``.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from .run import positive
+from .run import positive, seed
 
 
 def register(sub) -> None:
     p = sub.add_parser("cases", help="run the historical case library and score the model against history")
     p.add_argument("dir", nargs="?", type=Path, default=None,
-                   help="folder of case configs, one YAML per case named by its id (default configs/cases/)")
+                   help="folder of case configs, one YAML per case named by its id (default: the shipped "
+                        "configs/cases/)")
     p.add_argument("--reps", type=positive, default=20, help="replications per case and rule (default 20)")
-    p.add_argument("--seed", type=int, default=0, help="root seed, the same for every case (default 0)")
+    p.add_argument("--seed", type=seed, default=0, help="root seed, the same for every case (default 0)")
     p.add_argument("--out", type=Path, default=Path("results/cases"), help="output folder (default results/cases/)")
     p.add_argument("--jobs", type=positive, default=None, help="worker processes per case (default: all cores)")
     p.add_argument("--cases-csv", type=Path, default=None,
-                   help="the shared cases.csv, for case titles (default ../shared/cases/cases.csv from the repo root; "
-                        "scoring uses DIR/history.csv or configs/cases/history.csv)")
+                   help="the case table, for titles, forms and dates (default: the shipped configs/cases/cases.csv; "
+                        "scoring uses DIR/history.csv or the shipped history.csv)")
+    p.add_argument("--force", action="store_true", help="replace another backtest's results in the output folder")
     p.add_argument("--quiet", action="store_true", help="no per-case progress lines")
     p.set_defaults(func=main)
 
 
 def main(args) -> int:
-    from ..cases import DEFAULT_DIR, run_backtest, summary_text
+    from ..cases import DEFAULT_DIR, RULES, load_inputs, run_backtest, summary_text
+    from ..files import check_writable
+    from ..folders import Kind, claim
+    from ..limits import check_reps
 
-    bt = run_backtest(args.dir or DEFAULT_DIR, reps=args.reps, seed=args.seed, jobs=args.jobs,
-                      cases_csv=args.cases_csv, progress=not args.quiet)
+    inputs = load_inputs(args.dir or DEFAULT_DIR, args.cases_csv)
+    check_reps(args.reps)
+    claim(args.out, Kind.BACKTEST, inputs.identity(args.reps, args.seed, RULES), args.force,
+          {"backtest": "the backtest"})
+    check_writable(args.out)
+    bt = run_backtest(reps=args.reps, seed=args.seed, jobs=args.jobs, progress=not args.quiet, inputs=inputs)
     files = bt.save(args.out)
     print(bt.markdown())
     print(summary_text(bt))

@@ -12,18 +12,18 @@ blank, so ``sim viz`` first puts the few npm packages the page needs into the pr
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tarfile
 import tempfile
 from pathlib import Path
 
-from .run import positive
-
 CONFIG_ENV = "SIM_VIZ_CONFIG"
-DEFAULT_CONFIG = "configs/kazakhstan_2022.yaml"
+DEFAULT_CONFIG = "kazakhstan_2022"
 
 # The npm packages Solara 1.64's page (ipyvuetify 3 flavour) loads through its CDN proxy; the path
 # under the proxy is the package spec, as on the CDN.
@@ -34,24 +34,32 @@ CDN_PACKAGES = (
 )
 
 
+def port(text: str) -> int:
+    """argparse type: a TCP port, 1 to 65535."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number; a port is 1 to 65535") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{value} is not a port; a port is 1 to 65535 (e.g. 8765)")
+    return value
+
+
 def register(sub) -> None:
     viz = sub.add_parser("viz", help="interactive dashboard of a scenario in the browser (Mesa SolaraViz)")
     viz.add_argument("config", nargs="?", default=DEFAULT_CONFIG,
-                     help=f"scenario YAML (default {DEFAULT_CONFIG})")
-    viz.add_argument("--port", type=positive, default=8765, help="port to serve on (default 8765)")
+                     help=f"scenario YAML or a shipped scenario's name (default {DEFAULT_CONFIG}, the baseline)")
+    viz.add_argument("--port", type=port, default=8765, help="port to serve on, 1 to 65535 (default 8765)")
     viz.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     viz.add_argument("--open", action="store_true", help="also open the page in a web browser")
     viz.set_defaults(func=main)
 
 
 def resolve_config(path: str | os.PathLike | None) -> Path:
-    """The scenario's path; the default baseline is also found from the package when not in the cwd."""
-    path = Path(path or DEFAULT_CONFIG)
-    if not path.is_file() and not path.is_absolute():
-        packaged = Path(__file__).resolve().parents[2] / path
-        if packaged.is_file():
-            return packaged
-    return path
+    """The scenario's path: a file, else a shipped scenario by name (default: the baseline)."""
+    from ..bundled import find_config
+
+    return find_config(path or DEFAULT_CONFIG)
 
 
 def solara_command(args) -> list[str]:
@@ -102,11 +110,29 @@ def ensure_cdn_assets(cache: Path, packages=CDN_PACKAGES) -> list[str]:
     return still
 
 
+def check_address(host: str, port: int) -> None:
+    """Refuse in one paragraph an address the server could not bind (a port in use, an unknown
+    host), which Solara would otherwise report with a traceback after it started."""
+    from ..config import ConfigError
+
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise ConfigError(f"--host {host} --port {port}: the dashboard cannot serve there ({reason}); another "
+                          "program may be using the port, or the host is not an address of this machine. "
+                          "Choose another port with --port, or --host 127.0.0.1.") from None
+
+
 def main(args) -> int:
     from ..config import load_config
 
     path = resolve_config(args.config)
     config = load_config(path)  # a bad config: one paragraph and exit 2 (sim/cli.py)
+    check_address(args.host, args.port)
     os.environ[CONFIG_ENV] = str(path.resolve())
     os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "false")  # a local dashboard: no telemetry
     ensure_cdn_assets(cdn_cache_dir())

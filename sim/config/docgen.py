@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from .load import _bounds, _inner_model
+from .load import _bounds, _inner_model, _item_bounds
 from .schema import Ally, Config, Event, Site
 
 HEADER = """# Parameters
@@ -20,7 +20,9 @@ Every parameter of a scenario config, with its default, unit, allowed range and 
 from `sim/config/schema.py` by `python -m sim.config.docgen`; do not edit by hand. "assumption"
 marks a modelling choice with no empirical source (see `docs/model.md`). Keys are written as in a
 config file or a `--set` override (`russia.thresholds.costs`); list items are numbered from 0
-(`events.0.value`).
+(`events.0.value`). Every number must be finite (no NaN, no infinity); a scenario's `name` is also
+its output folder's name, so it holds only letters, digits, `_`, `-` and `.`; events must fall
+before the horizon (day 0 to `horizon_days - 1`); allies need distinct names.
 """
 
 
@@ -37,7 +39,14 @@ def _default(field) -> str:
     return f"`{field.default!r}`" if not isinstance(field.default, str) else f"`{field.default}`"
 
 
-def _range(field) -> str:
+def _range(field, model=None, name: str = "") -> str:
+    if model is Event and name == "value":
+        return "per kind (see meaning)"
+    items = typing.get_args(field.annotation) if typing.get_origin(field.annotation) is tuple else ()
+    if items:
+        lo, hi = _item_bounds((name, 0), model) if model is not None else (None, None)
+        if lo is not None and hi is not None:
+            return f"{len(items)} x {lo} .. {hi}"
     lo, hi = _bounds(field)
     choices = typing.get_args(field.annotation) if typing.get_origin(field.annotation) is typing.Literal else ()
     if choices:
@@ -57,7 +66,7 @@ def _rows(model: type[BaseModel], prefix: str) -> list[str]:
             continue
         unit = (field.json_schema_extra or {}).get("unit", "") if isinstance(field.json_schema_extra, dict) else ""
         desc = (field.description or "").replace("|", "/")
-        rows.append(f"| `{key}` | {_default(field)} | {unit} | {_range(field)} | {desc} |")
+        rows.append(f"| `{key}` | {_default(field)} | {unit} | {_range(field, model, name)} | {desc} |")
     return rows
 
 

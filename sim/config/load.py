@@ -17,6 +17,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from .read import load_text, read_text
+from .names import safe_name
 from .schema import Config
 
 
@@ -40,7 +42,7 @@ def load_config(path: str | Path, overrides: typing.Sequence[str] = ()) -> Confi
     origins: dict[tuple, str] = {}
     data = _read_with_extends(Path(path), origins, chain=())
     data.pop("extends", None)
-    data.setdefault("name", Path(path).stem)
+    data.setdefault("name", safe_name(Path(path).stem))  # a name is a folder name (schema.check_name)
     for item in overrides:
         apply_override(data, item, origins)
     return validate(data, origins, default_file=str(path))
@@ -52,16 +54,27 @@ def config_from_dict(data: dict, source: str = "<dict>") -> Config:
 
 
 def read_yaml(path: Path, what: str = "Config", example: str = "configs/kazakhstan_2022.yaml") -> dict:
-    """Safe-load a YAML mapping, with clear errors for a missing file or bad YAML."""
+    """Safe-load a YAML mapping, with one-paragraph errors for a missing, unreadable, binary or
+    hostile file (recursive aliases, alias bombs, deep nesting: see :mod:`sim.config.read`)."""
+    if path.is_dir():
+        raise ConfigError(f"{what} {path} is a folder; give the path of a YAML file, e.g. {example}.")
     if not path.is_file():
         raise ConfigError(f"{what} file not found: {path}. Give the path of a YAML file, e.g. {example}.")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = read_text(path, what)
+    except ValueError as exc:  # not UTF-8, or too large
+        raise ConfigError(f"{exc}.") from None
+    except OSError as exc:
+        raise ConfigError(f"{what} {path} cannot be read: {exc.strerror}.") from None
+    try:
+        data = load_text(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
+        problem = getattr(exc, "problem", None) or str(exc).replace("\n", " ")
         raise ConfigError(f"Invalid YAML in {path}{where}: {problem}.") from None
+    except ValueError as exc:  # a number Python cannot hold
+        raise ConfigError(f"{path}: {exc}.") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -89,10 +102,15 @@ def _read_with_extends(path: Path, origins: dict, chain: tuple) -> dict:
 
 
 def _record(data: Any, prefix: tuple, source: str, origins: dict) -> None:
-    if isinstance(data, dict):
-        for k, v in data.items():
-            origins[prefix + (k,)] = source
-            _record(v, prefix + (k,), source, origins)
+    """Note where each key path (list items numbered, all parts strings) came from."""
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    for k, v in items:
+        key = prefix + (str(k),)
+        if not isinstance(v, dict):  # a list or value replaces whatever the base had under it
+            for old in [o for o in origins if o[:len(key)] == key]:
+                del origins[old]
+        origins[key] = source
+        _record(v, key, source, origins)
 
 
 def _merge(base: dict, over: dict) -> dict:
@@ -105,19 +123,13 @@ def _merge(base: dict, over: dict) -> dict:
     return out
 
 
-def apply_override(data: dict, item: str, origins: dict | None = None, label: str = "--set") -> None:
-    """Apply one ``KEY=VALUE`` override in place, checking the key against the schema.
+def check_key(key: str, label: str = "--set") -> tuple[str, ...]:
+    """Check a dotted config key (``russia.rule``, ``events.0.value``) against the schema.
 
-    Args:
-        data: the merged config mapping, changed in place.
-        item: ``KEY=VALUE``; the value is parsed as a YAML scalar.
-        origins: key path -> where it came from, for error messages.
-        label: how errors name the override's origin (``--set``, or a spec file and key).
+    Returns its parts; raises ConfigError naming the first unknown part, with close matches and
+    the keys allowed there. ``label`` says where the key came from, for the message.
     """
-    if "=" not in item:
-        raise ConfigError(f"{label} {item!r}: expected KEY=VALUE, e.g. --set russia.rule=weighted.")
-    key, raw = item.split("=", 1)
-    parts = tuple(p for p in key.strip().split("."))
+    parts = tuple(key.strip().split("."))
     model: Any = Config
     for i, part in enumerate(parts):
         if part.isdigit() and i > 0:
@@ -125,7 +137,8 @@ def apply_override(data: dict, item: str, origins: dict | None = None, label: st
         if typing.get_origin(model) is dict:  # a mapping with fixed keys, e.g. perception.bias.costs
             allowed = list(typing.get_args(typing.get_args(model)[0]))
             if part not in allowed:
-                raise ConfigError(f"{label} {key}: unknown key {part!r}.{_did_you_mean(part, allowed)} Allowed: {', '.join(allowed)}.")
+                raise ConfigError(f"{label} {key}: unknown key {part!r}.{_did_you_mean(part, allowed)} "
+                                  f"Allowed: {', '.join(allowed)}.")
             model = typing.get_args(model)[1]
             continue
         fields = model.model_fields if isinstance(model, type) and issubclass(model, BaseModel) else None
@@ -136,30 +149,88 @@ def apply_override(data: dict, item: str, origins: dict | None = None, label: st
                 f"{label} {key}: unknown key {part!r} under {where}.{_did_you_mean(part, allowed)}"
                 f" Allowed keys there: {', '.join(allowed) or '(none: it is not a section)'}."
             )
-        model = _inner_model(fields[part].annotation)
+        annotation = fields[part].annotation
+        if typing.get_origin(annotation) is list and i + 1 < len(parts) and not parts[i + 1].isdigit():
+            raise ConfigError(f"{label} {key}: `{'.'.join(parts[:i + 1])}` is a list; give an item's number "
+                              f"before its key, e.g. {'.'.join(parts[:i + 1])}.0.{'.'.join(parts[i + 1:])} "
+                              "(items are numbered from 0).")
+        model = _inner_model(annotation)
+    return parts
+
+
+def parse_value(raw: str) -> Any:
+    """An override's value, parsed as YAML (bounded as config files are); unparseable text stays text."""
     try:
-        value = yaml.safe_load(raw) if raw.strip() else ""
-    except yaml.YAMLError:
-        value = raw
+        return load_text(raw) if raw.strip() else ""
+    except (yaml.YAMLError, ValueError):
+        return raw
+
+
+def apply_override(data: dict, item: str, origins: dict | None = None, label: str = "--set") -> None:
+    """Apply one ``KEY=VALUE`` override in place, checking the key against the schema.
+
+    Args:
+        data: the merged config mapping, changed in place.
+        item: ``KEY=VALUE``; the value is parsed as YAML.
+        origins: key path -> where it came from, for error messages; the override is recorded as
+            ``"<label> <item>"`` so that a bad value names the override, not the base config.
+        label: how errors name the override's origin (``--set``, or a spec file and key).
+    """
+    if "=" not in item:
+        raise ConfigError(f"{label} {item!r}: expected KEY=VALUE, e.g. --set russia.rule=weighted.")
+    key, raw = item.split("=", 1)
+    parts = check_key(key, label)
+    value = parse_value(raw)
+    where = f"{label} {key.strip()}"
     node: Any = data
     for i, part in enumerate(parts[:-1]):
         nxt = parts[i + 1]
         if isinstance(node, list):
-            node = _list_item(node, int(part), f"{label} {key}")
-            continue
-        if nxt.isdigit():
+            node = _list_item(node, int(part), where)
+        elif not isinstance(node, dict):
+            raise ConfigError(f"{where}: `{'.'.join(parts[:i])}` is a single value in this config, not a section "
+                              "with keys.")
+        elif nxt.isdigit():
+            if part not in node:  # a list the config leaves at its default, e.g. allies.members
+                node[part] = _default_list(parts[:i + 1])
             if not isinstance(node.get(part), list):
-                raise ConfigError(f"{label} {key}: `{'.'.join(parts[:i + 1])}` is not a list in this config, so it has no item {nxt}.")
-        elif not isinstance(node.get(part), dict):
-            node[part] = {}
-        node = node[part]
+                raise ConfigError(f"{where}: `{'.'.join(parts[:i + 1])}` is not a list in this config, so it has "
+                                  f"no item {nxt}.")
+            node = node[part]
+        else:
+            if not isinstance(node.get(part), dict):
+                node[part] = {}
+            node = node[part]
     if isinstance(node, list):
-        _list_item(node, int(parts[-1]), f"{label} {key}")
+        _list_item(node, int(parts[-1]), where)
         node[int(parts[-1])] = value
-    else:
+    elif isinstance(node, dict):
         node[parts[-1]] = value
+    else:
+        raise ConfigError(f"{where}: `{'.'.join(parts[:-1])}` is a single value in this config, not a section "
+                          "with keys.")
     if origins is not None:
-        origins[parts] = label
+        _record({parts[-1]: value}, parts[:-1], f"{label} {item.strip()}", origins)
+
+
+def _default_list(parts: tuple[str, ...]) -> Any:
+    """The schema's default for the list at ``parts`` (as plain data), or None if there is none."""
+    model: Any = Config
+    field = None
+    for part in parts:
+        if part.isdigit():
+            continue
+        fields = getattr(model, "model_fields", {})
+        if part not in fields:
+            return None
+        field = fields[part]
+        model = _inner_model(field.annotation)
+    if field is None:
+        return None
+    value = field.default_factory() if field.default_factory is not None else field.default
+    if not isinstance(value, (list, tuple)):
+        return None
+    return [v.model_dump() if isinstance(v, BaseModel) else v for v in value]
 
 
 def _list_item(items: list, index: int, key: str) -> Any:
@@ -225,16 +296,35 @@ def _explain(err: dict, origins: dict, default_file: str, root: Any = Config) ->
     if kind == "literal_error":
         options = [o.strip(" '\"") for o in str(ctx.get("expected", "")).replace(" or ", ",").split(",")]
         hint = _did_you_mean(value, options)
-    return f"{source}: key `{path}` has the bad value {value!r}: {err['msg']}.{hint} Allowed: {allowed}."
+    msg = "it is not one of the choices" if kind == "literal_error" else err["msg"]  # they follow
+    return f"{source}: key `{path}` has the bad value {value!r}: {msg}.{hint} Allowed: {allowed}."
 
 
 def _source_of(loc: tuple, origins: dict, default_file: str) -> str:
-    keys = tuple(p for p in loc if not isinstance(p, int))
+    """Where the value at ``loc`` came from: an override (``--set KEY=VALUE``) or a file.
+
+    A check of a whole item or section (an event, the city) names the override that changed
+    something inside it, if one did; a check of the whole config names the file and the overrides.
+    """
+    keys = tuple(str(p) for p in loc)
+    overrides = list(dict.fromkeys(v for v in origins.values() if _is_override(v)))
+    if not keys:
+        return f"{default_file} with {', '.join(overrides)}" if overrides else default_file
+    source = default_file
     for n in range(len(keys), 0, -1):
         if keys[:n] in origins:
-            where = origins[keys[:n]]
-            return f"{where} override" if where.startswith("--set") else where
-    return default_file
+            source = origins[keys[:n]]
+            break
+    if _is_override(source):
+        return f"the override `{source}`"
+    inside = [v for k, v in origins.items() if k[:len(keys)] == keys and len(k) > len(keys) and _is_override(v)]
+    if inside:
+        return f"the override `{inside[-1]}` on {source}"
+    return source
+
+
+def _is_override(origin: str) -> bool:
+    return origin.startswith("--set ")
 
 
 def _allowed(kind: str, ctx: dict, loc: tuple, root: Any = Config) -> str:
@@ -242,16 +332,34 @@ def _allowed(kind: str, ctx: dict, loc: tuple, root: Any = Config) -> str:
         return str(ctx.get("expected"))
     bounds = {"greater_than_equal": "at least {ge}", "less_than_equal": "at most {le}",
               "greater_than": "more than {gt}", "less_than": "less than {lt}"}
-    if kind in bounds:
-        field = _field_at(loc, root)
-        lo, hi = _bounds(field)
-        if lo is not None and hi is not None:
-            return f"{lo} to {hi}"
-        return bounds[kind].format(**ctx)
     field = _field_at(loc, root)
+    lo, hi = _bounds(field) if field is not None else _item_bounds(loc, root)
+    if kind in bounds or kind == "finite_number":
+        finite = "a finite number" if kind == "finite_number" else ""
+        if lo is not None and hi is not None:
+            return f"{finite + ' from ' if finite else ''}{lo} to {hi}"
+        if kind == "finite_number":
+            return finite + (f", at least {lo}" if lo is not None else "") + (f", at most {hi}" if hi is not None else "")
+        return bounds[kind].format(**ctx)
     if field is not None and field.annotation is not None:
         return f"a value of type {_type_name(field.annotation)}"
     return "see docs/parameters.md"
+
+
+def _item_bounds(loc: tuple, root: Any = Config) -> tuple:
+    """Bounds of one item of a tuple field (``host.threat_weights.0``), from its Annotated type."""
+    if not loc or not isinstance(loc[-1], int):
+        return None, None
+    field = _field_at(loc[:-1], root)
+    for arg in typing.get_args(field.annotation) if field is not None else ():
+        lo, hi = None, None
+        for m in getattr(arg, "__metadata__", ()):
+            for item in getattr(m, "metadata", [m]):
+                lo = getattr(item, "ge", None) if getattr(item, "ge", None) is not None else lo
+                hi = getattr(item, "le", None) if getattr(item, "le", None) is not None else hi
+        if lo is not None or hi is not None:
+            return lo, hi
+    return None, None
 
 
 def _field_at(loc: tuple, root: Any = Config):

@@ -5,14 +5,16 @@ from it (``python -m sim.config.docgen``) and a test keeps the two in step. Sour
 given in each field's description; "assumption" marks a modelling choice with no empirical source,
 documented in ``docs/model.md``.
 
-Imports nothing of ours.
+Imports nothing of ours but :mod:`sim.config.names`.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .names import ally_column, check_name
 
 def P(default, lo=None, hi=None, unit: str = "", doc: str = ""):
     """A documented parameter: default, inclusive bounds, unit and description with its source."""
@@ -20,9 +22,10 @@ def P(default, lo=None, hi=None, unit: str = "", doc: str = ""):
 
 
 class Section(BaseModel):
-    """Base of every config section: unknown keys are errors, values are immutable."""
+    """Base of every config section: unknown keys are errors, values are immutable, and no number
+    may be NaN or infinite (either would run silently to a meaningless result)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Site(Section):
@@ -34,7 +37,7 @@ class Site(Section):
 
 
 def _default_sites() -> list[Site]:
-    # Four sites (MODEL.md 2: "default 4"), placed around the centre of a 60x60 city.
+    # Four sites (docs/model.md 2: "default 4 sites"), placed around the centre of a 60x60 city.
     return [
         Site(name="government", x=30, y=30),
         Site(name="airport", x=50, y=12),
@@ -44,15 +47,15 @@ def _default_sites() -> list[Site]:
 
 
 class City(Section):
-    """The host's main city: grid, neighbourhood and strategic sites (MODEL.md 2)."""
+    """The host's main city: grid, neighbourhood and strategic sites (docs/model.md 2)."""
 
-    width: int = P(60, 5, 5000, "cells", "grid width (MODEL.md 2)")
-    height: int = P(60, 5, 5000, "cells", "grid height (MODEL.md 2)")
+    width: int = P(60, 5, 5000, "cells", "grid width (docs/model.md 2)")
+    height: int = P(60, 5, 5000, "cells", "grid height (docs/model.md 2)")
     torus: bool = Field(False, description="wrap edges (Epstein 2002 and Mesa's example do; a city does not)")
     neighborhood: Literal["von_neumann", "moore"] = Field(
         "von_neumann", description="shape of vision: diamond (Mesa's Epstein example) or square"
     )
-    sites: list[Site] = Field(default_factory=_default_sites, description="strategic sites (MODEL.md 2)")
+    sites: list[Site] = Field(default_factory=_default_sites, description="strategic sites (docs/model.md 2)")
     storm_radius: int = P(4, 1, 50, "cells", "radius within which actives and guards count for a site (assumption)")
     storm_ratio: float = P(2.0, 1.0, 100.0, "ratio", "actives must outnumber guards by this factor to storm a site (assumption)")
     storm_min_actives: int = P(8, 1, 10_000, "agents", "fewest actives that can storm a site (assumption)")
@@ -68,20 +71,20 @@ class City(Section):
 
 
 class Protesters(Section):
-    """Citizens after Epstein (2002), Model I (MODEL.md 2)."""
+    """Citizens after Epstein (2002), Model I (docs/model.md 2)."""
 
     density: float = P(0.7, 0.0, 1.0, "share of cells", "Epstein 2002 Run 1; Mesa example default")
     vision: int = P(7, 1, 50, "cells", "Epstein 2002; Mesa example default")
     arrest_k: float = P(2.3, 0.0, 50.0, "", "k in P = 1 - exp(-k round(C/A)); Epstein 2002")
     threshold: float = P(0.1, 0.0, 1.0, "", "T: active iff G - R P > T; Epstein 2002")
-    max_jail_days: int = P(30, 0, 10_000, "days", "J_max, jail term ~ U{0..J_max} (MODEL.md 2)")
+    max_jail_days: int = P(30, 0, 10_000, "days", "J_max, jail term ~ U{0..J_max} (docs/model.md 2)")
     movement: bool = Field(True, description="quiet and active agents move to a random empty cell in vision")
     activation_rounds: int = P(3, 1, 100, "rounds", "times a day Epstein's rule is re-applied on the day's new picture until nobody changes: citizens see others join during the day, as in Mesa's sequential activation; 1 = strictly simultaneous (assumption)")
     site_attraction: float = P(0.5, 0.0, 1.0, "share", "share of actives who each day head for the nearest strategic site instead of moving at random: crowds converge on the seats of power (assumption; Epstein's rule is 0)")
 
 
 class Police(Section):
-    """Host police on the city grid (MODEL.md 2)."""
+    """Host police on the city grid (docs/model.md 2)."""
 
     density: float = P(0.074, 0.0, 1.0, "share of cells", "at full strength; Epstein 2002 cop density")
     vision: int = P(7, 1, 50, "cells", "Epstein 2002")
@@ -89,14 +92,18 @@ class Police(Section):
 
 
 class Troops(Section):
-    """Foreign troops on the city grid (MODEL.md 2)."""
+    """Foreign troops on the city grid (docs/model.md 2)."""
 
     per_agent: int = P(50, 1, 100_000, "soldiers", "soldiers represented by one troop agent on the grid (assumption: a platoon)")
     policing_share: float = P(0.0, 0.0, 1.0, "share", "share of troop agents that patrol and arrest; 0 = guard posts only, as the CSTO in Almaty (Chausovsky, FP 7 Jan 2022)")
 
 
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+"""A number from 0 to 1 (an item of a tuple, which has no field of its own)."""
+
+
 class Host(Section):
-    """The host government (MODEL.md 2, 3.4)."""
+    """The host government (docs/model.md 2, 7.5-7.8)."""
 
     name: str = Field("Host", description="country name")
     alignment: float = P(0.5, -1.0, 1.0, "", "-1 pro-Western .. +1 pro-Russian")
@@ -113,8 +120,8 @@ class Host(Section):
     backing_boost: float = P(0.5, 0.0, 1.0, "", "rise in police loyalty while friendly foreign troops are on the ground: the regime looks set to survive (assumption)")
     army_strength: float = P(0.0, 0.0, 5_000_000.0, "troops", "host army that would resist a hostile move")
     unrest_scale: float = P(0.2, 0.01, 1.0, "share", "active share that counts as full unrest (index 1) (assumption)")
-    threat_weights: tuple[float, float, float] = Field(
-        (0.5, 0.3, 0.2), description="weights of unrest index, share of sites lost, police lost in the regime threat (assumption)"
+    threat_weights: tuple[Share, Share, Share] = Field(
+        (0.5, 0.3, 0.2), description="weights of unrest index, share of sites lost, police lost in the regime threat, each 0..1, not all 0 (assumption)"
     )
     can_request: bool = Field(True, description="whether the host may ask Moscow for help")
     request_threshold: float = P(0.55, 0.0, 1.0, "threat", "threat at which a friendly host asks for help; above the unrest term's maximum (0.5), so a government asks only when its own forces are failing: sites lost or police gone (assumption)")
@@ -130,9 +137,17 @@ class Host(Section):
     pro_russian_population: float = P(0.0, 0.0, 1.0, "share", "share of the population friendly to a Russian presence")
     opponent_forces: float = P(0.0, 0.0, 5_000_000.0, "troops", "third-party forces fighting the host government that a deployment on its side would have to face: an attacking neighbour's army, an insurgency (not Moscow's own clients: see separatist_forces); they raise opposition and the force required")
 
+    @field_validator("threat_weights")
+    @classmethod
+    def _some_weight(cls, weights):
+        if sum(weights) <= 0:
+            raise ValueError("the three threat_weights are all 0, so the regime would never feel threatened; "
+                             "give at least one weight above 0 (each 0 to 1)")
+        return weights
+
 
 class Perception(Section):
-    """Moscow's perception: perceived = true + bias + noise (MODEL.md 4.6)."""
+    """Moscow's perception: perceived = true + bias + noise (docs/model.md 7.11)."""
 
     bias: dict[Literal["trigger", "support", "opposition", "feasibility", "costs", "motive"], float] = Field(
         default_factory=dict, description="additive bias per factor, each in [-1, 1]"
@@ -169,7 +184,7 @@ class Weights(Section):
 
 
 class Logistics(Section):
-    """What makes a deployment technically feasible (MODEL.md 4.1, feasibility)."""
+    """What makes a deployment technically feasible (docs/model.md 7.10, feasibility)."""
 
     shared_border: bool = Field(False, description="Russia borders the host")
     bases_in_host: bool = Field(False, description="Russian bases or forces already in the host")
@@ -180,18 +195,18 @@ class Logistics(Section):
 class SupportWeights(Section):
     """How each source of local support counts in sigma (a noisy-OR: any strong source suffices)."""
 
-    request: float = P(0.9, 0.0, 1.0, "", "a host government's request weighs most (MODEL.md 4.1; assumption)")
+    request: float = P(0.9, 0.0, 1.0, "", "a host government's request weighs most (docs/model.md 7.10; assumption)")
     separatists: float = P(0.8, 0.0, 1.0, "", "separatists or proxies (assumption)")
     population: float = P(0.5, 0.0, 1.0, "", "a friendly population (assumption)")
 
 
 class Russia(Section):
-    """Moscow: forces, perception, the decision rule and deployment (MODEL.md 2, 4)."""
+    """Moscow: forces, perception, the decision rule and deployment (docs/model.md 2, 7.10-7.12)."""
 
     enabled: bool = Field(True, description="false removes Moscow from the scenario (Epstein's setting)")
-    rule: Literal["all_five", "weighted"] = Field("all_five", description="decision rule family (MODEL.md 4.2)")
+    rule: Literal["all_five", "weighted"] = Field("all_five", description="decision rule family (docs/model.md 7.12)")
     thresholds: Thresholds = Field(default_factory=Thresholds)
-    margin: float = P(0.1, 0.0, 0.5, "", "soft margin: a miss within it gives delay or limited (MODEL.md 4.2)")
+    margin: float = P(0.1, 0.0, 0.5, "", "soft margin: a miss within it gives delay or limited (docs/model.md 7.12)")
     weights: Weights = Field(default_factory=Weights)
     weighted_threshold: float = P(2.0, -6.0, 6.0, "", "U0, the score at which deployment is a coin toss; with equal weights an invited, feasible, cheap move in a crisis scores about 2.5 and an uninvited one about 1.5 (assumption)")
     weighted_scale: float = P(0.25, 0.01, 5.0, "", "logistic scale s of P(deploy) = 1/(1+exp(-(U-U0)/s)) (assumption)")
@@ -219,7 +234,7 @@ class Russia(Section):
 
 
 class West(Section):
-    """The West: signals before, sanctions and aid after (MODEL.md 2, 3.5)."""
+    """The West: signals before, sanctions and aid after (docs/model.md 2, 7.9)."""
 
     enabled: bool = Field(True, description="false removes the West from the scenario")
     resolve: float = P(0.5, 0.0, 1.0, "", "willingness to act on its signals")
@@ -233,7 +248,7 @@ class West(Section):
 
 
 class Ally(Section):
-    """A CSTO ally: contingent and domestic unrest (MODEL.md 2, 3.7)."""
+    """A CSTO ally: contingent and domestic unrest (docs/model.md 2, 7.13)."""
 
     name: str = Field(description="country name; columns troops_<name>, unrest_<name>")
     capacity: float = P(200.0, 0.0, 1_000_000.0, "troops", "contingent it can send")
@@ -244,7 +259,7 @@ class Ally(Section):
 
 
 def _default_allies() -> list[Ally]:
-    # The four CSTO allies that joined in January 2022 (MODEL.md 2). Capacities are of the order of
+    # The four CSTO allies that joined in January 2022 (docs/model.md 2). Capacities are of the order of
     # one battalion or company each (assumption); willingness and thresholds are assumptions.
     return [
         Ally(name="Armenia", capacity=150, willingness=0.6, threshold_mean=0.55),
@@ -257,7 +272,7 @@ def _default_allies() -> list[Ally]:
 class Allies(Section):
     """The CSTO allies and their shared response parameters."""
 
-    members: list[Ally] = Field(default_factory=_default_allies, description="the allies; default Armenia, Belarus, Kyrgyzstan, Tajikistan (MODEL.md 2)")
+    members: list[Ally] = Field(default_factory=_default_allies, description="the allies; default Armenia, Belarus, Kyrgyzstan, Tajikistan (docs/model.md 2)")
     join_threshold: float = P(0.5, 0.0, 1.0, "", "willingness minus unrest aversion must exceed this to join (assumption)")
     unrest_aversion: float = P(1.0, 0.0, 10.0, "", "how much domestic unrest holds an ally back (assumption)")
     join_push: float = P(0.08, 0.0, 1.0, "", "push on domestic unrest from joining (Chausovsky, FP 7 Jan 2022)")
@@ -265,9 +280,26 @@ class Allies(Section):
     deterrence: float = P(0.05, 0.0, 1.0, "", "pull from a deployment that has restored order")
     adjustment: float = P(0.3, 0.0, 1.0, "per day", "speed at which unrest moves to its threshold-model level (assumption)")
 
+    @model_validator(mode="after")
+    def _distinct_columns(self):
+        # Each ally has the columns troops_<name> and unrest_<name> (sim.model.column_name): two
+        # allies whose names give one column would overwrite each other's numbers, and an ally
+        # named Russia or Total would overwrite troops_russia or troops_total.
+        seen = {"russia": "Russia (always a contributor)", "total": "the column troops_total"}
+        for i, ally in enumerate(self.members):
+            col = ally_column(ally.name)
+            if not col:
+                raise ValueError(f"ally {i} has an empty name; give each ally a country name")
+            if col in seen:
+                raise ValueError(f"ally {i} ({ally.name!r}) and {seen[col]} share the output columns "
+                                 f"troops_{col} and unrest_{col}, so one would overwrite the other's numbers; "
+                                 "give each ally a different name")
+            seen[col] = f"ally {i} ({ally.name!r})"
+        return self
+
 
 class Attrition(Section):
-    """Lanchester square law for the hostile-host mode (MODEL.md 4.4)."""
+    """Lanchester square law for the hostile-host mode (docs/model.md 7.14)."""
 
     russia_effectiveness: float = P(0.02, 0.0, 1.0, "per day", "alpha: host losses per Russian fighter-day (assumption)")
     host_effectiveness: float = P(0.02, 0.0, 1.0, "per day", "beta: Russian losses per host fighter-day (assumption)")
@@ -276,14 +308,33 @@ class Attrition(Section):
 
 
 class Event(Section):
-    """A scheduled event (MODEL.md 3.1)."""
+    """A scheduled event (docs/model.md 6)."""
 
     day: int = P(0, 0, 100_000, "day", "day on which it fires")
     kind: Literal["hardship_shock", "legitimacy_shock", "trigger", "forces_committed", "west_signal", "host_request_ban", "host_request"] = Field(
         description="what happens: hardship rises; legitimacy falls; a trigger (attack, manufactured pretext); Russian forces committed elsewhere; the West changes its sanctions signal; the host may no longer ask for help; the host asks for help (a documented request, whatever its regime threat; only a friendly host that may ask)"
     )
-    value: float = Field(0.0, description="size: hardship added, legitimacy removed, trigger level, troops committed, new signal")
+    value: float = Field(0.0, description="size, with a range per kind: hardship_shock 0..1 (hardship added), legitimacy_shock 0..1 (legitimacy removed), trigger 0..1 (trigger level), forces_committed 0..5,000,000 (troops), west_signal 0..1 (the new signal); host_request and host_request_ban 0..1 (not used)")
     duration: int = P(1, 1, 100_000, "days", "`trigger`: days it stays in place; `hardship_shock`: days over which it builds up evenly")
+
+    @model_validator(mode="after")
+    def _value_in_range(self):
+        lo, hi, meaning = EVENT_VALUES[self.kind]
+        if not lo <= self.value <= hi:
+            raise ValueError(f"a {self.kind} event's value is {self.value!r}; allowed: {lo:g} to {hi:,g} ({meaning})")
+        return self
+
+
+EVENT_VALUES = {
+    "hardship_shock": (0.0, 1.0, "hardship added to every citizen's, which is capped at 1"),
+    "legitimacy_shock": (0.0, 1.0, "legitimacy removed; a negative shock would raise it"),
+    "trigger": (0.0, 1.0, "the trigger's level, a factor from 0 to 1"),
+    "forces_committed": (0.0, 5_000_000.0, "Russian troops committed elsewhere"),
+    "west_signal": (0.0, 1.0, "the West's new sanctions signal"),
+    "host_request_ban": (0.0, 1.0, "not used by this kind"),
+    "host_request": (0.0, 1.0, "not used by this kind"),
+}
+"""Each event kind's allowed ``value``: (low, high, what it means)."""
 
 
 class Config(Section):
@@ -291,7 +342,7 @@ class Config(Section):
 
     name: str = Field("scenario", description="short name, used for the output folder")
     description: str = Field("", description="what the scenario represents")
-    horizon_days: int = P(60, 1, 10_000, "days", "MODEL.md 2")
+    horizon_days: int = P(60, 1, 10_000, "days", "docs/model.md 2")
     city: City = Field(default_factory=City)
     protesters: Protesters = Field(default_factory=Protesters)
     police: Police = Field(default_factory=Police)
@@ -302,6 +353,21 @@ class Config(Section):
     allies: Allies = Field(default_factory=Allies)
     attrition: Attrition = Field(default_factory=Attrition)
     events: list[Event] = Field(default_factory=list)
+
+    @field_validator("name")
+    @classmethod
+    def _safe_name(cls, name):
+        return check_name(name)
+
+    @model_validator(mode="after")
+    def _events_in_time(self):
+        for i, ev in enumerate(self.events):
+            if ev.day >= self.horizon_days:
+                raise ValueError(f"event {i} ({ev.kind}) is dated day {ev.day}, but the run ends on day "
+                                 f"{self.horizon_days} (horizon_days) and its last event day is "
+                                 f"{self.horizon_days - 1}, so it would never fire; move it to a day from 0 to "
+                                 f"{self.horizon_days - 1} or raise horizon_days")
+        return self
 
     @model_validator(mode="after")
     def _densities(self):

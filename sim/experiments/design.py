@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import json
@@ -12,9 +13,10 @@ from typing import Any
 import numpy as np
 
 from ..config import Config, ConfigError, load_config
-from ..config.load import _field_at
+from ..config.load import _did_you_mean, _field_at
 from ..runner import replication_seeds
-from .spec import ExperimentSpec
+from .spec import ExperimentSpec, check_keys
+
 
 
 @dataclass(frozen=True)
@@ -73,8 +75,38 @@ def _override(key: str, value: Any) -> str:
     return f"{key}={json.dumps(value)}"
 
 
+def daily_series(config: Config) -> list[str]:
+    """The daily columns a run of ``config`` records: what a spec's ``series`` may name.
+
+    The columns are what the model's components declare; they depend on the config only through
+    its allies (one ``troops_`` and ``unrest_`` column each), so one model per set of allies is
+    built, on the numpy engine (no compiled kernels to load), and its reporters are read."""
+    return list(_columns_for_allies(tuple(a.name for a in config.allies.members)))
+
+
+@functools.lru_cache(maxsize=64)
+def _columns_for_allies(allies: tuple[str, ...]) -> tuple[str, ...]:
+    from ..config import config_from_dict
+    from ..model import CrisisModel
+
+    cfg = config_from_dict({"allies": {"members": [{"name": a} for a in allies]},
+                            "city": {"width": 10, "height": 10, "sites": []}}, source="<columns>")
+    return tuple(CrisisModel(cfg, rng=0, compiled=False).datacollector.model_reporters)
+
+
+def check_series(spec: ExperimentSpec, spec_path: Path, configs: list[Config]) -> None:
+    """Every ``series`` column must be recorded by some point's runs; else a ConfigError listing them."""
+    known = list(dict.fromkeys(c for cfg in configs for c in daily_series(cfg)))
+    for col in spec.series:
+        if col not in known:
+            raise ConfigError(f"{spec_path}, key `series`: {col!r} is not a daily column of this experiment's "
+                              f"runs.{_did_you_mean(col, known)} Allowed: {', '.join(known)}.")
+
+
 def build_points(spec: ExperimentSpec, spec_path: Path) -> list[Point]:
-    """Every point of the experiment, in a fixed order."""
+    """Every point of the experiment, in a fixed order; a config key the schema lacks is a
+    ConfigError (``check_keys``) before any point is built."""
+    check_keys(spec, spec_path)
     here = spec_path.parent
     common = tuple(_override(k, v) for k, v in spec.set.items())
     base = here / spec.base
@@ -114,13 +146,16 @@ def run_keys(config: Config, seeds: list[int]) -> list[str]:
 
 
 def build_runs(spec: ExperimentSpec, spec_path: Path, points: list[Point]) -> list[Run]:
-    """Every (point, replication), configs resolved and validated up front."""
+    """Every (point, replication), configs resolved and validated up front, and the spec's
+    ``series`` checked against the columns those configs record."""
     seeds = replication_seeds(spec.seed, spec.replications)
-    runs = []
+    runs, configs = [], {}
     for p in points:
         try:
             cfg = load_config(p.config_path, p.overrides)
         except ConfigError as err:
             raise ConfigError(f"{spec_path}, point {p.index} ({p.name}): {err}") from None
+        configs.setdefault(tuple(a.name for a in cfg.allies.members), cfg)
         runs.extend(Run(key, p.index, r, s, cfg) for r, (key, s) in enumerate(zip(run_keys(cfg, seeds), seeds)))
+    check_series(spec, spec_path, list(configs.values()))
     return runs

@@ -10,13 +10,19 @@ with the same one-paragraph errors.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from ..config.load import ConfigError, read_yaml, validate
+from ..config.load import ConfigError, check_key, read_yaml, validate
+from ..config.names import check_name
 from ..config.schema import Section
+from ..limits import check_runs
+
+MAX_SEED = 2**63 - 1
+"""Largest root seed (numpy's SeedSequence takes any; 63 bits keep it a plain integer everywhere)."""
 
 OUTCOMES = ("deployed", "deploy_day", "peak_troops", "withdrawn_day", "days_deployed", "regime_survived",
             "peak_unrest", "final_unrest", "days_to_order", "final_sanctions", "peak_ally_unrest",
@@ -43,6 +49,8 @@ class Parameter(Section):
     def _one(self):
         if (self.values is None) == (self.range is None):
             raise ValueError("give either `values` (grid) or `range` [low, high] (lhs, sobol, morris)")
+        if self.values is not None and not self.values:
+            raise ValueError("`values` is empty, so the grid would have no points; give at least one value")
         if self.range is not None and not self.range[0] < self.range[1]:
             raise ValueError(f"range {list(self.range)} must have low < high")
         return self
@@ -55,7 +63,7 @@ class Design(Section):
     parameters: dict[str, Parameter] = Field(description="config key -> values or range")
     samples: int = Field(32, ge=1, le=1_000_000, description="lhs: points; sobol: base samples N (N(2D+2) points); morris: trajectories")
     levels: int = Field(4, ge=2, le=100, description="morris: grid levels")
-    seed: int = Field(0, description="seed of the sampling design")
+    seed: int = Field(0, ge=0, le=2**32 - 1, description="seed of the sampling design")
 
     @model_validator(mode="after")
     def _fits_kind(self):
@@ -76,7 +84,7 @@ class ExperimentSpec(Section):
     base: str = Field(description="base scenario config, relative to the spec file")
     set: dict[str, Any] = Field(default_factory=dict, description="overrides applied to every point")
     replications: int = Field(10, ge=1, le=100_000)
-    seed: int = Field(0, description="root seed; replication r uses the same stream at every point")
+    seed: int = Field(0, ge=0, le=MAX_SEED, description="root seed; replication r uses the same stream at every point")
     variants: dict[str, Variant] | None = None
     cross: dict[str, list[Any]] | None = Field(None, description="cross every variant with these values of one key")
     design: Design | None = None
@@ -86,15 +94,36 @@ class ExperimentSpec(Section):
     plots: list[Literal[PLOTS]] | None = Field(None, description="default: every plot that fits the spec")
     batch_size: int | None = Field(None, ge=1, le=10_000, description="runs per task; default: automatic")
 
+    @field_validator("name")
+    @classmethod
+    def _safe_name(cls, name):
+        return check_name(name, "experiment name")
+
     @model_validator(mode="after")
     def _variants_or_design(self):
         if (self.variants is None) == (self.design is None):
             raise ValueError("give either `variants` (named scenarios to compare) or `design` (a sweep), not both")
+        if self.variants is not None and not self.variants:
+            raise ValueError("`variants` is empty; name at least one variant")
         if self.cross is not None and self.variants is None:
             raise ValueError("`cross` applies to `variants` only")
         if self.cross is not None and len(self.cross) != 1:
             raise ValueError("`cross` takes exactly one key")
+        if self.cross is not None and not next(iter(self.cross.values())):
+            raise ValueError("`cross` has no values, so there would be no points; give at least one value")
         return self
+
+    def plan_size(self) -> tuple[int, str]:
+        """(points, how they come about), computed from the spec without sampling the design."""
+        if self.variants is not None:
+            n = len(self.variants) * (len(next(iter(self.cross.values()))) if self.cross else 1)
+            return n, f"{n:,} points"
+        d, dims = self.design, len(self.design.parameters)
+        if d.kind == "grid":
+            n = math.prod(len(p.values) for p in d.parameters.values())
+            return n, f"a grid of {' x '.join(str(len(p.values)) for p in d.parameters.values())} = {n:,} points"
+        per = {"lhs": 1, "sobol": dims + 2, "morris": dims + 1}[d.kind]
+        return d.samples * per, f"{d.kind} with {d.samples:,} samples x {per} = {d.samples * per:,} points"
 
     def default_plots(self) -> list[str]:
         if self.plots is not None:
@@ -109,10 +138,11 @@ class ExperimentSpec(Section):
 
 
 def load_spec(path: str | Path) -> ExperimentSpec:
-    """Read and validate an experiment spec; raises ConfigError with a clear message."""
+    """Read and validate an experiment spec whole, before anything runs: its fields, the files it
+    names, every config key it sets and the plan's size. Raises ConfigError with a clear message."""
     path = Path(path)
     data = read_yaml(path, what="Experiment spec", example="experiments/counterfactuals.yaml")
-    origins = {(k,): str(path) for k in data}
+    origins = {(str(k),): str(path) for k in data}
     spec = validate(data, origins, str(path), model=ExperimentSpec)
     base = path.parent / spec.base
     if not base.is_file():
@@ -121,4 +151,18 @@ def load_spec(path: str | Path) -> ExperimentSpec:
         if v.config is not None and not (path.parent / v.config).is_file():
             raise ConfigError(f"{path}, key `variants.{name}.config`: the config {v.config!r} does not exist "
                               f"(looked for {path.parent / v.config}).")
+    check_keys(spec, path)
+    points, detail = spec.plan_size()
+    check_runs(points * spec.replications, f"{detail} x {spec.replications:,} replications", str(path))
     return spec
+
+
+def check_keys(spec: ExperimentSpec, path: str | Path) -> None:
+    """Every config key the spec sets (``set``, ``variants.*.set``, ``cross``, design parameters) must
+    be a key of the schema; a misspelt one is a ConfigError naming it, with close matches."""
+    keyed = [("set", k) for k in spec.set]
+    keyed += [(f"variants.{name}.set", k) for name, v in (spec.variants or {}).items() for k in v.set]
+    keyed += [("cross", k) for k in spec.cross or {}]
+    keyed += [("design.parameters", k) for k in (spec.design.parameters if spec.design else {})]
+    for where, key in keyed:
+        check_key(key, label=f"{path}, key `{where}`: config key")
