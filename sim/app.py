@@ -36,7 +36,8 @@ from .app_figures import COUNTRY_COLOURS, STATE_COLOURS, city_figure, factors_fi
 from .city import ACTIVE, JAILED
 from .commands.viz import CONFIG_ENV, resolve_config
 from .config import Config, apply_override, config_from_dict, load_config
-from .model import CrisisModel, column_name
+from .config.names import ally_column
+from .model import CrisisModel
 
 BIASED = ("support", "opposition", "feasibility", "costs")  # perception biases with a slider
 
@@ -230,7 +231,7 @@ def DecisionPanel(model: CrisisModel):
     c = getattr(model, "controls", None) or control_values(model.cfg)
     head = f"Day {model.day}: Moscow's decision **{russia.outcome}** (state: {russia.state})"
     situation = (
-        f"Foreign troops on the ground **{model.forces.total:,.0f}** · host government **{host.status}**, "
+        f"Foreign troops on the ground **{model.ledger.total:,.0f}** · host government **{host.status}**, "
         f"regime threat {host.regime_threat:.2f} · request for help: "
         f"**{'day ' + str(host.request_day) if host.requested else 'none'}** · "
         f"sanctions {model.west.sanctions:.2f} · reputation {russia.reputation:.2f}"
@@ -278,7 +279,7 @@ def _troop_colours(cfg: Config) -> dict[str, str]:
     countries = ["Russia"] + [a.name for a in cfg.allies.members]
     colours = {"troops_total": "#000000"}
     for j, name in enumerate(countries):
-        colours[f"troops_{column_name(name)}"] = COUNTRY_COLOURS[j % len(COUNTRY_COLOURS)]
+        colours[f"troops_{ally_column(name)}"] = COUNTRY_COLOURS[j % len(COUNTRY_COLOURS)]
     return colours
 
 

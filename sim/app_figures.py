@@ -82,10 +82,10 @@ def city_figure(model: CrisisModel) -> Figure:
         Line2D([], [], marker="s", ls="", markersize=9, markerfacecolor="#2b9348", markeredgecolor="white", label="site held"),
         Line2D([], [], marker="s", ls="", markersize=9, markerfacecolor="#d00000", markeredgecolor="white", label="site stormed"),
     ]
-    deployed = [j for j in range(len(model.countries)) if model.forces.on_ground[j] > 0]
+    deployed = [j for j in range(len(model.countries)) if model.ledger.on_ground[j] > 0]
     for j in deployed or [0]:
         handles.append(Patch(color=palette.country_colour(model.countries[j]),
-                             label=f"{model.countries[j]} troops: {model.forces.on_ground[j]:,.0f}"))
+                             label=f"{model.countries[j]} troops: {model.ledger.on_ground[j]:,.0f}"))
     fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.03), ncol=3, fontsize=8, frameon=False)
     note = (f"Troops guard the sites (site border: main contingent); one troop unit = "
             f"{model.cfg.troops.per_agent} soldiers.")

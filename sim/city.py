@@ -139,6 +139,11 @@ class City(GridForces, Sites):
         self.police_initial = int(cop_cells.size)
         self.fled = 0  # police who abandoned stormed sites since the host last counted
 
+    def take_fled(self) -> int:
+        """Police who abandoned stormed sites since the last call (the host counts them as absent)."""
+        fled, self.fled = self.fled, 0
+        return fled
+
     # --- the day -------------------------------------------------------------------------------
 
     def step(self, legitimacy: float, hardship_shock: float) -> CityStats:

@@ -23,8 +23,21 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from enum import StrEnum
 
 import numpy as np
+
+
+class Outcome(StrEnum):
+    """What Moscow does on a day: what a rule concludes, or (``withdraw``) what a deployment does."""
+
+    WATCH = "watch"
+    DECLINE = "decline"
+    DELAY = "delay"
+    LIMITED = "limited"
+    DEPLOY = "deploy"
+    WITHDRAW = "withdraw"
+
 
 FACTORS = ("trigger", "support", "opposition", "feasibility", "costs", "motive")
 RULE_FACTORS = ("trigger", "support", "opposition", "feasibility", "costs")
@@ -144,7 +157,7 @@ def perceive(true: dict[str, float], perception, rng: np.random.Generator) -> di
 class Verdict:
     """What a rule concluded on one day."""
 
-    outcome: str  # watch / decline / delay / limited / deploy
+    outcome: Outcome  # watch / decline / delay / limited / deploy
     score: float  # all_five: the weakest factor's slack; weighted: U - U0
     status: dict[str, str]  # per rule factor: pass / near / fail
     size_factor: float  # share of the force required to send (0 unless deploy/limited)
@@ -172,20 +185,20 @@ def all_five(perceived: dict[str, float], russia, request_pending: bool) -> Verd
     status, slack = factor_status(perceived, russia.thresholds, russia.margin)
     near = {f for f, s in status.items() if s == "near"}
     if "fail" in status.values():
-        return Verdict("decline" if request_pending else "watch", slack, status, 0.0, 0.0)
+        return Verdict(Outcome.DECLINE if request_pending else Outcome.WATCH, slack, status, 0.0, 0.0)
     if not near:
-        return Verdict("deploy", slack, status, _size(slack), 1.0)
+        return Verdict(Outcome.DEPLOY, slack, status, _size(slack), 1.0)
     if near <= {"feasibility", "costs", "opposition"}:
-        return Verdict("limited", slack, status, russia.limited_fraction, 0.0)
-    return Verdict("delay", slack, status, 0.0, 0.0)
+        return Verdict(Outcome.LIMITED, slack, status, russia.limited_fraction, 0.0)
+    return Verdict(Outcome.DELAY, slack, status, 0.0, 0.0)
 
 
-def weighted(perceived: dict[str, float], russia, request_pending: bool, resolve: float) -> Verdict:
+def weighted(perceived: dict[str, float], russia, request_pending: bool, latent_threshold: float) -> Verdict:
     """A compensatory score with a logistic choice (bounded rationality, docs/model.md 7.12).
 
     U = w_mu mu + w_tau tau + w_sigma sigma - w_omega omega + w_phi phi - w_kappa kappa;
     P(deploy) = 1 / (1 + exp(-(U - U0) / s)). Moscow deploys on the first day P exceeds its
-    ``resolve``, one uniform draw per run: so a run deploys with probability max_t P_t, not the
+    ``latent_threshold``, one uniform draw per run: so a run deploys with probability max_t P_t, not the
     compounding 1 - prod(1 - P_t) of a fresh draw each day, which would make any small daily
     probability a near-certainty over a long crisis. A full force if P >= 0.5, else a limited one;
     otherwise Moscow delays while P >= 0.1, else declines a pending request or watches.
@@ -196,13 +209,13 @@ def weighted(perceived: dict[str, float], russia, request_pending: bool, resolve
     p = 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
     status, _ = factor_status(perceived, russia.thresholds, russia.margin)
     score = u - russia.weighted_threshold
-    if p > resolve:
+    if p > latent_threshold:
         if p >= 0.5:
-            return Verdict("deploy", score, status, _size(p - 0.5), p)
-        return Verdict("limited", score, status, russia.limited_fraction, p)
+            return Verdict(Outcome.DEPLOY, score, status, _size(p - 0.5), p)
+        return Verdict(Outcome.LIMITED, score, status, russia.limited_fraction, p)
     if p >= 0.1:
-        return Verdict("delay", score, status, 0.0, p)
-    return Verdict("decline" if request_pending else "watch", score, status, 0.0, p)
+        return Verdict(Outcome.DELAY, score, status, 0.0, p)
+    return Verdict(Outcome.DECLINE if request_pending else Outcome.WATCH, score, status, 0.0, p)
 
 
 def _size(margin: float) -> float:
@@ -210,8 +223,8 @@ def _size(margin: float) -> float:
     return min(1.25, max(0.75, 0.75 + margin))
 
 
-def decide(perceived: dict[str, float], russia, request_pending: bool, resolve: float) -> Verdict:
-    """Apply the configured rule family; ``resolve`` is the run's uniform draw for the weighted rule."""
+def decide(perceived: dict[str, float], russia, request_pending: bool, latent_threshold: float) -> Verdict:
+    """Apply the configured rule family; ``latent_threshold`` is the run's uniform draw for the weighted rule."""
     if russia.rule == "weighted":
-        return weighted(perceived, russia, request_pending, resolve)
+        return weighted(perceived, russia, request_pending, latent_threshold)
     return all_five(perceived, russia, request_pending)

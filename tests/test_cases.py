@@ -155,13 +155,13 @@ def test_readme_backtest_headline():
     expected = {  # (rule, cases): (hits, Brier, misses)
         ("all_five", "as coded"): (10, 0.091, "kyrgyzstan_2010"),
         ("all_five", "biases cleared"): (9, 0.182, "kyrgyzstan_2010, ukraine_2022"),
-        ("weighted", "as coded"): (9, 0.098, "belarus_2020, kyrgyzstan_2010"),
+        ("weighted", "as coded"): (9, 0.112, "belarus_2020, kyrgyzstan_2010"),
     }
     for key, (hits, brier, misses) in expected.items():
         row = sc.loc[key]
         assert (row["n"], row["hits"], round(row["brier"], 3), row["misses"]) == (11, hits, brier, misses), key
         assert round(row["baseline_brier"], 3) == 0.248 and round(row["baseline_accuracy"] * 11) == 6
-    # README: "Belarus 2020 ... of the backtest's 20 runs the rule declines in 17, delays in 2, deploys in 1"
+    # README: "Belarus 2020 ... of the backtest's 20 runs the rule declines in 19 and deploys in 1"
     t = bt.table
     belarus = t[(t["case"] == "belarus_2020") & (t["rule"] == "all_five")].iloc[0]
-    assert [round(belarus[f"share_{o}"] * 20) for o in ("decline", "delay", "deploy", "limited")] == [17, 2, 1, 0]
+    assert [round(belarus[f"share_{o}"] * 20) for o in ("decline", "delay", "deploy", "limited")] == [19, 0, 1, 0]

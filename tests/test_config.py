@@ -187,10 +187,12 @@ def test_allies_whose_columns_would_collide_are_refused(tmp_path, names, clash):
 
 def test_ally_columns_are_named_as_the_model_names_them():
     from sim.config.names import ally_column
-    from sim.model import column_name
+    from sim.model import CrisisModel
 
-    for name in ["Armenia", " Kyrgyz Republic ", "Guinea-Bissau", "TAJIKISTAN"]:
-        assert ally_column(name) == column_name(name)
+    cfg = load_config(CONFIGS / "kazakhstan_2022.yaml", ["allies.members=[{name: Kyrgyz Republic}, {name: Guinea-Bissau}]"])
+    columns = CrisisModel(cfg, rng=0).datacollector.model_reporters
+    for name in ["Kyrgyz Republic", "Guinea-Bissau"]:
+        assert f"troops_{ally_column(name)}" in columns and f"unrest_{ally_column(name)}" in columns
 
 
 @pytest.mark.parametrize("name", ["../escape", "a/b", "..", ".", "two words", "", "/abs"])

@@ -47,7 +47,7 @@ def test_sites_fall_in_most_baseline_runs_but_the_request_comes_from_police_dese
     d, s = baseline_runs.daily, baseline_runs.summary
     n_sites = len(cfg.city.sites)
     lost_any = d.groupby("rep")["sites_held"].min() < n_sites
-    assert 0.4 <= lost_any.mean() <= 0.8
+    assert 0.3 <= lost_any.mean() <= 0.75  # about half (200 runs: 0.56 at seed 0, 0.46 at seed 2022)
     at = d.merge(s[["rep", "request_day"]], on="rep")
     at = at[at["day"] == at["request_day"]]
     sites = w_sites * (n_sites - at["sites_held"]) / n_sites

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-import mesa
+from enum import StrEnum
+
+from ..component import Component
 
 
-class HostGovernment(mesa.Agent):
+class RegimeStatus(StrEnum):
+    """The host regime's status; ``fallen`` is permanent."""
+
+    STABLE = "stable"
+    THREATENED = "threatened"
+    FALLEN = "fallen"
+
+
+class HostGovernment(Component):
     """Legitimacy, regime threat, concessions, police defection, the request for help, collapse.
 
     Each day, from the city's state::
@@ -23,19 +33,20 @@ class HostGovernment(mesa.Agent):
     back toward its day-0 value at ``legitimacy_recovery`` and loses ``nationalism`` a day per
     ``presence_reference`` foreign troops on its soil.
 
+    Other components change the host only through its methods: ``lose_legitimacy`` (a scenario
+    event), ``forbid_request`` and ``ask`` (events), ``after_battle`` and ``collapse`` (the war).
+
     Args:
         model: the crisis model.
         cfg: the ``host`` config section.
-        rng: this agent's random generator.
     """
 
-    def __init__(self, model, cfg, rng):
-        super().__init__(model)
-        self.cfg, self.stream = cfg, rng
+    def __init__(self, model, cfg):
+        super().__init__(model, cfg, "host")
         self.alignment = cfg.alignment
         self.legitimacy = cfg.legitimacy
         self.can_request = cfg.can_request
-        self.status = "stable"
+        self.status = RegimeStatus.STABLE
         self.regime_threat = 0.0
         self.unrest_index = 0.0
         self.requested = False
@@ -57,7 +68,7 @@ class HostGovernment(mesa.Agent):
         w_u, w_s, w_p = cfg.threat_weights
         n_sites = max(1, stats.sites_held + stats.sites_lost)
         self.regime_threat = min(1.0, w_u * self.unrest_index + w_s * stats.sites_lost / n_sites + w_p * police_lost)
-        if self.status == "fallen":
+        if self.status == RegimeStatus.FALLEN:
             return
         self._concede()
         self._defect()
@@ -67,13 +78,12 @@ class HostGovernment(mesa.Agent):
 
     def _concede(self) -> None:
         if self.regime_threat >= self.cfg.concession_threshold and self.concessions < self.cfg.max_concessions:
-            self.model.hardship_shock *= 1.0 - self.cfg.concession_relief
+            self.model.shock.relieve(self.cfg.concession_relief)
             self.concessions += 1
 
     def _defect(self) -> None:
         cfg, city = self.cfg, self.model.city
-        self.police_absent += city.fled
-        city.fled = 0
+        self.police_absent += city.take_fled()
         backed = self.friendly and self.model.troops_on_ground() > 0
         loyalty = cfg.police_loyalty + cfg.backing_boost * backed
         excess = self.unrest_index - loyalty
@@ -94,7 +104,7 @@ class HostGovernment(mesa.Agent):
         Called by the host itself when its threat passes ``request_threshold``, and by a scenario
         event (``host_request``) for a request documented on a given day.
         """
-        if self.can_request and self.friendly and not self.requested and self.status != "fallen":
+        if self.can_request and self.friendly and not self.requested and self.status != RegimeStatus.FALLEN:
             self.requested = True
             self.request_day = self.model.day
 
@@ -102,15 +112,42 @@ class HostGovernment(mesa.Agent):
         cfg = self.cfg
         self.days_collapsing = self.days_collapsing + 1 if self.regime_threat >= cfg.collapse_threshold else 0
         if self.days_collapsing >= cfg.collapse_days:
-            self.status = "fallen"
-            self.requested = False  # a fallen government can no longer invite anyone
+            self.collapse()
         elif self.regime_threat >= cfg.threatened_threshold:
-            self.status = "threatened"
+            self.status = RegimeStatus.THREATENED
         else:
-            self.status = "stable"
+            self.status = RegimeStatus.STABLE
+
+    def collapse(self) -> None:
+        """The regime falls, for good: its request lapses (a fallen government can invite no one)."""
+        self.status = RegimeStatus.FALLEN
+        self.requested = False
+
+    def forbid_request(self) -> None:
+        """From now on the host may not ask for help (a scenario event)."""
+        self.can_request = False
+
+    def lose_legitimacy(self, value: float) -> None:
+        """A legitimacy shock (a stolen election): L falls by ``value``, not below 0."""
+        self.legitimacy = max(0.0, self.legitimacy - value)
+
+    def after_battle(self, army: float) -> None:
+        """The host army's strength after a day of fighting, Western aid included (the war)."""
+        self.army = army
 
     def _legitimacy(self) -> None:
         cfg = self.cfg
         presence = min(1.0, self.model.troops_on_ground() / cfg.presence_reference)
         drift = cfg.legitimacy_recovery * (cfg.legitimacy - self.legitimacy) - cfg.nationalism * presence
         self.legitimacy = min(1.0, max(0.0, self.legitimacy + drift))
+
+    def columns(self) -> dict:
+        city = self.model.city
+        return {
+            "legitimacy": lambda: self.legitimacy,
+            "regime_threat": lambda: self.regime_threat,
+            "regime_status": lambda: self.status.value,
+            "requested": lambda: self.requested,
+            "police_strength": lambda: city.police_total() / max(1, city.police_initial),
+            "host_army": lambda: int(round(self.army)),
+        }

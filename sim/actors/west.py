@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import math
 
-import mesa
-
+from ..component import Component
 from ..decision import severity
 
 
-class West(mesa.Agent):
+class West(Component):
     """Signals before a deployment; sanctions and military aid after one.
 
     Before: Moscow reads the signal ``credibility * signal`` (the costs factor multiplies it by the
@@ -20,14 +19,15 @@ class West(mesa.Agent):
     at ``sanctions_rate`` a day, and never fall back within the horizon. A hostile host that is
     attacked receives ``aid_capacity * resolve`` troop-equivalents a day.
 
+    Other components change the West only through ``change_signal`` (a scenario event).
+
     Args:
         model: the crisis model.
         cfg: the ``west`` config section.
     """
 
     def __init__(self, model, cfg):
-        super().__init__(model)
-        self.cfg = cfg
+        super().__init__(model, cfg, "west")
         self.enabled = cfg.enabled
         self.credibility = cfg.sanctions_credibility
         self.signal = cfg.sanctions_signal
@@ -47,6 +47,13 @@ class West(mesa.Agent):
     def expected_aid(self, horizon_days: int) -> float:
         """Troop-equivalents of aid a hostile host would get over ``horizon_days``."""
         return self.cfg.aid_capacity * self.cfg.resolve * horizon_days if self.enabled else 0.0
+
+    def change_signal(self, signal: float) -> None:
+        """The West signals sanctions of a new severity from today."""
+        self.signal = signal
+
+    def columns(self) -> dict:
+        return {"sanctions": lambda: self.sanctions}
 
     def step(self) -> None:
         if not self.enabled:

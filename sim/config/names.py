@@ -25,6 +25,6 @@ def safe_name(text: str) -> str:
 
 
 def ally_column(name: str) -> str:
-    """An ally's name as it appears in column names; the same as ``sim.model.column_name``
-    (a test keeps the two equal; the schema does not import the model)."""
+    """A country's name as it appears in column names (``troops_<name>``, ``unrest_<name>``): the one
+    definition, used by the schema's check for colliding allies and by the components' columns."""
     return name.strip().lower().replace(" ", "_").replace("-", "_")

@@ -283,7 +283,7 @@ class Allies(Section):
 
     @model_validator(mode="after")
     def _distinct_columns(self):
-        # Each ally has the columns troops_<name> and unrest_<name> (sim.model.column_name): two
+        # Each ally has the columns troops_<name> and unrest_<name> (sim.config.names.ally_column): two
         # allies whose names give one column would overwrite each other's numbers, and an ally
         # named Russia or Total would overwrite troops_russia or troops_total.
         seen = {"russia": "Russia (always a contributor)", "total": "the column troops_total"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import json
@@ -13,15 +14,9 @@ import numpy as np
 
 from ..config import Config, ConfigError, load_config
 from ..config.load import _did_you_mean, _field_at
-from ..config.names import ally_column
-from ..decision import FACTORS
 from ..runner import replication_seeds
 from .spec import ExperimentSpec, check_keys
 
-DAILY_HEAD = ("day", "active_share", "quiet_share", "jailed_share", "sites_held", "legitimacy", "hardship_shock",
-              "regime_threat", "regime_status", "requested", "police_strength", "decision", "russia_state",
-              "troops_total")
-DAILY_TAIL = ("reputation", "territory_share", "host_army")
 
 
 @dataclass(frozen=True)
@@ -81,12 +76,22 @@ def _override(key: str, value: Any) -> str:
 
 
 def daily_series(config: Config) -> list[str]:
-    """The daily columns a run of ``config`` records (the model's reporters; a test keeps the two
-    equal), computed without building a model: what a spec's ``series`` may name."""
-    countries = ["Russia"] + [a.name for a in config.allies.members]
-    return [*DAILY_HEAD, *(f"troops_{ally_column(c)}" for c in countries), "sanctions",
-            *(f"{f}_{k}" for f in FACTORS for k in ("perceived", "true", "gap")),
-            *(f"unrest_{ally_column(a.name)}" for a in config.allies.members), *DAILY_TAIL]
+    """The daily columns a run of ``config`` records: what a spec's ``series`` may name.
+
+    The columns are what the model's components declare; they depend on the config only through
+    its allies (one ``troops_`` and ``unrest_`` column each), so one model per set of allies is
+    built, on the numpy engine (no compiled kernels to load), and its reporters are read."""
+    return list(_columns_for_allies(tuple(a.name for a in config.allies.members)))
+
+
+@functools.lru_cache(maxsize=64)
+def _columns_for_allies(allies: tuple[str, ...]) -> tuple[str, ...]:
+    from ..config import config_from_dict
+    from ..model import CrisisModel
+
+    cfg = config_from_dict({"allies": {"members": [{"name": a} for a in allies]},
+                            "city": {"width": 10, "height": 10, "sites": []}}, source="<columns>")
+    return tuple(CrisisModel(cfg, rng=0, compiled=False).datacollector.model_reporters)
 
 
 def check_series(spec: ExperimentSpec, spec_path: Path, configs: list[Config]) -> None:

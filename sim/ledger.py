@@ -1,14 +1,17 @@
-"""Foreign troops: orders in transit, troops on the ground per country, phased withdrawal.
+"""The troop ledger: foreign troops ordered, in transit, on the ground and lost, per country.
 
-Imports nothing of ours.
+Bookkeeping only: who decides to send or withdraw is Moscow (and each ally for its contingent);
+where troops stand on the grid is the city's business (``city.set_troops``).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from .config.names import ally_column
 
-class Forces:
+
+class TroopLedger:
     """Troops per contributing country (Russia first, then the allies).
 
     Args:
@@ -23,6 +26,10 @@ class Forces:
         self.pending: list[tuple[int, int, float]] = []  # (arrival day, country index, soldiers)
         self.withdraw_rate: np.ndarray | None = None
         self.day = 0
+
+    def begin_day(self, day: int) -> None:
+        """Start day ``day``: orders placed today land ``lead_days`` after it."""
+        self.day = day
 
     def order(self, country: int, soldiers: float, lead_days: int) -> None:
         """Send ``soldiers`` of ``country``, landing ``lead_days`` from today."""
@@ -61,3 +68,12 @@ class Forces:
     @property
     def total(self) -> float:
         return float(self.on_ground.sum())
+
+    def columns(self) -> dict:
+        """``troops_total`` and ``troops_<country>``: troops on the ground at the end of the day, whole
+        soldiers (the ledger itself keeps fractions: a phased withdrawal moves a share a day)."""
+        cols = {"troops_total": lambda: int(np.rint(self.on_ground).sum())}  # whole soldiers, as below
+        for i, name in enumerate(self.countries):
+            cols[f"troops_{ally_column(name)}"] = lambda i=i: int(round(self.on_ground[i]))
+        return cols
+
