@@ -1,18 +1,23 @@
 """The ``sim`` command line: one subcommand per module in ``sim.commands``.
 
 A user mistake (a bad config, override or spec) prints one paragraph naming the file, the key, the
-bad value and what is allowed, and exits with code 2, without a traceback.
+bad value and what is allowed, and exits with code 2, without a traceback. A fault that ends a run
+early (``RunAborted``: workers that keep dying, a lost Dask scheduler) is one paragraph and exit 1.
+SIGINT (Ctrl-C) and SIGTERM stop a command the same way (``sim.interrupts``): one line saying what
+was kept, exit 128 + the signal's number (130, 143).
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 
 from .commands import run
 from .commands import viz
 from .commands import cases, experiment, plot
 from .config import ConfigError
+from .interrupts import RunAborted, handling
 
 COMMANDS = [run, viz, experiment, plot, cases]  # each module: register(subparsers) sets args.func
 
@@ -28,16 +33,22 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        with handling():
+            return args.func(args)
     except ConfigError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    except RunAborted as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
     except BrokenPipeError:  # output piped into e.g. `head`
         sys.stderr.close()
         return 0
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as stop:  # sim.interrupts.Interrupted, or a bare Ctrl-C
+        signum = getattr(stop, "signum", signal.SIGINT)
+        detail = getattr(stop, "detail", "")
+        print(f"interrupted ({signal.Signals(signum).name}){': ' + detail if detail else ''}", file=sys.stderr)
+        return 128 + signum
 
 
 if __name__ == "__main__":
