@@ -47,7 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt as stop:  # sim.interrupts.Interrupted, or a bare Ctrl-C
         signum = getattr(stop, "signum", signal.SIGINT)
         detail = getattr(stop, "detail", "")
-        print(f"interrupted ({signal.Signals(signum).name}){': ' + detail if detail else ''}", file=sys.stderr)
+        name = signal.Signals(signum).name
+        print(f"interrupted ({name}){': ' + detail if detail else ''}", file=sys.stderr)
         return 128 + signum
 
 

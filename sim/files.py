@@ -60,7 +60,7 @@ def atomic_write(path: str | Path, write: Callable[[io.BufferedWriter], object])
 
 
 def move(src: str | Path, dst: str | Path) -> Path:
-    """Rename ``src`` to ``dst`` (same file system), creating ``dst``'s folder, and flush both folders."""
+    """Rename ``src`` to ``dst`` (one file system), making its folder; flush both folders."""
     src, dst = Path(src), Path(dst)
     dst.parent.mkdir(parents=True, exist_ok=True)
     os.replace(src, dst)
@@ -122,7 +122,8 @@ def check_writable(folder: str | Path, what: str = "output folder") -> Path:
 def command_line() -> str:
     """This process's command line as typed: ``python -m sim ...`` for the module's ``__main__``."""
     first = Path(sys.argv[0]) if sys.argv and sys.argv[0] else Path("python")
-    name = "python -m sim" if first.name == "__main__.py" and first.parent.name == "sim" else first.name
+    module = first.name == "__main__.py" and first.parent.name == "sim"
+    name = "python -m sim" if module else first.name
     return " ".join([name, *map(shlex.quote, sys.argv[1:])])
 
 
@@ -162,10 +163,11 @@ class FolderLock:
             if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
                 raise
             raise ConfigError(
-                f"{self.what} {self.folder} is being written by another sim process ({holder}). Two "
-                "writers in one folder would store the same runs twice: wait for that one to finish "
-                "(or stop it), or give another --out.") from None
-        info = {"pid": os.getpid(), "command": self.command, "started": time.strftime("%Y-%m-%d %H:%M:%S")}
+                f"{self.what} {self.folder} is being written by another sim process ({holder}). "
+                "Two writers in one folder would store the same runs twice: wait for that one to "
+                "finish (or stop it), or give another --out.") from None
+        info = {"pid": os.getpid(), "command": self.command,
+                "started": time.strftime("%Y-%m-%d %H:%M:%S")}
         os.ftruncate(fd, 0)
         os.pwrite(fd, json.dumps(info).encode("utf-8"), 0)
         self._fd = fd

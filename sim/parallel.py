@@ -77,7 +77,7 @@ class InProcess:
     slots = 1
 
     def imap_unordered(self, fn: Callable, tasks: Iterable[tuple]) -> Iterator[tuple[int, object]]:
-        """(task index, result) for each task, in order, each run only when the previous is handled."""
+        """(task index, result) for each task, in order, each run once the last is handled."""
         for i, args in enumerate(tasks):
             yield i, fn(*args)
 
@@ -98,7 +98,7 @@ def describe_exit(code: int | None) -> str:
 
 
 def _spooled(fn: Callable, spool: str, args: tuple) -> tuple[bytes | None, str | None]:
-    """In a worker: run ``fn(*args)``; return its result pickled if small, else the file holding it."""
+    """In a worker: run ``fn(*args)``; return its result pickled if small, else its file."""
     data = pickle.dumps(fn(*args), protocol=pickle.HIGHEST_PROTOCOL)
     if len(data) <= INLINE_MAX:
         return data, None
@@ -149,7 +149,7 @@ class LocalPool:
 
     def imap_unordered(self, fn: Callable, tasks: Iterable[tuple]) -> Iterator[tuple[int, object]]:
         """(task index, result) for each task as it finishes; a task whose worker died is run again
-        on a fresh pool (all of them, since a dead worker breaks the pool) up to ``RESTARTS`` times."""
+        on a fresh pool (all of them: a dead worker breaks the pool) up to ``RESTARTS`` times."""
         todo = dict(enumerate(tasks))
         restarts = 0
         while todo:
@@ -176,13 +176,15 @@ class LocalPool:
                 self._replace(len(todo), restarts)
 
     def _replace(self, unfinished: int, restarts: int) -> None:
-        """Report the dead worker and drop the broken pool (a fresh one starts on the next submit)."""
+        """Report the dead worker and drop the broken pool (the next submit starts a fresh one)."""
         if requested():  # the workers died of the stop signal that also reached this process
             raise Interrupted(requested())
         pool, procs = self._pool, dict(self._procs)
         self._pool, self._procs = None, {}
         pool.shutdown(wait=True)  # the pool already stopped its other workers; this reaps them
-        dead = [p for p in procs.values() if p.exitcode not in (None, -signal.SIGTERM)] or list(procs.values())
+        # the pool stops the others with SIGTERM: the one that died first died of something else
+        dead = [p for p in procs.values() if p.exitcode not in (None, -signal.SIGTERM)]
+        dead = dead or list(procs.values())
         who = (f"worker process {dead[0].pid} {describe_exit(dead[0].exitcode)}" if dead
                else "a worker process died")
         if restarts > RESTARTS:
@@ -195,7 +197,7 @@ class LocalPool:
                   f"{restarts} of at most {RESTARTS}). Nothing finished is lost.")
 
     def close(self, kill: bool = False) -> None:
-        """Shut the pool down: after the tasks in flight, or (``kill``) at once, killing its workers."""
+        """Shut the pool down after the tasks in flight, or (``kill``) at once, killing workers."""
         try:
             if self._pool is not None:
                 self._shutdown(kill)

@@ -29,8 +29,8 @@ from .interrupts import Interrupted, RunAborted, deferred
 from .parallel import InProcess, LocalPool
 from .records import RANKED_OUTCOMES, summarize, summary_frame
 
-NOTHING_WRITTEN = ("No files were written (`sim run` writes its tables once every replication is done); "
-                   "run the same command again.")
+NOTHING_WRITTEN = ("No files were written (`sim run` writes its tables once every replication is "
+                   "done); run the same command again.")
 PACKAGES = ("moscow-sim", "mesa", "numpy", "pandas", "pyarrow", "pydantic", "matplotlib", "pyyaml", "tqdm")
 
 
@@ -156,7 +156,7 @@ def run_replications(config: Config, reps: int = 50, seed: int = 0, jobs: int | 
     chunks = [(config, work[i:i + chunk]) for i in range(0, len(work), chunk)]
     bar = tqdm(total=reps, desc=config.name, unit="run", disable=not progress, file=sys.stderr)
     done = []
-    warn = lambda text: tqdm.write(text, file=sys.stderr)  # noqa: E731 - above the bar, not through it
+    warn = lambda text: tqdm.write(text, file=sys.stderr)  # noqa: E731 - above the bar
     runner = InProcess() if jobs == 1 else LocalPool(jobs, warn=warn)
     finished = False
     try:

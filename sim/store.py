@@ -9,7 +9,7 @@ Layout of an experiment folder::
     batches/<batch>.json             the commit marker, written last: the batch's run keys
     manifest.json                    spec, points, seeds, versions
     stale/<time>/...                 runs set aside: not in the current plan, or failed and retried
-    .lock                            held by the one process writing the folder (sim.files.FolderLock)
+    .lock                            held by the one process writing the folder (files.FolderLock)
 
 Every file is written to a temporary name, flushed to disk and renamed, so a crash never leaves
 half a file, and a batch's marker is written only after its parts. A batch counts only once its
@@ -89,7 +89,7 @@ class ResultStore:
         return {k for keys in self.batches().values() for k in keys}
 
     def write_parts(self, parts: dict[str, bytes], keys: list[str]) -> str:
-        """Record one finished batch from tables already encoded as parquet bytes, then its marker."""
+        """Record one finished batch from its tables as parquet bytes, then its marker."""
         self._writable()
         batch = self.batch_id(keys)
         for name, data in parts.items():
@@ -132,7 +132,7 @@ class ResultStore:
 
     def set_aside_everything(self) -> Path | None:
         """Move the whole folder's contents (but its lock and what was set aside before) into
-        ``stale/<time>/``: for a folder that held something else. Returns where, or None if empty."""
+        ``stale/<time>/``: for a folder that held something else. Returns where (None: empty)."""
         self._writable()
         entries = [p for p in self.root.iterdir() if p.name not in (FolderLock.NAME, STALE)]
         if not any(p.is_file() or any(p.rglob("*")) for p in entries):
@@ -158,7 +158,8 @@ class ResultStore:
             if not part.exists():
                 continue
             table = pq.read_table(part)
-            table = table.filter(pc.is_in(table["key"], value_set=pa.array(keep, table.schema.field("key").type)))
+            wanted = pa.array(keep, table.schema.field("key").type)
+            table = table.filter(pc.is_in(table["key"], value_set=wanted))
             if table.num_rows:
                 buf = io.BytesIO()
                 pq.write_table(table, buf)

@@ -2,9 +2,9 @@
 
 A worker pool's processes form a chain: the driver (``sim experiment``, ``sim run``) starts the
 forkserver, and the forkserver forks the workers. If the driver is killed (SIGKILL, the OOM killer,
-a lost terminal), nothing tells the others: each worker holds the forkserver's "alive" pipe open,
-and the forkserver waits for that pipe to close, so all of them (and the resource tracker, whose pipe
-they hold) would live on for good, holding memory and the driver's output pipes.
+a lost terminal), nothing tells the others: each worker holds the forkserver's "alive" pipe
+open, and the forkserver waits for that pipe to close, so all of them (and the resource tracker,
+whose pipe they hold) would live on for good, holding memory and the driver's output pipes.
 
 ``die_with_parent`` breaks the chain link by link: on Linux the kernel sends SIGKILL to a process
 whose parent has died (``prctl(PR_SET_PDEATHSIG)``); elsewhere a daemon thread polls the parent's
@@ -31,7 +31,7 @@ POLL_S = 0.5
 
 
 def _prctl_deathsig() -> bool:
-    """Ask the kernel for SIGKILL when the parent dies (Linux); False where that is not available."""
+    """Ask the kernel for SIGKILL when the parent dies (Linux); False where it cannot."""
     if not sys.platform.startswith("linux"):
         return False
     try:

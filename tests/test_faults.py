@@ -1,5 +1,5 @@
-"""Experiments and runs under faults: kills and stop signals at one job and two, a dead worker,
-orphaned processes, two writers, changed specs, failed runs retried, Dask clusters that fail.
+"""Experiments and runs under faults: kills and stop signals at one job and two, dead workers,
+orphaned processes, Dask clusters that fail (the folder's own guarantees: test_faults_folder.py).
 
 The killed experiments run in a subprocess of their own session (``sim experiment``), like a user's;
 what they leave behind is checked against one uninterrupted run of the same spec (``reference``).
@@ -55,12 +55,21 @@ def reference(sweep, tmp_path_factory) -> tuple[pd.DataFrame, pd.DataFrame]:
     return stored(out)
 
 
+ONE = ("--jobs", "1", "--no-plots")
+
+
+def experiment(spec: Path, out: Path, *extra: str) -> int:
+    """``sim experiment SPEC --out OUT --quiet EXTRA`` in this process: its exit code."""
+    return main(["experiment", str(spec), "--out", str(out), "--quiet", *extra])
+
+
 def start(spec: Path, out: Path, *extra: str, mark: str) -> subprocess.Popen:
     """``sim experiment`` in a session of its own, marked in its environment."""
-    return subprocess.Popen([sys.executable, "-m", "sim", "experiment", str(spec), "--out", str(out), "--quiet",
-                             "--no-plots", *extra], start_new_session=True, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "SIM_TEST_MARK": mark, "PYTHONFAULTHANDLER": "1"})
+    command = [sys.executable, "-m", "sim", "experiment", str(spec), "--out", str(out), "--quiet",
+               "--no-plots", *extra]
+    env = {**os.environ, "SIM_TEST_MARK": mark, "PYTHONFAULTHANDLER": "1"}
+    return subprocess.Popen(command, start_new_session=True, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)
 
 
 def batches(out: Path) -> int:
@@ -79,10 +88,10 @@ def wait_for(predicate, timeout: float = 120, proc: subprocess.Popen | None = No
 
 def marked(mark: str) -> list[str]:
     """Command lines of live processes carrying the marker (zombies have no environment)."""
-    found = []
+    found, tag = [], f"SIM_TEST_MARK={mark}".encode()
     for proc in Path("/proc").iterdir():
         try:
-            if proc.name.isdigit() and f"SIM_TEST_MARK={mark}".encode() in (proc / "environ").read_bytes():
+            if proc.name.isdigit() and tag in (proc / "environ").read_bytes():
                 found.append((proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()[:100])
         except OSError:
             continue
@@ -103,13 +112,16 @@ def workers(pid: int) -> list:
     return [c for c in psutil.Process(pid).children(recursive=True) if c.ppid() != pid]
 
 
-# README (Experiments): "SIGINT, SIGTERM or SIGKILL at any moment lose only the batches in flight:
-# rerunning resumes, ... ends with the same tables as an uninterrupted run", at --jobs 1 and 2;
-# "Ctrl-C and SIGTERM: ... exit 130 / 143"; "an interrupt is never recorded as a failed run";
-# "no worker process outlives its driver, even one killed with SIGKILL".
+# README (Stops and faults): "Ctrl-C (SIGINT), SIGTERM ... or SIGKILL at any moment lose only the
+# batches in flight: Ctrl-C and SIGTERM stop the run ..., print one line saying how many runs are
+# stored, and exit with 130 or 143; running the same command again runs only what is missing and
+# ends with the same tables as an uninterrupted run. A stop is never recorded as a failed run. No
+# worker process outlives its driver, even one killed with SIGKILL", at --jobs 1 and 2.
 @pytest.mark.parametrize("jobs", [1, 2])
-@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT], ids=lambda s: s.name)
-def test_stop_mid_run_then_resume_equals_uninterrupted_run(sweep, reference, tmp_path, capsys, sig, jobs):
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT],
+                         ids=lambda s: s.name)
+def test_stop_mid_run_then_resume_equals_uninterrupted_run(sweep, reference, tmp_path, capsys,
+                                                           sig, jobs):
     out, mark = tmp_path / "o", uuid.uuid4().hex
     if jobs == 1 and sig != signal.SIGKILL:
         # one job runs everything in the driver: stop this process itself (no second start-up)
@@ -120,7 +132,7 @@ def test_stop_mid_run_then_resume_equals_uninterrupted_run(sweep, reference, tmp
         if sig == signal.SIGKILL:
             os.kill(proc.pid, sig)  # the driver alone: its workers must go by themselves
         else:
-            os.killpg(proc.pid, sig)  # the whole group, as Ctrl-C in a terminal or `docker stop` does
+            os.killpg(proc.pid, sig)  # the whole group, as Ctrl-C in a terminal or `docker stop`
         _, err = proc.communicate(timeout=60)
         code = proc.returncode
         assert no_orphans(mark) == []
@@ -135,7 +147,7 @@ def test_stop_mid_run_then_resume_equals_uninterrupted_run(sweep, reference, tmp
     assert 4 * 2 <= before < RUNS
     assert not list((out / "errors").glob("*.parquet")), "an interrupt was recorded as a failed run"
     # the rerun in this process (a second process start would double the test's time)
-    assert main(["experiment", str(sweep), "--out", str(out), "--jobs", "1", "--quiet", "--no-plots"]) == 0
+    assert experiment(sweep, out, *ONE) == 0
     text = capsys.readouterr().out
     assert f"{before} already stored, {RUNS - before} run now" in text and "0 failed" in text
     s, d = stored(out)
@@ -152,12 +164,13 @@ def stopped_in_process(spec: Path, out: Path, sig: int, capsys) -> tuple[int, st
 
     killer = threading.Thread(target=stop, daemon=True)
     killer.start()
-    code = main(["experiment", str(spec), "--out", str(out), "--jobs", "1", "--quiet", "--no-plots"])
+    code = experiment(spec, out, *ONE)
     killer.join(timeout=60)
     return code, capsys.readouterr().err
 
 
-# README: "a worker that dies ... is reported in one paragraph and its batches run again on a fresh pool"
+# README: "A worker that dies (killed, out of memory) is reported in one paragraph and the
+# unfinished batches run again on a fresh pool"
 def test_a_killed_worker_is_reported_and_its_batches_rerun(sweep, reference, tmp_path):
     out, mark = tmp_path / "o", uuid.uuid4().hex
     proc = start(sweep, out, "--jobs", "2", mark=mark)
@@ -166,7 +179,8 @@ def test_a_killed_worker_is_reported_and_its_batches_rerun(sweep, reference, tmp
     victim.kill()
     text, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
-    assert f"warning: worker process {victim.pid} killed by signal SIGKILL" in err and "fresh pool" in err
+    assert f"warning: worker process {victim.pid} killed by signal SIGKILL" in err
+    assert "fresh pool" in err
     assert "Traceback" not in err and "BrokenProcessPool" not in err
     assert f"0 already stored, {RUNS} run now" in text
     s, d = stored(out)
@@ -175,6 +189,8 @@ def test_a_killed_worker_is_reported_and_its_batches_rerun(sweep, reference, tmp
     assert no_orphans(mark) == []
 
 
+# README: "when workers have died three times the run stops with exit code 1, saying how many runs
+# are stored and to rerun" (this test and the next)
 def test_workers_that_keep_dying_end_the_run_with_a_message():
     pool = LocalPool(2, warn=lambda text: None)
     with pytest.raises(RunAborted, match=r"died 3 times \(worker process \d+ exited with code 3\)"):
@@ -192,17 +208,18 @@ def test_an_aborted_experiment_says_what_was_kept_and_exits_1(tmp_path, capsys, 
 
     monkeypatch.setattr(ex, "_runner", lambda opts: DiesAfterTwo())
     spec = write_spec(tmp_path, "name: dies\nreplications: 5\nbatch_size: 1\nvariants: {a: {}}\n")
-    assert main(["experiment", str(spec), "--out", str(tmp_path / "o"), "--quiet", "--no-plots"]) == 1
+    assert experiment(spec, tmp_path / "o", "--no-plots") == 1
     err = capsys.readouterr().err
     assert err == ("error: Worker processes died 3 times. 2 of 5 runs are stored in "
-                   f"{tmp_path / 'o'}; run the same command again to resume (stored runs are not run again).\n")
+                   f"{tmp_path / 'o'}; run the same command again to resume (stored runs are not "
+                   "run again).\n")
 
 
-# README: "an interrupt is never recorded as a failed run"
+# README: "A stop is never recorded as a failed run" (whatever the signal turned into)
 def test_a_run_cut_short_by_a_stop_is_not_recorded_as_failed(tmp_path, monkeypatch):
     def cut_short(config, seed):
-        interrupts._State.signum = signal.SIGINT  # as the handler does, before the signal turns into
-        raise SystemError("<numba kernel> returned a result with an exception set")  # some other error
+        interrupts._State.signum = signal.SIGINT  # as the handler does; then the signal turns up
+        raise SystemError("<numba kernel> returned a result with an exception set")  # as this
 
     monkeypatch.setattr(ex, "simulate", cut_short)
     spec = write_spec(tmp_path, "name: cut\nreplications: 2\nvariants: {a: {}}\n")
@@ -215,7 +232,7 @@ def test_a_run_cut_short_by_a_stop_is_not_recorded_as_failed(tmp_path, monkeypat
     assert not list((tmp_path / "o" / "errors").glob("*.parquet"))
 
 
-# README: "at one job, a stop waits for the run in progress to end" (never raised inside the model)
+# README: "Ctrl-C and SIGTERM stop the run (at one job, once the run in progress has ended)"
 def test_a_stop_at_one_job_waits_for_the_run_in_progress(tmp_path, monkeypatch, capsys):
     real, finished = ex.simulate, []
 
@@ -227,186 +244,30 @@ def test_a_stop_at_one_job_waits_for_the_run_in_progress(tmp_path, monkeypatch, 
 
     monkeypatch.setattr(ex, "simulate", signalled)
     spec = write_spec(tmp_path, "name: waits\nreplications: 3\nbatch_size: 1\nvariants: {a: {}}\n")
-    assert main(["experiment", str(spec), "--out", str(tmp_path / "o"), "--jobs", "1", "--quiet"]) == 143
+    assert experiment(spec, tmp_path / "o", "--jobs", "1") == 143
     assert len(finished) == 1  # the first run went on to its end; the next one never started
     assert capsys.readouterr().err.startswith("interrupted (SIGTERM): 0 of 3 runs are stored")
 
 
-# README (sim run): "Ctrl-C or SIGTERM stops it with one line (exit 130 / 143; nothing is written)"
+# README (sim run): "Ctrl-C or SIGTERM stops `sim run` with one line and exit code 130 or 143 (...
+# nothing is written)"
 def test_sim_run_stopped_by_sigterm_says_so_and_writes_nothing(tmp_path, capsys):
     out = tmp_path / "o"
     timer = threading.Timer(2.0, os.kill, (os.getpid(), signal.SIGTERM))
     timer.start()
     try:
-        code = main(["run", str(CONFIGS / "kazakhstan_2022.yaml"), "--reps", "1000", "--jobs", "1", "--out",
-                     str(out), "--quiet", "--no-plots"])
+        code = main(["run", str(CONFIGS / "kazakhstan_2022.yaml"), "--reps", "1000", "--jobs", "1",
+                     "--out", str(out), "--quiet", "--no-plots"])
     finally:
         timer.cancel()
     err = capsys.readouterr().err
-    assert code == 143 and err.startswith("interrupted (SIGTERM): No files were written") and "Traceback" not in err
+    assert code == 143 and err.startswith("interrupted (SIGTERM): No files were written")
+    assert "Traceback" not in err
     assert not (out / "summary.parquet").exists()
 
 
-# README: "Runs that failed are run again with --retry-failed, their error rows set aside"
-def test_retry_failed_runs_them_again_and_replaces_their_error_rows(tmp_path, monkeypatch, capsys):
-    spec = write_spec(tmp_path, "name: flaky\nreplications: 3\nvariants: {a: {}}\n")
-    real, calls = ex.simulate, []
-
-    def fails_once(config, seed):
-        calls.append(seed)
-        if len(calls) == 2:
-            raise RuntimeError("injected failure")
-        return real(config, seed)
-
-    monkeypatch.setattr(ex, "simulate", fails_once)
-    out = tmp_path / "o"
-    args = ["experiment", str(spec), "--out", str(out), "--jobs", "1", "--quiet", "--no-plots"]
-    assert main(args) == 1
-    assert "rerun with --retry-failed" in capsys.readouterr().out
-    assert main(args) == 1 and len(calls) == 3  # without the flag a failed run counts as done
-    assert main([*args, "--retry-failed"]) == 0 and len(calls) == 4
-    text = capsys.readouterr().out
-    assert "1 failed runs run again" in text and "2 already stored, 1 run now" in text and "0 failed" in text
-    assert not list((out / "errors").glob("*.parquet"))
-    assert len(pd.read_parquet(out / "summary")) == 3 and pd.read_parquet(out / "summary")["key"].is_unique
-    old = list((out / "stale").glob("*/errors/*.parquet"))
-    assert len(old) == 1 and pd.read_parquet(old[0])["error"].tolist() == ["RuntimeError: injected failure"]
-
-
-# README: "A folder's tables hold only the current spec's runs: rerunning a changed spec moves the
-# runs no longer planned into DIR/stale/<time>/"
-def test_a_changed_spec_moves_runs_no_longer_planned_aside(tmp_path, capsys):
-    body = "name: changing\nreplications: 3\ndesign:\n  kind: grid\n  parameters:\n" \
-           "    west.sanctions_credibility: {{values: {values}}}\n"
-    out = tmp_path / "o"
-    first = write_spec(tmp_path, body.format(values="[0.0, 0.5]"), "a.yaml")
-    assert main(["experiment", str(first), "--out", str(out), "--jobs", "1", "--quiet"]) == 0
-    before = pd.read_parquet(out / "summary")
-    assert len(list((out / "batches").glob("*.json"))) == 1  # one batch holding both points: re-split below
-    second = write_spec(tmp_path, body.format(values="[0.5, 1.0]"), "b.yaml")
-    assert main(["experiment", str(second), "--out", str(out), "--jobs", "1", "--quiet"]) == 0
-    text = capsys.readouterr().out
-    assert "3 stored runs are not in this spec's plan: moved into" in text and "3 already stored, 3 run now" in text
-    summary = pd.read_parquet(out / "summary")
-    plan = pd.read_parquet(out / "plan.parquet")
-    assert set(summary["key"]) == set(plan["key"]) and len(summary) == 6
-    assert sorted(summary["west.sanctions_credibility"]) == [0.5] * 3 + [1.0] * 3
-    kept = before[before["west.sanctions_credibility"] == 0.5].sort_values("key", ignore_index=True)
-    again = summary[summary["west.sanctions_credibility"] == 0.5].sort_values("key", ignore_index=True)
-    pd.testing.assert_frame_equal(again, kept)  # the kept runs were not run again, only re-split
-    (aside,) = (out / "stale").iterdir()
-    moved = pd.read_parquet(aside / "summary")
-    pd.testing.assert_frame_equal(moved.sort_values("key", ignore_index=True),
-                                  before.sort_values("key", ignore_index=True))  # nothing deleted
-    assert (aside / "plots").is_dir() and (out / "plots").is_dir()  # the old plots went with their runs
-
-
-# README: "a folder holding another experiment or a `sim run` is refused unless --force, which moves
-# its contents into DIR/stale/<time>/"
-def test_a_folder_of_another_experiment_is_refused_unless_forced(tmp_path, capsys):
-    out = tmp_path / "o"
-    one = write_spec(tmp_path, "name: one\nreplications: 1\nvariants: {a: {}}\n", "one.yaml")
-    two = write_spec(tmp_path, "name: two\nreplications: 1\nvariants: {a: {}}\n", "two.yaml")
-    assert main(["experiment", str(one), "--out", str(out), "--jobs", "1", "--quiet", "--no-plots"]) == 0
-    capsys.readouterr()
-    assert main(["experiment", str(two), "--out", str(out), "--jobs", "1", "--quiet", "--no-plots"]) == 2
-    err = capsys.readouterr().err
-    assert "holds experiment 'one', not experiment 'two'" in err and "--force" in err and "Traceback" not in err
-    assert main(["experiment", str(two), "--out", str(out), "--jobs", "1", "--quiet", "--no-plots", "--force"]) == 0
-    assert "held experiment 'one': moved into" in capsys.readouterr().out
-    assert ResultStore(out).read_json("manifest.json")["experiment"] == "two"
-    assert len(pd.read_parquet(out / "summary")) == 1
-    (aside,) = (out / "stale").iterdir()
-    assert ResultStore(aside).read_json("manifest.json")["experiment"] == "one"
-    ran = tmp_path / "ran"  # what `sim run` leaves: its manifest names a scenario
-    ran.mkdir()
-    (ran / "manifest.json").write_text('{"scenario": "kazakhstan_2022"}')
-    assert main(["experiment", str(one), "--out", str(ran), "--jobs", "1", "--quiet", "--no-plots"]) == 2
-    assert "holds the results of `sim run` (scenario 'kazakhstan_2022'), not experiment 'one'" \
-        in capsys.readouterr().err
-
-
-# README: "one process writes a folder at a time: a second is refused, naming the first"
-def test_a_second_writer_is_refused_and_nothing_is_stored_twice(sweep, tmp_path, capsys):
-    out, mark = tmp_path / "o", uuid.uuid4().hex
-    first = start(sweep, out, "--jobs", "1", mark=mark)
-    wait_for(lambda: batches(out) >= 2, proc=first)
-    assert main(["experiment", str(sweep), "--out", str(out), "--jobs", "1", "--quiet", "--no-plots"]) == 2
-    err = capsys.readouterr().err
-    assert f"is being written by another sim process (pid {first.pid}, started " in err and "Traceback" not in err
-    assert f": `python -m sim experiment {sweep} --out {out} " in err
-    _, ferr = first.communicate(timeout=120)
-    assert first.returncode == 0, ferr
-    summary = pd.read_parquet(out / "summary")
-    assert len(summary) == RUNS and summary["key"].is_unique
-
-
-# README: "Each batch of runs is stored ... as soon as it finishes, at every --jobs, one included
-# (the progress bar moves batch by batch)"
-def test_one_job_stores_each_batch_before_the_next_runs(tmp_path, monkeypatch):
-    import tqdm
-
-    real, calls, seen = ex.simulate, [], []
-    out = tmp_path / "o"
-
-    class Bar(tqdm.tqdm):
-        def update(self, n=1):
-            seen.append((len(calls), batches(out)))  # runs started, batches stored, at each tick
-            return super().update(n)
-
-    monkeypatch.setattr(ex, "simulate", lambda config, seed: calls.append(seed) or real(config, seed))
-    monkeypatch.setattr(tqdm, "tqdm", Bar)
-    spec = write_spec(tmp_path, "name: bar\nreplications: 6\nbatch_size: 2\nvariants: {a: {}}\n")
-    ex.execute(spec, out, jobs=1, progress=True)
-    assert seen == [(2, 1), (4, 2), (6, 3)]
-
-
-# README: "its files are written under temporary names, flushed to disk and renamed, the batch's
-# marker last"
-def test_a_batch_is_flushed_before_it_is_published_and_its_marker_comes_last(tmp_path, monkeypatch):
-    import sim.files as files
-    from sim.files import FolderLock
-
-    events = []
-    fsync, replace = os.fsync, os.replace
-
-    def spy_fsync(fd):
-        events.append(("fsync", Path(os.readlink(f"/proc/self/fd/{fd}")).name))
-        return fsync(fd)
-
-    def spy_replace(src, dst):
-        events.append(("rename", Path(src).name, Path(dst).parent.name))
-        return replace(src, dst)
-
-    monkeypatch.setattr(files.os, "fsync", spy_fsync)
-    monkeypatch.setattr(files.os, "replace", spy_replace)
-    with FolderLock(tmp_path) as lock:
-        ResultStore(tmp_path, lock).write_parts({"summary": b"s", "daily": b"d"}, ["k1", "k2"])
-    renames = [e for e in events if e[0] == "rename"]
-    assert [e[2] for e in renames] == ["summary", "daily", "batches"]  # the marker last
-    for _, tmp, _ in renames:  # each file flushed before it takes its name
-        assert events.index(("fsync", tmp)) < events.index(next(e for e in renames if e[1] == tmp))
-
-
-# README: "`sim plot DIR` ... like the analysis, only reads the stored tables: it creates no table
-# folder and removes nothing"
-def test_reading_a_store_creates_and_removes_nothing(tmp_path):
-    spec = write_spec(tmp_path, "name: read\nreplications: 1\nvariants: {a: {}}\n")
-    out = tmp_path / "o"
-    assert main(["experiment", str(spec), "--out", str(out), "--jobs", "1", "--quiet", "--no-plots"]) == 0
-    (out / "errors").rmdir()  # no run failed: an empty table folder
-    in_flight = out / "summary" / ".part-abc.parquet.x.tmp"  # as another process's write in flight
-    in_flight.write_bytes(b"...")
-    assert main(["plot", str(out)]) == 0
-    assert in_flight.exists() and not (out / "errors").exists()
-    store = ResultStore(out)
-    assert len(store.done_keys()) == 1 and store.load("errors").empty
-    with pytest.raises(ValueError, match="reading only"):
-        store.write_parts({}, ["k"])
-    missing = tmp_path / "nothing"
-    assert main(["plot", str(missing)]) == 2 and not missing.exists()
-
-
+# README: "a scheduler that cannot be reached, or has no worker within `--worker-timeout` seconds
+# (default 60), is one paragraph and exit code 2"
 def test_dask_scheduler_without_workers_is_a_clear_error(tmp_path, capsys):
     from distributed import LocalCluster
 
@@ -415,7 +276,8 @@ def test_dask_scheduler_without_workers_is_a_clear_error(tmp_path, capsys):
         code = main(["experiment", str(spec), "--out", str(tmp_path / "o"), "--scheduler",
                      cluster.scheduler_address, "--worker-timeout", "1", "--quiet", "--no-plots"])
     err = capsys.readouterr().err
-    assert code == 2 and "has no workers (waited 1 s, --worker-timeout)" in err and "Traceback" not in err
+    assert code == 2 and "has no workers (waited 1 s, --worker-timeout)" in err
+    assert "Traceback" not in err
     assert not (tmp_path / "o" / "manifest.json").exists()
     from sim.commands.experiment import WORKER_TIMEOUT_S
     from sim.experiments import cluster
@@ -423,24 +285,27 @@ def test_dask_scheduler_without_workers_is_a_clear_error(tmp_path, capsys):
     assert WORKER_TIMEOUT_S == cluster.WORKER_TIMEOUT_S == 60  # README: "(default 60)"
 
 
-# README: "one that ... loses every worker for that long, is one paragraph and exit code 1"
+# README: "one that goes away in the middle of a run, or loses every worker for that long, is one
+# paragraph and exit code 1, the finished batches stored" (losing every worker)
 def test_dask_cluster_that_loses_its_workers_mid_run_is_a_clear_error(sweep, tmp_path, capsys):
     from distributed import LocalCluster
 
     out = tmp_path / "o"
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+    options = {"threads_per_worker": 1, "processes": False, "dashboard_address": None}
+    with LocalCluster(n_workers=1, **options) as cluster:
         def retire():
             wait_for(lambda: batches(out) >= 1)
             cluster.scale(0)
 
         retirer = threading.Thread(target=retire, daemon=True)
         retirer.start()
-        code = main(["experiment", str(sweep), "--out", str(out), "--scheduler", cluster.scheduler_address,
-                     "--worker-timeout", "1", "--quiet", "--no-plots"])
+        code = experiment(sweep, out, "--scheduler", cluster.scheduler_address,
+                          "--worker-timeout", "1", "--no-plots")
         retirer.join(timeout=60)
     err = capsys.readouterr().err
     assert code == 1, err
-    assert err.startswith(f"error: The Dask scheduler at {cluster.scheduler_address} has had no workers for 1 s")
+    address = cluster.scheduler_address
+    assert err.startswith(f"error: The Dask scheduler at {address} has had no workers for 1 s")
     assert "run the same command again to resume" in err and "Traceback" not in err
     assert 0 < len(ResultStore(out).done_keys()) < RUNS
 
@@ -453,11 +318,14 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+# README: "one that goes away in the middle of a run ... is one paragraph and exit code 1, the
+# finished batches stored"
 def test_dask_scheduler_that_dies_mid_run_is_a_clear_error(sweep, tmp_path, capsys):
     dask, port, mark = str(Path(sys.executable).parent / "dask"), _free_port(), uuid.uuid4().hex
     address = f"tcp://127.0.0.1:{port}"
     env = {**os.environ, "SIM_TEST_MARK": mark}
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "env": env, "start_new_session": True}
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "env": env,
+             "start_new_session": True}
     scheduler = subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port),
                                   "--no-dashboard"], **quiet)
     worker = subprocess.Popen([dask, "worker", address, "--nthreads", "1", "--host", "127.0.0.1",
@@ -471,7 +339,7 @@ def test_dask_scheduler_that_dies_mid_run_is_a_clear_error(sweep, tmp_path, caps
     killer = threading.Thread(target=kill_scheduler, daemon=True)
     killer.start()
     try:
-        code = main(["experiment", str(sweep), "--out", str(out), "--scheduler", address, "--quiet", "--no-plots"])
+        code = experiment(sweep, out, "--scheduler", address, "--no-plots")
         killer.join(timeout=60)
     finally:
         for p in (scheduler, worker):
@@ -480,19 +348,19 @@ def test_dask_scheduler_that_dies_mid_run_is_a_clear_error(sweep, tmp_path, caps
             p.wait(timeout=30)
     err = capsys.readouterr().err
     assert code == 1, err
-    assert err.startswith(f"error: The Dask scheduler at {address} went away in the middle of the run")
+    assert err.startswith(f"error: The Dask scheduler at {address} went away in the middle of")
     assert "run the same command again to resume" in err and "Traceback" not in err
     assert 0 < len(ResultStore(out).done_keys()) < RUNS
     assert no_orphans(mark) == []
 
 
-# README (sim run): "no worker process outlives a killed `sim run`"
+# README (sim run): "no worker process outlives it, even when it is killed with SIGKILL"
 def test_sim_run_workers_die_with_their_driver(tmp_path):
     mark = uuid.uuid4().hex
-    proc = subprocess.Popen([sys.executable, "-m", "sim", "run", str(CONFIGS / "kazakhstan_2022.yaml"), "--reps",
-                             "400", "--jobs", "2", "--out", str(tmp_path / "o"), "--quiet", "--no-plots"],
-                            start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            env={**os.environ, "SIM_TEST_MARK": mark})
+    command = [sys.executable, "-m", "sim", "run", str(CONFIGS / "kazakhstan_2022.yaml"), "--reps",
+               "400", "--jobs", "2", "--out", str(tmp_path / "o"), "--quiet", "--no-plots"]
+    proc = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, env={**os.environ, "SIM_TEST_MARK": mark})
     wait_for(lambda: len(workers(proc.pid)) == 2, proc=proc)
     time.sleep(0.5)  # into the replications
     os.kill(proc.pid, signal.SIGKILL)

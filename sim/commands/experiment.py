@@ -31,11 +31,11 @@ def register(sub) -> None:
     p.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="run on a Dask distributed cluster, e.g. tcp://10.0.0.5:8786, instead of local processes")
     p.add_argument("--worker-timeout", type=seconds, default=WORKER_TIMEOUT_S, metavar="SECONDS",
-                   help="with --scheduler: give up when the cluster has no workers for this long (default 60)")
+                   help="with --scheduler: give up after this long without workers (default 60)")
     p.add_argument("--retry-failed", action="store_true",
                    help="run again the runs recorded as failed (their error rows are set aside)")
     p.add_argument("--force", action="store_true",
-                   help="use an --out folder holding another experiment's results, moving them into stale/")
+                   help="use an --out folder holding other results, moving them into stale/")
     p.add_argument("--no-plots", action="store_true", help="skip analysis and plots")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=main)
@@ -47,14 +47,16 @@ def main(args) -> int:
     from ..experiments.execute import execute
 
     spec, out, report = execute(args.spec, args.out, jobs=args.jobs, scheduler=args.scheduler,
-                                progress=not args.quiet, retry_failed=args.retry_failed, force=args.force,
-                                worker_timeout=args.worker_timeout)
+                                progress=not args.quiet, retry_failed=args.retry_failed,
+                                force=args.force, worker_timeout=args.worker_timeout)
     if report["replaced"]:
         print(f"{out} held {report['replaced']}: moved into {report['aside']}")
     if report["set_aside"]:
-        print(f"{report['set_aside']} stored runs are not in this spec's plan: moved into {report['aside']}")
+        print(f"{report['set_aside']} stored runs are not in this spec's plan: moved into "
+              f"{report['aside']}")
     if report["retrying"]:
-        print(f"{report['retrying']} failed runs run again (their error rows moved into {report['aside']})")
+        print(f"{report['retrying']} failed runs run again (their error rows moved into "
+              f"{report['aside']})")
     print(f"{spec.name}: {report['runs']} runs; {report['already_done']} already stored, {report['ran']} run now "
           f"in {report['wall_time_s']:.1f} s; {report['failed_total']} failed (see {out}/errors/)")
     if not args.no_plots:

@@ -58,7 +58,7 @@ def run_batch(runs: list[Run]) -> list[dict]:
             with deferred():  # a stop signal waits for the run to end, never raising inside numba
                 daily, summary, log = simulate(r.config, r.seed)
         except Exception as exc:  # noqa: BLE001 - any failure of one run is recorded, not fatal
-            if requested():  # a stop was under way: whatever the run raised is not the model's failure
+            if requested():  # a stop was under way: what the run raised is not the model's failure
                 raise Interrupted(requested()) from exc
             out.append({**base, "error": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc()})
             continue
@@ -156,11 +156,13 @@ def claim_folder(store: ResultStore, spec: ExperimentSpec, keys: set[str], force
     owner = _owner(store)
     if owner is not None and owner[0] != spec.name:
         if not force:
-            raise ConfigError(f"experiment folder {store.root} holds {owner[1]}, not experiment {spec.name!r}: "
-                              "running here would mix the two. Give another --out, or add --force to move what "
-                              f"is there into {store.root}/stale/<time>/ (nothing is deleted) and start afresh.")
+            raise ConfigError(
+                f"experiment folder {store.root} holds {owner[1]}, not experiment {spec.name!r}: "
+                "running here would mix the two. Give another --out, or add --force to move what "
+                f"is there into {store.root}/stale/<time>/ (nothing is deleted) and start afresh.")
         aside = store.set_aside_everything()
-        return {"replaced": owner[1], "aside": str(aside) if aside else None, "set_aside": 0, "retrying": 0}
+        return {"replaced": owner[1], "aside": str(aside) if aside else None, "set_aside": 0,
+                "retrying": 0}
     done = store.done_keys()
     stale = done - keys
     retry = set()
@@ -178,7 +180,8 @@ def claim_folder(store: ResultStore, spec: ExperimentSpec, keys: set[str], force
 
 def execute(spec_path: str | Path, out: str | Path | None = None, jobs: int | None = None,
             scheduler: str | None = None, progress: bool = True, *, retry_failed: bool = False,
-            force: bool = False, worker_timeout: float = WORKER_TIMEOUT_S) -> tuple[ExperimentSpec, Path, dict]:
+            force: bool = False, worker_timeout: float = WORKER_TIMEOUT_S,
+            ) -> tuple[ExperimentSpec, Path, dict]:
     """Run every missing (point, replication) of a spec into ``out``; returns (spec, out, report).
 
     The spec and every point's config are validated, and ``out`` checked for writing and locked
@@ -204,9 +207,11 @@ def execute(spec_path: str | Path, out: str | Path | None = None, jobs: int | No
     return spec, out, report
 
 
-def _execute(store: ResultStore, spec: ExperimentSpec, spec_path: Path, points: list[Point], runs: list[Run],
-             runner, opts: _Options, retry_failed: bool, force: bool) -> dict:
-    report = {"runs": len(runs), **claim_folder(store, spec, {r.key for r in runs}, force, retry_failed)}
+def _execute(store: ResultStore, spec: ExperimentSpec, spec_path: Path, points: list[Point],
+             runs: list[Run], runner, opts: _Options, retry_failed: bool, force: bool) -> dict:
+    """Claim the folder, write the plan, run what is missing; the report."""
+    claimed = claim_folder(store, spec, {r.key for r in runs}, force, retry_failed)
+    report = {"runs": len(runs), **claimed}
     _write_plan(store, spec, spec_path, points, runs, opts.scheduler)
     todo, seen = [], store.done_keys()
     for r in runs:
@@ -240,15 +245,18 @@ def _write_plan(store: ResultStore, spec: ExperimentSpec, spec_path: Path, point
     })
 
 
-def _run(store: ResultStore, spec: ExperimentSpec, points: list[Point], runs: list[Run], todo: list[Run],
-         report: dict, runner, opts: _Options) -> None:
-    """Run ``todo`` in batches, storing each as it finishes; on a stop or an abort, say what was kept."""
+def _run(store: ResultStore, spec: ExperimentSpec, points: list[Point], runs: list[Run],
+         todo: list[Run], report: dict, runner, opts: _Options) -> None:
+    """Run ``todo`` in batches, storing each as it finishes; on a stop or an abort, say what
+    was kept."""
     from tqdm import tqdm
 
-    bar = tqdm(total=len(todo), desc=spec.name, unit="run", disable=not opts.progress, file=sys.stderr)
+    bar = tqdm(total=len(todo), desc=spec.name, unit="run", disable=not opts.progress,
+               file=sys.stderr)
     try:
         # each worker's first task: the daily columns, which loads the compiled engine there
-        _, columns = next(iter(runner.imap_unordered(daily_columns, [(ally_sets(runs),)] * runner.slots)))
+        warm = [(ally_sets(runs),)] * runner.slots
+        _, columns = next(iter(runner.imap_unordered(daily_columns, warm)))
         tasks = [(b, {r.point: points[r.point] for r in b}, columns)
                  for b in guided_batches(todo, runner.slots, spec.batch_size)]
         for _, packed in runner.imap_unordered(run_and_pack, tasks):
@@ -269,5 +277,5 @@ def _run(store: ResultStore, spec: ExperimentSpec, points: list[Point], runs: li
 def _kept(store: ResultStore, runs: list[Run]) -> str:
     keys = {r.key for r in runs}
     stored = len(store.done_keys() & keys)
-    return (f"{stored} of {len(keys)} runs are stored in {store.root}; run the same command again to "
-            "resume (stored runs are not run again).")
+    return (f"{stored} of {len(keys)} runs are stored in {store.root}; run the same command "
+            "again to resume (stored runs are not run again).")
