@@ -29,8 +29,8 @@ from .interrupts import Interrupted, RunAborted, deferred
 from .parallel import InProcess, LocalPool
 from .records import RANKED_OUTCOMES, summarize, summary_frame
 
-NOTHING_WRITTEN = ("No files were written (`sim run` writes its tables once every replication is "
-                   "done); run the same command again.")
+NOTHING_WRITTEN = ("No files were written (`sim run` and `sim cases` write theirs once every "
+                   "replication has run); run the same command again.")
 PACKAGES = ("moscow-sim", "mesa", "numpy", "pandas", "pyarrow", "pydantic", "matplotlib", "pyyaml", "tqdm")
 
 
