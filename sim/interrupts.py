@@ -6,7 +6,8 @@ same way: the work in flight is dropped, what finished is kept, and the command 
 signal's number (130, 143) with one line saying what was kept. ``deferred()`` holds a signal back
 until a block is done, then raises it: around a store write (raised inside, it would lose a batch
 that had finished) and around each model run in the driver (raised inside compiled or C code that
-checks for signals, it could surface as some other error, or crash the process).
+checks for signals, it can surface as some other error; one Ctrl-C at one job ended in a
+segmentation fault here before runs were shielded, not reproduced since).
 
 A run that raises while a stop is ``requested()`` is not a model failure: whatever the signal
 turned into (a ``KeyboardInterrupt`` deep in a library, or an error from code it cut short), the
@@ -35,14 +36,6 @@ class Interrupted(KeyboardInterrupt):
         super().__init__(signum)
         self.signum = signum
         self.detail = detail
-
-    @property
-    def exit_code(self) -> int:
-        return 128 + self.signum
-
-    @property
-    def name(self) -> str:
-        return signal.Signals(self.signum).name
 
 
 class RunAborted(Exception):
