@@ -7,7 +7,7 @@ rename that marks something done (a batch's marker) is never visible before the 
 
 ``check_writable`` is called before any work starts, so an unwritable output location (read-only
 file system, a file where a folder should be, no permission) is one paragraph, not a traceback after
-every replication has run.
+every replication has run. ``FolderLock`` keeps a folder to one writing process at a time.
 
 Imports nothing of ours but the error type.
 """
@@ -15,9 +15,14 @@ Imports nothing of ours but the error type.
 from __future__ import annotations
 
 import errno
+import fcntl
 import io
+import json
 import os
+import shlex
+import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -52,6 +57,16 @@ def atomic_write(path: str | Path, write: Callable[[io.BufferedWriter], object])
         raise
     _fsync_dir(path.parent)
     return path
+
+
+def move(src: str | Path, dst: str | Path) -> Path:
+    """Rename ``src`` to ``dst`` (one file system), making its folder; flush both folders."""
+    src, dst = Path(src), Path(dst)
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(src, dst)
+    _fsync_dir(dst.parent)
+    _fsync_dir(src.parent)
+    return dst
 
 
 def write_bytes(path: str | Path, data: bytes) -> Path:
@@ -102,3 +117,80 @@ def check_writable(folder: str | Path, what: str = "output folder") -> Path:
         raise ConfigError(f"{what} {folder} cannot be written ({reason}). Give another folder with --out, "
                           "one on a writable disk with free space.") from None
     return folder
+
+
+def command_line() -> str:
+    """This process's command line as typed: ``python -m sim ...`` for the module's ``__main__``."""
+    first = Path(sys.argv[0]) if sys.argv and sys.argv[0] else Path("python")
+    module = first.name == "__main__.py" and first.parent.name == "sim"
+    name = "python -m sim" if module else first.name
+    return " ".join([name, *map(shlex.quote, sys.argv[1:])])
+
+
+class FolderLock:
+    """One writing process per folder: an exclusive ``flock`` on ``FOLDER/.lock``.
+
+    The kernel drops the lock when its holder ends, however it ends (SIGKILL included), so a crash
+    never leaves a folder locked. The holder writes its pid, command and start time into the file,
+    so a second writer is refused with one paragraph naming it (a ``ConfigError``). The file stays
+    after release: deleting it could let two processes lock two different files of one name.
+
+    Args:
+        folder: the folder (it must exist).
+        what: how the folder is named in the refusal, e.g. "experiment folder".
+        command: the holder's command line as recorded (default ``sys.argv``).
+    """
+
+    NAME = ".lock"
+
+    def __init__(self, folder: str | Path, what: str = "output folder", command: str | None = None):
+        self.folder = Path(folder)
+        self.what = what
+        self.command = command or command_line()
+        self._fd: int | None = None
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+    def acquire(self) -> "FolderLock":
+        fd = os.open(self.folder / self.NAME, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            holder = _holder(fd)
+            os.close(fd)
+            if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                raise
+            raise ConfigError(
+                f"{self.what} {self.folder} is being written by another sim process ({holder}). "
+                "Two writers in one folder would store the same runs twice: wait for that one to "
+                "finish (or stop it), or give another --out.") from None
+        info = {"pid": os.getpid(), "command": self.command,
+                "started": time.strftime("%Y-%m-%d %H:%M:%S")}
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, json.dumps(info).encode("utf-8"), 0)
+        self._fd = fd
+        return self
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # closing the file drops the lock
+            self._fd = None
+
+    def __enter__(self) -> "FolderLock":
+        return self.acquire() if not self.held else self
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+
+
+def _holder(fd: int) -> str:
+    """Who holds a lock, from what it wrote in the lock file (it may not have written yet)."""
+    for _ in range(20):
+        try:
+            info = json.loads(os.pread(fd, 65536, 0).decode("utf-8"))
+            return f"pid {info['pid']}, started {info['started']}: `{info['command']}`"
+        except (ValueError, KeyError, TypeError, OSError):
+            time.sleep(0.05)
+    return "pid unknown"

@@ -15,7 +15,6 @@ import platform
 import subprocess
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -26,9 +25,12 @@ import pandas as pd
 from .config import Config
 from .files import write_parquet, write_text
 from .model import CrisisModel
-from .parallel import context
+from .interrupts import Interrupted, RunAborted, deferred
+from .parallel import InProcess, LocalPool
 from .records import RANKED_OUTCOMES, summarize, summary_frame
 
+NOTHING_WRITTEN = ("No files were written (`sim run` and `sim cases` write theirs once every "
+                   "replication has run); run the same command again.")
 PACKAGES = ("moscow-sim", "mesa", "numpy", "pandas", "pyarrow", "pydantic", "matplotlib", "pyyaml", "tqdm")
 
 
@@ -56,8 +58,13 @@ def run_one(config: Config, seed: int) -> tuple[pd.DataFrame, dict, list[dict]]:
 
 
 def _run_chunk(args: tuple[Config, list[tuple[int, int]]]) -> list[tuple[int, int, pd.DataFrame, dict, list[dict]]]:
+    """Replications in this process; a stop signal waits for the one in progress (``deferred``)."""
     config, jobs = args
-    return [(rep, seed, *run_one(config, seed)) for rep, seed in jobs]
+    out = []
+    for rep, seed in jobs:
+        with deferred():
+            out.append((rep, seed, *run_one(config, seed)))
+    return out
 
 
 @dataclass
@@ -149,16 +156,22 @@ def run_replications(config: Config, reps: int = 50, seed: int = 0, jobs: int | 
     chunks = [(config, work[i:i + chunk]) for i in range(0, len(work), chunk)]
     bar = tqdm(total=reps, desc=config.name, unit="run", disable=not progress, file=sys.stderr)
     done = []
-    if jobs == 1:
-        for c in chunks:
-            done.extend(_run_chunk(c))
-            bar.update(len(c[1]))
-    else:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context()) as pool:
-            for part in pool.map(_run_chunk, chunks):
-                done.extend(part)
-                bar.update(len(part))
-    bar.close()
+    warn = lambda text: tqdm.write(text, file=sys.stderr)  # noqa: E731 - above the bar
+    runner = InProcess() if jobs == 1 else LocalPool(jobs, warn=warn)
+    finished = False
+    try:
+        for _, part in runner.imap_unordered(_run_chunk, [(c,) for c in chunks]):
+            done.extend(part)
+            bar.update(len(part))
+        finished = True
+    except Interrupted as stop:
+        stop.detail = stop.detail or NOTHING_WRITTEN
+        raise
+    except RunAborted as err:
+        raise RunAborted(f"{err} {NOTHING_WRITTEN}") from None
+    finally:
+        runner.close(kill=not finished)
+        bar.close()
     done.sort(key=lambda r: r[0])
     daily = pd.concat([d.assign(rep=rep) for rep, _, d, _, _ in done], ignore_index=True)
     daily = daily[["rep"] + [c for c in daily.columns if c != "rep"]]

@@ -1,11 +1,11 @@
-"""Experiments: spec errors, crash-safe resume after SIGKILL, failure isolation, Dask, analysis."""
+"""Experiments: spec errors, failure isolation, Dask, analysis (kills, stops and other faults:
+tests/test_faults.py)."""
 
 import os
 import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -14,8 +14,8 @@ import pytest
 from sim.cli import main
 from sim.config import ConfigError
 from sim.experiments import execute as ex
+from sim.experiments.cluster import tune_malloc
 from sim.experiments.spec import load_spec
-from sim.store import ResultStore
 
 from .conftest import CONFIGS, ROOT
 
@@ -36,55 +36,10 @@ def write_spec(tmp: Path, body: str, name: str = "spec.yaml") -> Path:
     return path
 
 
-GRID_500 = """
-name: kill_test
-replications: 20
-batch_size: 4
-design:
-  kind: grid
-  parameters:
-    west.sanctions_credibility: {values: [0.0, 0.25, 0.5, 0.75, 1.0]}
-    host.police_loyalty: {values: [0.2, 0.4, 0.6, 0.8, 1.0]}
-"""
-
-
-def run_cli(spec: Path, out: Path, *extra, **kw):
-    return subprocess.Popen([sys.executable, "-m", "sim", "experiment", str(spec), "--out", str(out), "--quiet",
-                             "--no-plots", *extra], start_new_session=True, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, **kw)
-
-
 def stored(out: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     s = pd.read_parquet(out / "summary").sort_values("key").reset_index(drop=True)
     d = pd.read_parquet(out / "daily").sort_values(["key", "day"]).reset_index(drop=True)
     return s, d
-
-
-def test_sigkill_then_resume_equals_uninterrupted_run(tmp_path):
-    spec = write_spec(tmp_path, GRID_500)
-    killed = tmp_path / "killed"
-    proc = run_cli(spec, killed, "--jobs", "2")
-    deadline = time.time() + 120
-    while time.time() < deadline:  # wait until a good part, but not all, is stored
-        n = len(list((killed / "batches").glob("*.json"))) if (killed / "batches").exists() else 0
-        if n >= 20:
-            break
-        time.sleep(0.05)
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=30)
-    before = len(ResultStore(killed).done_keys())
-    assert 0 < before < 500, before
-    resumed = run_cli(spec, killed, "--jobs", "2")
-    out, err = resumed.communicate(timeout=300)
-    assert resumed.returncode == 0, err
-    assert f"{before} already stored, {500 - before} run now" in out
-    whole = tmp_path / "whole"
-    full = run_cli(spec, whole, "--jobs", "2")
-    assert full.wait(timeout=300) == 0
-    (s1, d1), (s2, d2) = stored(killed), stored(whole)
-    assert len(s1) == 500 and s1["key"].is_unique
-    pd.testing.assert_frame_equal(s1, s2)
-    pd.testing.assert_frame_equal(d1, d2)
 
 
 def test_a_failing_run_is_recorded_and_the_rest_complete(tmp_path, monkeypatch):
@@ -171,7 +126,7 @@ def test_dask_cluster_gives_the_same_results_as_local(tmp_path):
 
         with Client(address, timeout="30s") as client:
             client.wait_for_workers(2, timeout=60)
-            assert all(client.run(ex.tune_malloc).values())  # the trim setting is fixed on every worker
+            assert all(client.run(tune_malloc).values())  # the trim setting is fixed on every worker
         assert main(["experiment", str(spec), "--out", str(tmp_path / "dask"), "--scheduler", address,
                      "--quiet", "--no-plots"]) == 0
     finally:

@@ -3,10 +3,24 @@ resumed where it stopped, then analysed and plotted."""
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 from ..parallel import start_worker_server
 from .run import positive
+
+WORKER_TIMEOUT_S = 60.0  # sim.experiments.cluster's default, repeated so --help imports no Dask
+
+
+def seconds(text: str) -> float:
+    """argparse type: a number of seconds above 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text} must be a number of seconds above 0")
+    return value
 
 
 def register(sub) -> None:
@@ -16,6 +30,12 @@ def register(sub) -> None:
     p.add_argument("--jobs", type=positive, default=None, help="local worker processes (default: all cores)")
     p.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="run on a Dask distributed cluster, e.g. tcp://10.0.0.5:8786, instead of local processes")
+    p.add_argument("--worker-timeout", type=seconds, default=WORKER_TIMEOUT_S, metavar="SECONDS",
+                   help="with --scheduler: give up after this long without workers (default 60)")
+    p.add_argument("--retry-failed", action="store_true",
+                   help="run again the runs recorded as failed (their error rows are set aside)")
+    p.add_argument("--force", action="store_true",
+                   help="use an --out folder holding other results, moving them into stale/")
     p.add_argument("--no-plots", action="store_true", help="skip analysis and plots")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=main)
@@ -26,7 +46,17 @@ def main(args) -> int:
         start_worker_server(args.jobs)
     from ..experiments.execute import execute
 
-    spec, out, report = execute(args.spec, args.out, jobs=args.jobs, scheduler=args.scheduler, progress=not args.quiet)
+    spec, out, report = execute(args.spec, args.out, jobs=args.jobs, scheduler=args.scheduler,
+                                progress=not args.quiet, retry_failed=args.retry_failed,
+                                force=args.force, worker_timeout=args.worker_timeout)
+    if report["replaced"]:
+        print(f"{out} held {report['replaced']}: moved into {report['aside']}")
+    if report["set_aside"]:
+        print(f"{report['set_aside']} stored runs are not in this spec's plan: moved into "
+              f"{report['aside']}")
+    if report["retrying"]:
+        print(f"{report['retrying']} failed runs run again (their error rows moved into "
+              f"{report['aside']})")
     failed = f"; {report['failed_total']} failed (see {out}/errors/)" if report["failed_total"] else ""
     print(f"{spec.name}: {report['runs']} runs; {report['already_done']} already stored, {report['ran']} run now "
           f"in {report['wall_time_s']:.1f} s{failed}")
@@ -38,4 +68,7 @@ def main(args) -> int:
 
         files = analyse(out)
         print(f"  {len(files)} tables and plots in {out}/plots and {out}/analysis")
-    return 1 if report["failed_total"] else 0
+    if report["failed_total"]:
+        print(f"  rerun with --retry-failed to run the {report['failed_total']} failed runs again")
+        return 1
+    return 0

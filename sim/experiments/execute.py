@@ -1,5 +1,11 @@
-"""Running an experiment: batches of runs on a process pool or a Dask cluster, each batch stored
-as soon as it finishes, failures recorded without stopping the rest, resumable after a kill."""
+"""Running an experiment: batches of runs in this process, on a local process pool or on a Dask
+cluster, each batch stored as soon as it finishes, failures recorded without stopping the rest.
+
+A stop (Ctrl-C, SIGTERM) or a kill at any moment loses only the batches in flight: a rerun into
+the same folder resumes. A run that raises is recorded as failed, unless a stop was under way (then
+it is the stop, not the model); ``retry_failed`` runs the failed ones again. Before anything runs,
+the folder is made to hold only the current plan's runs (``claim_folder``).
+"""
 
 from __future__ import annotations
 
@@ -8,33 +14,52 @@ import os
 import sys
 import time
 import traceback
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from ..config import Config, ConfigError
+from ..files import FolderLock, check_writable, move, write_parquet
+from ..interrupts import Interrupted, RunAborted, deferred, requested
 from ..model import CrisisModel
-from ..parallel import context
+from ..parallel import InProcess, LocalPool
 from ..runner import git_commit, package_versions, simulate
 from ..store import ResultStore
+from .cluster import WORKER_TIMEOUT_S, DaskCluster
 from .design import Point, Run, build_points, build_runs
 from .spec import ExperimentSpec, load_spec
 from .tables import IDS, pack
 
-MMAP_THRESHOLD = 32 * 2**20  # glibc's own ceiling for its dynamic mmap threshold
-TRIM_THRESHOLD = 64 * 2**20
 MAX_BATCH = 32  # runs per batch at most
 
 
+@dataclass(frozen=True)
+class _Options:
+    """How to run: where (jobs, scheduler, worker_timeout) and whether to show progress."""
+
+    jobs: int | None
+    scheduler: str | None
+    worker_timeout: float
+    progress: bool
+
+
 def run_batch(runs: list[Run]) -> list[dict]:
-    """Run a batch in this process; a run that raises is returned with its error, not raised."""
+    """Run a batch in this process; a run that raises is returned with its error, not raised.
+
+    In the driver (one job) a stop signal is held until the run in progress ends, then raised
+    (``sim.interrupts.deferred``): raised inside compiled or C code it could be turned into some
+    other error, or worse, and a run is short.
+    """
     out = []
     for r in runs:
         base = {"key": r.key, "point": r.point, "rep": r.rep, "seed": r.seed}
         try:
-            daily, summary, log = simulate(r.config, r.seed)
+            with deferred():  # a stop signal waits for the run to end, never raising inside numba
+                daily, summary, log = simulate(r.config, r.seed)
         except Exception as exc:  # noqa: BLE001 - any failure of one run is recorded, not fatal
+            if requested():  # a stop was under way: what the run raised is not the model's failure
+                raise Interrupted(requested()) from exc
             out.append({**base, "error": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc()})
             continue
         out.append({**base, "daily": daily, "summary": summary, "decisions": log})
@@ -50,24 +75,6 @@ def run_and_pack(runs: list[Run], points: dict[int, Point], columns: list[str]) 
     results = run_batch(runs)
     return {"keys": [r["key"] for r in results], "failed": sum("error" in r for r in results),
             "parts": pack(results, points, columns)}
-
-
-def tune_malloc() -> bool:
-    """Undo Dask's worker default MALLOC_TRIM_THRESHOLD_=65536 in a running worker.
-
-    That setting also freezes glibc's mmap threshold at 128 KiB, so every large numpy temporary is
-    mapped and unmapped afresh, which made a numpy workload 4.5x slower here. ``mallopt`` restores
-    generous thresholds in the live process. Returns whether it could (glibc only).
-    """
-    import ctypes
-    import ctypes.util
-
-    name = ctypes.util.find_library("c")
-    if not name:
-        return False
-    libc = ctypes.CDLL(name)
-    m_trim_threshold, m_mmap_threshold = -1, -3
-    return bool(libc.mallopt(m_mmap_threshold, MMAP_THRESHOLD)) and bool(libc.mallopt(m_trim_threshold, TRIM_THRESHOLD))
 
 
 def ally_sets(runs: list[Run]) -> list[Config]:
@@ -109,61 +116,125 @@ def guided_batches(todo: list[Run], slots: int, fixed: int | None = None) -> lis
     return out
 
 
-class _InProcess(Executor):
-    """jobs=1: run batches here, one at a time (also what tests use to inject failures)."""
-
-    def submit(self, fn, *args, **kwargs):
-        from concurrent.futures import Future
-
-        fut = Future()
-        try:
-            fut.set_result(fn(*args, **kwargs))
-        except BaseException as exc:  # noqa: BLE001
-            fut.set_exception(exc)
-        return fut
-
-
-def _executor(jobs: int | None, scheduler: str | None):
-    """(executor, number of parallel slots, closer)."""
-    if scheduler:
-        from distributed import Client
-
-        try:
-            client = Client(scheduler)  # waits distributed.comm.timeouts.connect (dask config, 30 s)
-        except (OSError, ValueError, TypeError) as exc:
-            raise ConfigError(f"--scheduler {scheduler}: cannot reach a Dask scheduler there ({exc}). Start one with "
-                              f"`dask scheduler` and workers with `dask worker {scheduler}`, or leave --scheduler out "
-                              "to run on local processes.") from None
-        client.run(tune_malloc)
-        slots = sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values()) or 1
-        return client.get_executor(pure=False), slots, client.close
-    jobs = jobs or os.cpu_count() or 1
+def _runner(opts: _Options):
+    """Where the batches run: a Dask cluster, a local pool, or (one job) this process."""
+    if opts.scheduler:
+        return DaskCluster(opts.scheduler, opts.worker_timeout)
+    jobs = opts.jobs or os.cpu_count() or 1
     if jobs == 1:
-        return _InProcess(), 1, lambda: None
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context())
-    return pool, jobs, lambda: pool.shutdown(wait=True, cancel_futures=True)
+        return InProcess()
+    from tqdm import tqdm
+
+    return LocalPool(jobs, warn=lambda text: tqdm.write(text, file=sys.stderr))  # above the bar
+
+
+def _owner(store: ResultStore) -> tuple[str | None, str] | None:
+    """Whose results the folder holds, by its manifest: (experiment name or None, description);
+    None when there is no manifest (a new or empty folder)."""
+    if not (store.root / "manifest.json").is_file():
+        return None
+    try:
+        manifest = store.read_json("manifest.json")
+    except (OSError, ValueError):
+        return None, "an unreadable manifest.json"
+    if "experiment" in manifest:
+        return str(manifest["experiment"]), f"experiment {manifest['experiment']!r}"
+    if "scenario" in manifest:
+        return None, f"the results of `sim run` (scenario {manifest['scenario']!r})"
+    return None, "results of another kind (its manifest.json names no experiment)"
+
+
+def claim_folder(store: ResultStore, spec: ExperimentSpec, keys: set[str], force: bool,
+                 retry_failed: bool) -> dict:
+    """Make the folder hold only this plan's runs before any runs, and say what was moved.
+
+    A folder holding another experiment (or a `sim run`) is refused unless ``force``; then all of
+    it moves aside. Of the same experiment, stored runs not in the plan (the spec changed) move
+    aside, with the plots and analysis drawn from them; with ``retry_failed``, so do the failed
+    runs, which then run again. Nothing is deleted: it goes to ``DIR/stale/<time>/``.
+    """
+    owner = _owner(store)
+    if owner is not None and owner[0] != spec.name:
+        if not force:
+            raise ConfigError(
+                f"experiment folder {store.root} holds {owner[1]}, not experiment {spec.name!r}: "
+                "running here would mix the two. Give another --out, or add --force to move what "
+                f"is there into {store.root}/stale/<time>/ (nothing is deleted) and start afresh.")
+        aside = store.set_aside_everything()
+        return {"replaced": owner[1], "aside": str(aside) if aside else None, "set_aside": 0,
+                "retrying": 0}
+    done = store.done_keys()
+    stale = done - keys
+    retry = set()
+    if retry_failed:
+        errors = store.load("errors")
+        retry = set(errors["key"]) & keys & done if len(errors) else set()
+    _, aside = store.set_aside(lambda k: k in stale or k in retry)
+    if stale and aside is not None:  # drawn from runs no longer in the plan
+        for name in ("plots", "analysis", "last_run.json"):
+            if (store.root / name).exists():
+                move(store.root / name, aside / name)
+    return {"replaced": None, "aside": str(aside) if aside else None, "set_aside": len(stale),
+            "retrying": len(retry)}
 
 
 def execute(spec_path: str | Path, out: str | Path | None = None, jobs: int | None = None,
-            scheduler: str | None = None, progress: bool = True) -> tuple[ExperimentSpec, Path, dict]:
-    """Run every missing (point, replication) of a spec into ``out``; returns (spec, out, report)."""
-    from tqdm import tqdm
+            scheduler: str | None = None, progress: bool = True, *, retry_failed: bool = False,
+            force: bool = False, worker_timeout: float = WORKER_TIMEOUT_S,
+            ) -> tuple[ExperimentSpec, Path, dict]:
+    """Run every missing (point, replication) of a spec into ``out``; returns (spec, out, report).
 
+    The spec and every point's config are validated, and ``out`` checked for writing and locked
+    (one writer per folder), before anything runs. Raises ``Interrupted`` (a stop signal) or
+    ``RunAborted`` (workers or the cluster lost), each saying what was kept; a rerun resumes.
+    """
     spec_path = Path(spec_path)
     spec = load_spec(spec_path)
     out = Path(out) if out else Path("results") / "experiments" / spec.name
     points = build_points(spec, spec_path)
     runs = build_runs(spec, spec_path, points)
-    store = ResultStore(out)
-    done = store.done_keys()
-    todo, seen = [], set(done)
+    check_writable(out, "experiment folder")
+    with FolderLock(out, "experiment folder") as lock:
+        opts = _Options(jobs, scheduler, worker_timeout, progress)
+        runner = _runner(opts)  # reaching a cluster is checked before anything is written
+        finished = False
+        try:
+            report = _execute(ResultStore(out, lock), spec, spec_path, points, runs, runner, opts,
+                              retry_failed=retry_failed, force=force)
+            finished = True
+        finally:
+            runner.close(kill=not finished)
+    return spec, out, report
+
+
+def _execute(store: ResultStore, spec: ExperimentSpec, spec_path: Path, points: list[Point],
+             runs: list[Run], runner, opts: _Options, retry_failed: bool, force: bool) -> dict:
+    """Claim the folder, write the plan, run what is missing; the report."""
+    claimed = claim_folder(store, spec, {r.key for r in runs}, force, retry_failed)
+    report = {"runs": len(runs), **claimed}
+    _write_plan(store, spec, spec_path, points, runs, opts.scheduler)
+    todo, seen = [], store.done_keys()
     for r in runs:
         if r.key not in seen:
             todo.append(r)
             seen.add(r.key)  # two identical points share one run
+    report.update(already_done=len(runs) - len(todo), ran=0, failed=0, wall_time_s=0.0)
+    if todo:
+        start = time.perf_counter()
+        _run(store, spec, points, runs, todo, report, runner, opts)
+        report["wall_time_s"] = time.perf_counter() - start
+    errors = store.load("errors")
+    keys = {r.key for r in runs}
+    report["failed_total"] = int(errors["key"].isin(keys).sum()) if len(errors) else 0
+    store.write_json("last_run.json", report)
+    return report
+
+
+def _write_plan(store: ResultStore, spec: ExperimentSpec, spec_path: Path, points: list[Point],
+                runs: list[Run], scheduler: str | None) -> None:
     plan = pd.DataFrame([{"key": r.key, "point": r.point, "point_name": points[r.point].name, "rep": r.rep,
                           "seed": r.seed, "horizon": r.config.horizon_days, **points[r.point].params} for r in runs])
-    plan.astype({"seed": "uint64"}).to_parquet(out / "plan.parquet", index=False)
+    write_parquet(plan.astype({"seed": "uint64"}), store.root / "plan.parquet")
     store.write_json("manifest.json", {
         "experiment": spec.name, "spec_file": str(spec_path), "spec": spec.model_dump(mode="json"),
         "points": [{"index": p.index, "name": p.name, "config": str(p.config_path), "overrides": list(p.overrides),
@@ -172,30 +243,39 @@ def execute(spec_path: str | Path, out: str | Path | None = None, jobs: int | No
         "versions": package_versions(), "git_commit": git_commit(), "command": " ".join(sys.argv),
         "scheduler": scheduler, "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     })
-    report = {"runs": len(runs), "already_done": len(runs) - len(todo), "ran": 0, "failed": 0, "wall_time_s": 0.0}
-    if todo:
-        start = time.perf_counter()
-        executor, slots, close = _executor(jobs, scheduler)
-        bar = tqdm(total=len(todo), desc=spec.name, unit="run", disable=not progress, file=sys.stderr)
-        try:
-            configs = ally_sets(runs)
-            warm = [executor.submit(daily_columns, configs) for _ in range(slots)]  # each worker's first task
-            batches = guided_batches(todo, slots, spec.batch_size)
-            columns = next(as_completed(warm)).result()
-            futures = [executor.submit(run_and_pack, b, {r.point: points[r.point] for r in b}, columns)
-                       for b in batches]
-            for fut in as_completed(futures):
-                packed = fut.result()
+
+
+def _run(store: ResultStore, spec: ExperimentSpec, points: list[Point], runs: list[Run],
+         todo: list[Run], report: dict, runner, opts: _Options) -> None:
+    """Run ``todo`` in batches, storing each as it finishes; on a stop or an abort, say what
+    was kept."""
+    from tqdm import tqdm
+
+    bar = tqdm(total=len(todo), desc=spec.name, unit="run", disable=not opts.progress,
+               file=sys.stderr)
+    try:
+        # each worker's first task: the daily columns, which loads the compiled engine there
+        warm = [(ally_sets(runs),)] * runner.slots
+        _, columns = next(iter(runner.imap_unordered(daily_columns, warm)))
+        tasks = [(b, {r.point: points[r.point] for r in b}, columns)
+                 for b in guided_batches(todo, runner.slots, spec.batch_size)]
+        for _, packed in runner.imap_unordered(run_and_pack, tasks):
+            with deferred():  # a stop waits for the batch to be stored
                 store.write_parts(packed["parts"], packed["keys"])
-                report["ran"] += len(packed["keys"])
-                report["failed"] += packed["failed"]
-                bar.update(len(packed["keys"]))
-        finally:
-            bar.close()
-            close()
-        report["wall_time_s"] = time.perf_counter() - start
-    errors = store.load("errors")
-    keys = set(plan["key"])
-    report["failed_total"] = int(errors["key"].isin(keys).sum()) if len(errors) else 0
-    store.write_json("last_run.json", report)
-    return spec, out, report
+            report["ran"] += len(packed["keys"])
+            report["failed"] += packed["failed"]
+            bar.update(len(packed["keys"]))
+    except Interrupted as stop:
+        stop.detail = _kept(store, runs)
+        raise
+    except RunAborted as err:
+        raise RunAborted(f"{err} {_kept(store, runs)}") from None
+    finally:
+        bar.close()
+
+
+def _kept(store: ResultStore, runs: list[Run]) -> str:
+    keys = {r.key for r in runs}
+    stored = len(store.done_keys() & keys)
+    return (f"{stored} of {len(keys)} runs are stored in {store.root}; run the same command "
+            "again to resume (stored runs are not run again).")
