@@ -15,12 +15,12 @@ from matplotlib.figure import Figure  # figures without pyplot: no global state,
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from .city import ACTIVE, JAILED, POLICE, QUIET
+from .city import POLICE, Citizen, CitySnapshot
 from .decision import BURDENS, FACTORS, RULE_FACTORS
 from .model import CrisisModel
 
 EMPTY = "#f4f1ea"
-STATE_COLOURS = {QUIET: "#8fb3ff", ACTIVE: "#fe6100", JAILED: "#7a7a7a"}
+STATE_COLOURS = {Citizen.QUIET: "#8fb3ff", Citizen.ACTIVE: "#fe6100", Citizen.JAILED: "#7a7a7a"}
 POLICE_COLOUR = "#000000"
 COUNTRY_COLOURS = ["#c1121f", "#2a9d8f", "#7b2cbf", "#e9c46a", "#3a86ff", "#8d6e63", "#ff006e", "#06d6a0"]
 FACTOR_COLOURS = dict(zip(FACTORS, ["#d62728", "#2ca02c", "#9467bd", "#1f77b4", "#ff7f0e", "#8c564b"]))
@@ -30,10 +30,9 @@ def _rgb(colour: str) -> np.ndarray:
     return np.array(matplotlib.colors.to_rgb(colour))
 
 
-def city_image(model: CrisisModel) -> np.ndarray:
+def city_image(city: CitySnapshot) -> np.ndarray:
     """An (height, width, 3) image of the city: protesters by state, police and foreign patrols."""
-    city = model.city
-    img = np.empty((city.n_cells, 3))
+    img = np.empty((city.height * city.width, 3))
     img[:] = _rgb(EMPTY)
     for state, colour in STATE_COLOURS.items():
         img[city.pos[city.state == state]] = _rgb(colour)
@@ -44,10 +43,10 @@ def city_image(model: CrisisModel) -> np.ndarray:
 
 
 def city_figure(model: CrisisModel) -> Figure:
-    city = model.city
+    city = model.city.snapshot()
     fig = Figure(figsize=(6.4, 7.2), dpi=90)
     ax = fig.add_axes([0.04, 0.2, 0.92, 0.74])
-    ax.imshow(city_image(model), interpolation="nearest", origin="upper")
+    ax.imshow(city_image(city), interpolation="nearest", origin="upper")
     ax.set_xticks([])
     ax.set_yticks([])
     stats = model.city_stats
@@ -73,9 +72,9 @@ def city_figure(model: CrisisModel) -> Figure:
         ax.annotate(label, (x, y), xytext=(0, 11), textcoords="offset points", ha="center", va="bottom",
                     fontsize=8, bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85})
     handles = [
-        Patch(color=STATE_COLOURS[QUIET], label="quiet"),
-        Patch(color=STATE_COLOURS[ACTIVE], label="active"),
-        Patch(color=STATE_COLOURS[JAILED], label="jailed"),
+        Patch(color=STATE_COLOURS[Citizen.QUIET], label="quiet"),
+        Patch(color=STATE_COLOURS[Citizen.ACTIVE], label="active"),
+        Patch(color=STATE_COLOURS[Citizen.JAILED], label="jailed"),
         Patch(color=POLICE_COLOUR, label="police"),
         Line2D([], [], marker="s", ls="", markersize=9, markerfacecolor="#2b9348", markeredgecolor="white", label="site held"),
         Line2D([], [], marker="s", ls="", markersize=9, markerfacecolor="#d00000", markeredgecolor="white", label="site stormed"),

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import numpy as np
 import mesa
+import numpy as np
 from mesa.agentset import AgentSet
 
 from .actors.allies import Ally
@@ -11,7 +11,7 @@ from .actors.host import HostGovernment
 from .actors.russia import Russia
 from .actors.west import West
 from .attrition import Front, fight_day
-from .city_compiled import new_city
+from .city import City, DayInputs
 from .config import Config
 from .decision import FACTORS
 from .forces import Forces
@@ -48,7 +48,7 @@ class CrisisModel(mesa.Model):
         members = config.allies.members
         self.countries = ["Russia"] + [a.name for a in members]
         self.forces = Forces(self.countries)
-        self.city = new_city(config.city, config.protesters, config.police, config.troops,
+        self.city = City(config.city, config.protesters, config.police, config.troops,
                          config.host.police_strength, self.countries, city_rng)
         self.city_stats = self.city.stats()
 
@@ -72,17 +72,18 @@ class CrisisModel(mesa.Model):
         self.day += 1
         self.forces.day = self.day
         self._fire_events()
-        self.city_stats = self.city.step(self.host.legitimacy, self.hardship_shock)
+        self.city_stats = self.city.step(DayInputs(self.host.legitimacy, self.hardship_shock))
         self.host.step()
         self.west.step()
         self.russia.step()
         self.allies.shuffle_do("step")
         self._move_troops()
+        self.city_stats = self.city.stats()  # police counts after the host's and the troops' changes
         self.datacollector.collect(self)
         if self.day >= self.cfg.horizon_days:
             self.running = False
 
-    def run(self) -> "CrisisModel":
+    def run(self) -> CrisisModel:
         """Run to the horizon; returns self so calls chain."""
         while self.running:
             self.step()
@@ -169,7 +170,7 @@ class CrisisModel(mesa.Model):
             "regime_threat": lambda m: m.host.regime_threat,
             "regime_status": lambda m: m.host.status,
             "requested": lambda m: m.host.requested,
-            "police_strength": lambda m: m.city.police_total() / max(1, m.city.police_initial),
+            "police_strength": lambda m: m.city_stats.police_strength,
             "decision": lambda m: m.russia.outcome,
             "russia_state": lambda m: m.russia.state,
             "troops_total": lambda m: m.forces.total,

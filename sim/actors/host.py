@@ -50,10 +50,9 @@ class HostGovernment(mesa.Agent):
         return self.alignment > 0
 
     def step(self) -> None:
-        city, cfg = self.model.city, self.cfg
-        stats = self.model.city_stats
+        cfg, stats = self.cfg, self.model.city_stats
         self.unrest_index = min(1.0, stats.active_share / cfg.unrest_scale)
-        police_lost = 1.0 - city.police_total() / max(1, city.police_initial)
+        police_lost = 1.0 - stats.police_strength
         w_u, w_s, w_p = cfg.threat_weights
         n_sites = max(1, stats.sites_held + stats.sites_lost)
         self.regime_threat = min(1.0, w_u * self.unrest_index + w_s * stats.sites_lost / n_sites + w_p * police_lost)
@@ -72,13 +71,13 @@ class HostGovernment(mesa.Agent):
 
     def _defect(self) -> None:
         cfg, city = self.cfg, self.model.city
-        self.police_absent += city.fled
-        city.fled = 0
+        self.police_absent += city.take_fled()
         backed = self.friendly and self.model.troops_on_ground() > 0
         loyalty = cfg.police_loyalty + cfg.backing_boost * backed
         excess = self.unrest_index - loyalty
         if excess > 0:
-            n = self.stream.binomial(city.police_total(), min(1.0, cfg.defection_rate * excess))
+            police = self.model.city_stats.police_total  # the day's count: nothing has changed it since
+            n = self.stream.binomial(police, min(1.0, cfg.defection_rate * excess))
             self.police_absent += city.remove_police(n)
         elif self.police_absent > 0:
             n = self.stream.binomial(self.police_absent, cfg.return_rate)
