@@ -77,10 +77,18 @@ def model_hashes() -> dict:
 
 def _new_city(*args):
     try:
-        from sim.city import new_city
-    except ImportError:  # before the protester engine became the package sim/city/
-        from sim.city_compiled import new_city
-    return new_city(*args)
+        from sim.city import City
+    except ImportError:  # before the protester engine became the package sim/city/ (a4bbead)
+        from sim.city_compiled import new_city as City
+    return City(*args)
+
+
+def _step(city, legitimacy: float, shock: float):
+    try:
+        from sim.city import DayInputs
+    except ImportError:  # a4bbead
+        return city.step(legitimacy, shock)
+    return city.step(DayInputs(legitimacy, shock))
 
 
 def _arrays(city) -> list[np.ndarray]:
@@ -91,13 +99,6 @@ def _arrays(city) -> list[np.ndarray]:
             city.troop_guards]
 
 
-def _set_move_tries(city, tries: int) -> None:
-    if hasattr(city, "engine"):
-        city.engine.move_tries = tries
-    else:
-        city.move_tries = tries
-
-
 def city_hashes() -> dict:
     from sim.config.schema import City as CityCfg
     from sim.config.schema import Police, Protesters, Site, Troops
@@ -105,11 +106,14 @@ def city_hashes() -> dict:
     sites = [Site(name="a", x=5, y=5), Site(name="b", x=20, y=12), Site(name="c", x=28, y=3)]
     cases = {
         # guards too many to pack security agents and actives in one grid: the numpy rounds
-        "packing_overflow": dict(torus=False, kind="von_neumann", troops=[70_000.0, 900.0], tries=1,
-                                 policing=0.0),
-        "tries3_moore": dict(torus=False, kind="moore", troops=[400.0, 0.0], tries=3, policing=0.3),
-        "tries2_torus": dict(torus=True, kind="von_neumann", troops=[0.0, 0.0], tries=2, policing=0.0),
-        "troop_patrols": dict(torus=False, kind="von_neumann", troops=[3000.0, 800.0], tries=1, policing=0.5),
+        "packing_overflow": {"torus": False, "kind": "von_neumann", "troops": [70_000.0, 900.0],
+                             "tries": 1, "policing": 0.0},
+        "tries3_moore": {"torus": False, "kind": "moore", "troops": [400.0, 0.0], "tries": 3,
+                         "policing": 0.3},
+        "tries2_torus": {"torus": True, "kind": "von_neumann", "troops": [0.0, 0.0], "tries": 2,
+                         "policing": 0.0},
+        "troop_patrols": {"torus": False, "kind": "von_neumann", "troops": [3000.0, 800.0], "tries": 1,
+                          "policing": 0.5},
     }
     out = {}
     for name, c in cases.items():
@@ -120,7 +124,7 @@ def city_hashes() -> dict:
         for seed in (0, 1):
             city = _new_city(city_cfg, prot, police, troops, 1.0, ["Russia", "Belarus"],
                              np.random.default_rng(seed))
-            _set_move_tries(city, c["tries"])
+            city.move_tries = c["tries"]
             h = hashlib.sha256()
             for day in range(25):
                 if day == 3:
@@ -129,7 +133,7 @@ def city_hashes() -> dict:
                     city.remove_police(7)
                 if day == 18:
                     city.add_police(4)
-                s = city.step(0.45 if day < 12 else 0.7, 0.3 if day < 6 else 0.0)
+                s = _step(city, 0.45 if day < 12 else 0.7, 0.3 if day < 6 else 0.0)
                 h.update(repr([float(getattr(s, f)) for f in STATS]).encode())  # int or numpy int
                 for a in _arrays(city):
                     h.update(np.ascontiguousarray(a).tobytes())
