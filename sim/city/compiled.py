@@ -5,9 +5,10 @@ day's rounds of Epstein's rule, the arrest hazard) and ``kernels.afternoon`` (ar
 storming, the day's tallies), with numpy's ``expm1`` of the hazard in between. The afternoon draws
 from the city's own ``numpy.random.Generator`` inside numba, which yields numpy's numbers, in the
 numpy engine's order, so a run is bit-identical to the numpy engine's (tests/test_kernels.py).
-Where a fused run does not apply (guards too many to pack both counts in one grid, the arrest
-hazard on a city with many patrols, several tries per move) the day goes on phase by phase: jail,
-Epstein's rule and the hazard by their own kernels, the other phases by the numpy engine's.
+The arrest hazard goes patrol by patrol where patrols are few, else by two window sums (the
+same sums). Where a fused run does not apply (guards too many to pack both counts in one grid,
+several tries per move) the day goes on phase by phase: Epstein's rule and the hazard by their
+own kernels, the other phases by the numpy engine's.
 """
 
 from __future__ import annotations
@@ -71,8 +72,15 @@ class CompiledDay:
                 np.ascontiguousarray(sees[:, 1]),
             )
         )
-        self.window = rules.window.buffers
+        self.window, self.cop_window = rules.window.buffers, rules.cop_window.buffers
         self.arrest = tuple(self.arrest_tables)
+        self._morning_tables = (
+            self.geometry,
+            self.epstein,
+            self.window,
+            self.arrest,
+            self.cop_window,
+        )
         self.storming = tuple(
             StormTables(
                 sites.window, storm_grid, sites.cfg.storm_min_actives, sites.cfg.storm_ratio
@@ -80,6 +88,7 @@ class CompiledDay:
         )
         self._moving: tuple | None = None  # built on the first afternoon (the distance map is lazy)
         self._acting = np.empty(self.s.jail.size, dtype=bool)
+        self._patrol_window, self._n_cells = self.arrest_tables.dy.size, g.height * g.width
         phases = {
             **reference.phases,
             Phase.JAIL: self.jail,
@@ -98,23 +107,17 @@ class CompiledDay:
         self.plan.run(today)
 
     def tally(self) -> tuple[int, int, int, int, int, int]:
-        return kernels.tallies(self.s.arrays())
+        s = self.s
+        return kernels.tallies(s.state, s.site_held, s.patrol_owner, s.police_guards)
 
     # --- fused runs ----------------------------------------------------------------------------
 
     def morning(self, today: Today) -> int:
-        """Jail, Epstein's rule and the hazard in one kernel where the hazard goes patrol by patrol."""
-        if not self.by_patrol():
-            return 0
+        """Jail, Epstein's rule and the arrest hazard in one kernel."""
         acting = self._acting_buffer()
+        grievance = self.ref.rules.grievance(today.inputs)
         packed, who, hazard = kernels.morning(
-            self.s.arrays(),
-            acting,
-            self.ref.rules.grievance(today.inputs),
-            self.geometry,
-            self.epstein,
-            self.window,
-            self.arrest,
+            self.s.arrays(), acting, grievance, *self._morning_tables, self.by_patrol()
         )
         today.acting = acting
         if not packed:  # too many guards to pack both counts: the jail alone has counted down
@@ -140,7 +143,7 @@ class CompiledDay:
             self.storming,
         )
         today.fled += int(fled)
-        today.stats = CityStats.from_tallies(tuple(tallies), self.s)
+        today.stats = CityStats.from_tallies(tallies, self.s)
         return 4
 
     def _moves_table(self) -> tuple:
@@ -169,27 +172,13 @@ class CompiledDay:
             self.ref.epstein(today)
 
     def hazard(self, today: Today) -> None:
-        """The actives and their arrest hazard: patrol by patrol, or by two window sums."""
-        s = self.s
-        if self.by_patrol():
-            today.who, today.hazard = kernels.active_hazard(s.arrays(), self.geometry, self.arrest)
-            return
-        today.who = who = kernels.actives(s.state)
-        if not who.size:
-            today.hazard = None
-            return
-        cells, window = s.pos[who], self.ref.rules.cop_window
-        kernels.paint_ones(s.grid, cells)
-        seen = window(s.grid, copy=False).ravel()[s.patrol_pos]  # actives each patrol sees
-        # each patrol's -log(1 - 1/A), summed over the patrols that see each active
-        kernels.paint_values(s.grid, s.patrol_pos, self.arrest_tables.escape[seen])
-        today.hazard = window(s.grid, copy=False).ravel()[cells].astype(np.int64)
+        today.who, today.hazard = kernels.arrest_hazard(
+            self.s.arrays(), self.geometry, self.arrest, self.cop_window, self.by_patrol()
+        )
 
     def by_patrol(self) -> bool:
         """Whether the arrest hazard goes patrol by patrol (cheaper than window sums for few patrols)."""
-        return (
-            self.s.patrol_pos.size * self.arrest_tables.dy.size <= _BY_PATROL * self.s.occupied.size
-        )
+        return self.s.patrol_pos.size * self._patrol_window <= _BY_PATROL * self._n_cells
 
     def _acting_buffer(self) -> np.ndarray:
         if self._acting.size != self.s.jail.size:

@@ -27,7 +27,7 @@ import numpy as np
 from .moves import Moves
 from .rules import Rules
 from .sites import Sites
-from .state import POLICE, Citizen, CityState, CityStats, DayInputs
+from .state import ACTIVE, JAILED, POLICE, QUIET, CityState, CityStats, DayInputs
 
 
 class Phase(Enum):
@@ -168,9 +168,9 @@ class NumpyDay:
         s = self.s
         counts = np.bincount(s.state, minlength=3)
         return (
-            int(counts[Citizen.QUIET]),
-            int(counts[Citizen.ACTIVE]),
-            int(counts[Citizen.JAILED]),
+            int(counts[QUIET]),
+            int(counts[ACTIVE]),
+            int(counts[JAILED]),
             int(np.count_nonzero(s.site_held)),
             int(np.count_nonzero(s.patrol_owner == POLICE)),
             int(s.police_guards.sum()),

@@ -29,11 +29,8 @@ import numpy as np
 from .jit import kernel
 from .moves import MoveTables, move
 from .sites import storm
-from .state import POLICE, Citizen, CityArrays, Geometry
+from .state import ACTIVE, JAILED, POLICE, QUIET, CityArrays, Geometry
 from .windows import window_cells, window_sum
-
-# the citizens' states as plain ints, which numba compiles as constants
-QUIET, ACTIVE, JAILED = int(Citizen.QUIET), int(Citizen.ACTIVE), int(Citizen.JAILED)
 
 
 class EpsteinTables(NamedTuple):
@@ -69,14 +66,16 @@ def morning(
     epstein: tuple,
     window: tuple,
     arrest: tuple,
+    cop_window: tuple,
+    by_patrol: bool,
 ) -> tuple[bool, np.ndarray, np.ndarray]:
-    """Jail countdown, the day's rounds of Epstein's rule and the arrest hazard patrol by patrol, in
-    one call. Returns (True, actives, hazard), or (False, ...) having only counted down the jail when
-    the guards are too many to pack both counts (the caller then runs the other phases itself)."""
+    """Jail countdown, the day's rounds of Epstein's rule and the arrest hazard (``arrest_hazard``)
+    in one call. Returns (True, actives, hazard), or (False, ...) having only counted down the jail
+    when the guards are too many to pack both counts (the caller then runs the other phases)."""
     count_down(CityArrays(*arrays).jail, acting)
     if not epstein_rounds(arrays, acting, grievance, geometry, epstein, window):
         return False, np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    who, hazard = active_hazard(arrays, geometry, arrest)
+    who, hazard = arrest_hazard(arrays, geometry, arrest, cop_window, by_patrol)
     return True, who, hazard
 
 
@@ -221,17 +220,23 @@ def actives(state: np.ndarray) -> np.ndarray:
 
 
 @kernel
-def active_hazard(arrays: tuple, geometry: tuple, arrest: tuple) -> tuple[np.ndarray, np.ndarray]:
-    """The active citizens and their arrest hazard patrol by patrol (``hazard_by_patrol``)."""
+def arrest_hazard(
+    arrays: tuple, geometry: tuple, arrest: tuple, cop_window: tuple, by_patrol: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """The active citizens and their arrest hazard (fixed point): patrol by patrol over the cells
+    each one sees (``by_patrol``, cheaper for few patrols) or by two window sums of what the patrols
+    see (``cop_window``: a WindowSum's ``buffers``); the same sums either way."""
     a = CityArrays(*arrays)
     pos, grid = a.pos, a.grid
     who = actives(a.state)
     cells = np.empty(who.size, dtype=np.int64)
-    grid[:] = 0
+    grid[:] = 0  # the map of the actives
     for i in range(who.size):
         cells[i] = pos[who[i]]
         grid[cells[i]] = 1
-    return who, hazard_by_patrol(grid, a.patrol_pos, arrest, geometry, cells)
+    if by_patrol:
+        return who, hazard_by_patrol(grid, a.patrol_pos, arrest, geometry, cells)
+    return who, hazard_by_windows(grid, a.patrol_pos, arrest, geometry, cop_window, cells)
 
 
 @kernel
@@ -267,19 +272,33 @@ def hazard_by_patrol(
 
 
 @kernel
-def paint_ones(grid: np.ndarray, cells: np.ndarray) -> None:
-    """A fresh map: 1 on ``cells``, 0 elsewhere."""
-    grid[:] = 0
-    for c in cells:
-        grid[c] = 1
-
-
-@kernel
-def paint_values(grid: np.ndarray, cells: np.ndarray, values: np.ndarray) -> None:
-    """A fresh map: ``values`` on ``cells``, 0 elsewhere."""
-    grid[:] = 0
+def hazard_by_windows(
+    active_map: np.ndarray,
+    patrol_pos: np.ndarray,
+    arrest: tuple,
+    geometry: tuple,
+    cop_window: tuple,
+    cells: np.ndarray,
+) -> np.ndarray:
+    """The arrest hazard at ``cells`` (fixed point) from two window sums, as
+    ``Rules.hazard_windows``: the actives each patrol sees, then each patrol's ``escape[A]``
+    summed over the patrols that see each active. ``active_map`` is overwritten."""
+    if cells.size == 0:
+        return np.empty(0, dtype=np.int64)
+    g, escape = Geometry(*geometry), ArrestTables(*arrest).escape
+    shape = (g.height, g.width)
+    out = window_sum(active_map.reshape(shape), *cop_window).ravel()
+    seen = np.empty(patrol_pos.size, dtype=np.int64)
+    for p in range(patrol_pos.size):
+        seen[p] = out[patrol_pos[p]]  # actives the patrol sees
+    active_map[:] = 0
+    for p in range(patrol_pos.size):  # patrols stand on distinct cells
+        active_map[patrol_pos[p]] = escape[seen[p]]  # the patrol's -log(1 - 1/A)
+    out = window_sum(active_map.reshape(shape), *cop_window).ravel()
+    hazard = np.empty(cells.size, dtype=np.int64)
     for i in range(cells.size):
-        grid[cells[i]] = values[i]
+        hazard[i] = out[cells[i]]
+    return hazard
 
 
 # --- afternoon: arrests, moves, storming, tallies ----------------------------------------------
@@ -300,15 +319,29 @@ def afternoon(
     ``rng`` (the city's numpy Generator) in the numpy engine's order. ``stay_free`` is
     expm1(-hazard) of the actives ``who``, computed by numpy. Returns (police who fled, tallies...)."""
     a = CityArrays(*arrays)
-    if a.patrol_pos.size and who.size:
-        caught = jail_caught(who, stay_free, rng.random(who.size), a.state)
+    state, pos, patrol_pos, site_cell = a.state, a.pos, a.patrol_pos, a.site_cell
+    if patrol_pos.size and who.size:
+        caught = jail_caught(who, stay_free, rng.random(who.size), state)
         terms = rng.integers(0, ArrestTables(*arrest).max_jail + 1, caught.size)
         jail = a.jail
         for i in range(caught.size):
             jail[caught[i]] = terms[i]
     if MoveTables(*moving).movement:
-        move(rng, arrays, geometry, moving)
-    return evening(arrays, storming)
+        move(rng, state, pos, patrol_pos, a.occupied, a.claim, site_cell.size, geometry, moving)
+    fled = 0
+    if site_cell.size:
+        fled = storm(
+            state,
+            pos,
+            patrol_pos,
+            site_cell,
+            a.site_held,
+            a.police_guards,
+            a.troop_guards,
+            storming,
+        )
+    q, act, j, held, patrol, posted = tallies(state, a.site_held, a.patrol_owner, a.police_guards)
+    return fled, q, act, j, held, patrol, posted
 
 
 @kernel
@@ -328,21 +361,10 @@ def jail_caught(
 
 
 @kernel
-def evening(arrays: tuple, storming: tuple) -> tuple[int, int, int, int, int, int, int]:
-    """Storming (``storm``, when there are sites), then the day's ``tallies``. Returns (police who
-    fled, tallies...)."""
-    fled = 0
-    if CityArrays(*arrays).site_cell.size:
-        fled = storm(arrays, storming)
-    q, act, j, held, patrol, posted = tallies(arrays)
-    return fled, q, act, j, held, patrol, posted
-
-
-@kernel
-def tallies(arrays: tuple) -> tuple[int, int, int, int, int, int]:
+def tallies(
+    state: np.ndarray, site_held: np.ndarray, patrol_owner: np.ndarray, police_guards: np.ndarray
+) -> tuple[int, int, int, int, int, int]:
     """Quiet, active and jailed citizens, sites held, police patrols, police guards."""
-    a = CityArrays(*arrays)
-    state, site_held, patrol_owner = a.state, a.site_held, a.patrol_owner
     counts = np.zeros(3, dtype=np.int64)
     for v in state:
         counts[v] += 1
@@ -352,4 +374,4 @@ def tallies(arrays: tuple) -> tuple[int, int, int, int, int, int]:
     patrol = 0
     for o in patrol_owner:
         patrol += o == POLICE
-    return counts[QUIET], counts[ACTIVE], counts[JAILED], held, patrol, a.police_guards.sum()
+    return counts[QUIET], counts[ACTIVE], counts[JAILED], held, patrol, police_guards.sum()

@@ -16,10 +16,8 @@ import numpy as np
 
 from .jit import kernel
 from .sites import Sites
-from .state import Citizen, CityArrays, CityState, Geometry
+from .state import ACTIVE, JAILED, CityState, Geometry
 from .windows import offsets
-
-JAILED, ACTIVE = int(Citizen.JAILED), int(Citizen.ACTIVE)  # constants to numba
 
 
 class Moves:
@@ -58,7 +56,7 @@ class Moves:
         Targets must be empty before anyone moves; a cell claimed by several goes to one random claimant.
         """
         s, rng, n_offsets = self.s, self.rng, len(self.offsets)
-        movers_c = np.flatnonzero(s.state != Citizen.JAILED)  # who moves: all but the jailed
+        movers_c = np.flatnonzero(s.state != JAILED)  # who moves: all but the jailed
         src = np.concatenate([s.pos[movers_c], s.patrol_pos])  # where every mover stands
         if src.size == 0:
             return
@@ -66,7 +64,7 @@ class Moves:
         if self.pull > 0 and s.site_cell.size:
             # actives heading for a site take the best of a few random steps toward the nearest one
             draws = rng.random(movers_c.size)
-            heading = np.flatnonzero((s.state[movers_c] == Citizen.ACTIVE) & (draws < self.pull))
+            heading = np.flatnonzero((s.state[movers_c] == ACTIVE) & (draws < self.pull))
             tries = rng.integers(0, n_offsets, size=(heading.size, 4))
             self._steer(src, heading, tries, pick)
         dst, free = self._targets(src, pick)
@@ -139,22 +137,32 @@ class MoveTables(NamedTuple):
 
 
 @kernel
-def move(rng: np.random.Generator, arrays: tuple, geometry: tuple, moving: tuple) -> None:
+def move(
+    rng: np.random.Generator,
+    state: np.ndarray,
+    pos: np.ndarray,
+    patrol_pos: np.ndarray,
+    occupied: np.ndarray,
+    claim: np.ndarray,
+    n_sites: int,
+    geometry: tuple,
+    moving: tuple,
+) -> None:
     """``Moves.move`` with one try per mover, drawing the same numbers in the same order."""
-    a, g, m = CityArrays(*arrays), Geometry(*geometry), MoveTables(*moving)
-    movers_c, src = movers(a.state, a.pos, a.patrol_pos)
+    g, m = Geometry(*geometry), MoveTables(*moving)
+    movers_c, src = movers(state, pos, patrol_pos)
     if src.size == 0:
         return
     n_offsets = m.dy.size
     pick = rng.integers(0, n_offsets, src.size, np.int32)
-    if m.pull > 0 and a.site_cell.size:
-        going = heading(a.state, movers_c, rng.random(movers_c.size), m.pull)
+    if m.pull > 0 and n_sites:
+        going = heading(state, movers_c, rng.random(movers_c.size), m.pull)
         tries = rng.integers(0, n_offsets, (going.size, 4))
         steer(src, going, tries, moving, g.width, pick)
-    dst, free = targets(src, pick, moving, geometry, a.occupied)
+    dst, free = targets(src, pick, moving, geometry, occupied)
     cand = np.flatnonzero(free)
     order = rng.permutation(cand).astype(np.int32)
-    settle(order, cand, src, dst, arrays, movers_c)
+    settle(order, cand, src, dst, movers_c, pos, patrol_pos, claim, occupied)
 
 
 @kernel
@@ -246,19 +254,16 @@ def settle(
     cand: np.ndarray,
     src: np.ndarray,
     dst: np.ndarray,
-    arrays: tuple,
     movers_c: np.ndarray,
+    pos: np.ndarray,
+    patrol_pos: np.ndarray,
+    claim: np.ndarray,
+    occupied: np.ndarray,
 ) -> None:
     """Movers ``cand`` (ascending) claim their targets in random ``order``; the last claim on a cell
-    stands. Winners move: citizens (index < len(movers_c), which maps them to citizens), then patrols."""
-    a = CityArrays(*arrays)
-    claim, occupied, pos, patrol_pos, n_citizens = (
-        a.claim,
-        a.occupied,
-        a.pos,
-        a.patrol_pos,
-        movers_c.size,
-    )
+    stands. Winners move: citizens (index < len(movers_c), which maps them to citizens), then
+    patrols."""
+    n_citizens = movers_c.size
     for c in order:
         claim[dst[c]] = c
     for c in cand:

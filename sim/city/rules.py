@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from .sites import Sites
-from .state import Citizen, CityState, DayInputs, Geometry
+from .state import ACTIVE, JAILED, CityState, DayInputs, Geometry
 from .windows import WindowSum, offsets
 
 SHIFT = 16  # one window sum counts both: security agents in the high 16 bits, actives in the low
@@ -110,7 +110,7 @@ class Rules:
         """
         p, s = self.cfg, self.s
         before = s.state.copy()
-        active = s.state == Citizen.ACTIVE
+        active = s.state == ACTIVE
         cops, others = self.seen(active)
         a = others.astype(np.float32)
         a += 1
@@ -132,7 +132,7 @@ class Rules:
 
     def active_hazard(self) -> tuple[np.ndarray, np.ndarray | None]:
         """The active citizens and their arrest hazard (fixed point); no hazard when nobody is active."""
-        who = np.flatnonzero(self.s.state == Citizen.ACTIVE)
+        who = np.flatnonzero(self.s.state == ACTIVE)
         return who, (self.hazard(self.s.pos[who]) if who.size else None)
 
     def hazard(self, cells: np.ndarray) -> np.ndarray:
@@ -183,7 +183,7 @@ class Rules:
             return
         stay_free = np.expm1(hazard * (-1.0 / LOG_SCALE))  # -P(arrest)
         caught = who[self.rng.random(who.size) < -stay_free]
-        self.s.state[caught] = Citizen.JAILED
+        self.s.state[caught] = JAILED
         self.s.jail[caught] = self.rng.integers(0, self.cfg.max_jail_days + 1, size=caught.size)
 
 

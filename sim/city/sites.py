@@ -14,9 +14,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .jit import kernel
-from .state import Citizen, CityArrays, CityState, Geometry
-
-ACTIVE = int(Citizen.ACTIVE)  # a constant to numba
+from .state import ACTIVE, CityState, Geometry
 
 
 class Sites:
@@ -75,7 +73,7 @@ class Sites:
         """Actives and security agents within ``storm_radius`` of each site."""
         s = self.s
         grid = np.zeros(s.occupied.size + 1, dtype=np.int32)
-        grid[s.pos[s.state == Citizen.ACTIVE]] = 1
+        grid[s.pos[s.state == ACTIVE]] = 1
         actives = grid[self.window].sum(axis=1)
         grid[:] = 0
         grid[s.patrol_pos] = 1
@@ -110,21 +108,24 @@ class StormTables(NamedTuple):
 
 
 @kernel
-def storm(arrays: tuple, storming: tuple) -> int:
+def storm(
+    state: np.ndarray,
+    pos: np.ndarray,
+    patrol_pos: np.ndarray,
+    site_cell: np.ndarray,
+    held: np.ndarray,
+    police_guards: np.ndarray,
+    troop_guards: np.ndarray,
+    storming: tuple,
+) -> int:
     """Sites overrun by actives fall, and their police guards flee; lost sites with guards again and
-    no longer overrun are retaken (``Sites.storm``). Returns how many police fled.
+    no longer overrun are retaken (``Sites.storm``). ``held`` and ``police_guards`` are updated.
+    Returns how many police fled.
 
     A site's window lists its cells; cells off the grid point at a spare cell that stays 0."""
-    a, s = CityArrays(*arrays), StormTables(*storming)
-    pos, state, held, police_guards, site_cell = (
-        a.pos,
-        a.state,
-        a.site_held,
-        a.police_guards,
-        a.site_cell,
-    )
+    s = StormTables(*storming)
     min_actives, ratio = s.min_actives, s.ratio
-    guards = police_guards + a.troop_guards.sum(axis=1)
+    guards = police_guards + troop_guards.sum(axis=1)
     grid, window = s.grid, s.window
     n_sites, k = window.shape
     n_active = np.zeros(n_sites, dtype=np.int64)
@@ -137,7 +138,7 @@ def storm(arrays: tuple, storming: tuple) -> int:
         for t in range(k):
             n_active[site] += grid[window[site, t]]
     grid[:] = 0
-    for c in a.patrol_pos:
+    for c in patrol_pos:
         grid[c] = 1
     for site in range(n_sites):  # sites hold no patrol
         grid[site_cell[site]] = guards[site]

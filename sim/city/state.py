@@ -9,6 +9,7 @@ one :class:`CityState` it is handed; the rest of the model sees only :class:`Cit
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from operator import attrgetter
@@ -24,6 +25,10 @@ class Citizen(IntEnum):
     ACTIVE = 1
     JAILED = 2
 
+
+# The same values as plain ints, for whole-array comparisons (an IntEnum member costs numpy twice
+# as long) and for the compiled kernels (which compile module-level ints as constants).
+QUIET, ACTIVE, JAILED = int(Citizen.QUIET), int(Citizen.ACTIVE), int(Citizen.JAILED)
 
 POLICE = 0  # a patrol's owner: the host's police; a troop patrol carries 1 + its country's index
 
@@ -118,9 +123,7 @@ class CityStats:
         return self.police_total / max(1, self.police_initial)
 
     @classmethod
-    def from_tallies(
-        cls, tallies: tuple[int, int, int, int, int, int], state: CityState
-    ) -> CityStats:
+    def from_tallies(cls, tallies: Sequence[int], state: CityState) -> CityStats:
         """From (quiet, active, jailed citizens, sites held, police patrols, police guards)."""
         quiet, active, jailed, held, patrol, guards = tallies
         n = max(1, state.state.size)
