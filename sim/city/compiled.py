@@ -13,6 +13,8 @@ own kernels, the other phases by the numpy engine's.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from . import kernels
@@ -23,6 +25,9 @@ from .rules import LOG_SCALE, SHIFT, escape
 from .sites import StormTables
 from .state import CityStats, Geometry
 from .windows import offsets
+
+if TYPE_CHECKING:  # the config sections, for the type checker only
+    from ..config import schema
 
 _BY_PATROL = (
     8  # patrol-by-patrol arrest hazard while patrols x window cells <= this x grid cells (two
@@ -42,7 +47,12 @@ class CompiledDay:
     """
 
     def __init__(
-        self, reference: NumpyDay, g: Geometry, protesters, kind: str, rng: np.random.Generator
+        self,
+        reference: NumpyDay,
+        g: Geometry,
+        protesters: schema.Protesters,
+        kind: str,
+        rng: np.random.Generator,
     ):
         self.ref, self.s, self.rng, self.p_cfg = reference, reference.s, rng, protesters
         rules, sites = reference.rules, reference.sites
@@ -72,7 +82,7 @@ class CompiledDay:
                 np.ascontiguousarray(sees[:, 1]),
             )
         )
-        self.window, self.cop_window = rules.window.buffers, rules.cop_window.buffers
+        self.window, self.cop_window = tuple(rules.window.buffers), tuple(rules.cop_window.buffers)
         self.arrest = tuple(self.arrest_tables)
         self._morning_tables = (
             self.geometry,

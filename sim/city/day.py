@@ -12,14 +12,13 @@ Each day, in the order of :data:`DAY` (docs/model.md, section 3 step 3; the rule
 7. ``TALLIES``: the day's figures (:class:`~.state.CityStats`).
 
 Both engines follow :data:`DAY` through a :class:`Plan`: the numpy engine (:class:`NumpyDay`) runs
-the phases one by one; the compiled one (:class:`~.compiled.CompiledDay`) runs runs of adjacent
-phases fused in one kernel where :data:`DAY` has them in a row, and the rest one by one.
+the phases one by one; the compiled one (:class:`~.compiled.CompiledDay`) runs adjacent phases
+fused in one kernel where :data:`DAY` has them in a row, and the rest one by one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from enum import Enum
 
 import numpy as np
@@ -31,6 +30,8 @@ from .state import ACTIVE, JAILED, POLICE, QUIET, CityState, CityStats, DayInput
 
 
 class Phase(Enum):
+    """A phase of the city's day; :data:`DAY` gives their order."""
+
     JAIL = "jail terms count down"
     EPSTEIN = "Epstein's rule"
     HAZARD = "arrest hazard"
@@ -39,6 +40,8 @@ class Phase(Enum):
     STORMING = "storming of sites"
     TALLIES = "the day's figures"
 
+
+NOTHING = np.empty(0, dtype=np.int64)  # what a phase has not handed over yet
 
 DAY: tuple[Phase, ...] = (
     Phase.JAIL,
@@ -51,24 +54,22 @@ DAY: tuple[Phase, ...] = (
 )
 
 
-@dataclass(slots=True)
 class Today:
     """What one phase of the day hands the next."""
 
-    inputs: DayInputs
-    acting: np.ndarray | None = None  # JAIL: who is free to act (not serving a term)
-    who: np.ndarray | None = None  # HAZARD: the active citizens...
-    hazard: np.ndarray | None = (
-        None  # ...and their arrest hazard (fixed point; None if nobody is active)
-    )
-    fled: int = 0  # STORMING: police who abandoned stormed sites
-    stats: CityStats | None = None  # TALLIES
+    __slots__ = ("acting", "fled", "hazard", "inputs", "stats", "who")
+
+    def __init__(self, inputs: DayInputs):
+        self.inputs = inputs
+        self.acting: np.ndarray = NOTHING  # JAIL: who is free to act (not serving a term)
+        self.who: np.ndarray = NOTHING  # HAZARD: the active citizens...
+        self.hazard: np.ndarray = NOTHING  # ...and their arrest hazard (fixed point)
+        self.fled = 0  # STORMING: police who abandoned stormed sites
+        self.stats: CityStats | None = None  # TALLIES
 
 
 PhaseRun = Callable[[Today], None]
-FusedRun = Callable[
-    [Today], int
-]  # returns how many of its phases it ran (0: none, it does not apply)
+FusedRun = Callable[[Today], int]  # returns how many of its phases it ran (0: it does not apply)
 
 
 class Plan:
@@ -119,13 +120,8 @@ class NumpyDay:
     """
 
     def __init__(self, state: CityState, rules: Rules, moves: Moves, sites: Sites, movement: bool):
-        self.s, self.rules, self.moves, self.sites, self.movement = (
-            state,
-            rules,
-            moves,
-            sites,
-            movement,
-        )
+        self.s, self.rules, self.moves, self.sites = state, rules, moves, sites
+        self.movement = movement
         self.phases: dict[Phase, PhaseRun] = {
             Phase.JAIL: self.jail,
             Phase.EPSTEIN: self.epstein,

@@ -12,6 +12,7 @@ default where numba is available (``sim.city.jit.ENABLED``).
 from __future__ import annotations
 
 import contextlib
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -24,6 +25,9 @@ from .rules import Rules
 from .sites import Sites
 from .state import CitySnapshot, CityStats, DayInputs, Geometry, populate
 from .windows import WindowSum
+
+if TYPE_CHECKING:  # the config sections, for the type checker only
+    from ..config import schema
 
 
 class City:
@@ -43,10 +47,10 @@ class City:
 
     def __init__(
         self,
-        city,
-        protesters,
-        police,
-        troops,
+        city: schema.City,
+        protesters: schema.Protesters,
+        police: schema.Police,
+        troops: schema.Troops,
         police_strength: float,
         countries: list[str],
         rng: np.random.Generator,
@@ -98,14 +102,16 @@ class City:
         today = Today(inputs)
         self.day.run(today)
         self._fled += today.fled
-        self._stats = today.stats
-        return today.stats
+        stats = self._stats = today.stats
+        assert stats is not None  # the TALLIES phase has run
+        return stats
 
     def stats(self) -> CityStats:
         """The figures of the city as it stands (after the day, and any police or troop changes since)."""
-        if self._stats is None:
-            self._stats = CityStats.from_tallies(self.day.tally(), self.state)
-        return self._stats
+        stats = self._stats
+        if stats is None:
+            stats = self._stats = CityStats.from_tallies(self.day.tally(), self.state)
+        return stats
 
     # --- the security forces -------------------------------------------------------------------
 

@@ -7,9 +7,14 @@ sites, lost sites first, or patrol (the model's troop ledger). Draws from the ci
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .state import POLICE, CityState, split_evenly
+
+if TYPE_CHECKING:  # the config sections, for the type checker only
+    from ..config import schema
 
 
 class GridForces:
@@ -21,7 +26,7 @@ class GridForces:
         rng: the city's random generator.
     """
 
-    def __init__(self, state: CityState, troops, rng: np.random.Generator):
+    def __init__(self, state: CityState, troops: schema.Troops, rng: np.random.Generator):
         self.s, self.cfg, self.rng = state, troops, rng
         self._troops_key: tuple | None = None  # troops last put on the grid
         self._forces_key: tuple | None = (
@@ -61,7 +66,7 @@ class GridForces:
             take = min(n - back, int(max(0, s.guards_wanted[i] - s.police_guards[i])))
             s.police_guards[i] += take
             back += take
-        before = np.count_nonzero(s.patrol_owner == POLICE)
+        before = int(np.count_nonzero(s.patrol_owner == POLICE))
         self._set_patrols(POLICE, before + n - back)
         return int(back + np.count_nonzero(s.patrol_owner == POLICE) - before)
 
@@ -92,7 +97,7 @@ class GridForces:
         covered = s.troop_guards.sum(axis=1) > 0
         freed = int(s.police_guards[covered].sum())
         s.police_guards[covered] = 0
-        patrol = np.count_nonzero(s.patrol_owner == POLICE) + freed
+        patrol = int(np.count_nonzero(s.patrol_owner == POLICE)) + freed
         for i in np.flatnonzero(~covered & s.site_held):  # troops gone: police take the posts back
             take = min(patrol, int(max(0, s.guards_wanted[i] - s.police_guards[i])))
             s.police_guards[i] += take

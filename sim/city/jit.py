@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TypeVar, cast
 
 try:  # numba is a dependency, but the model must still run where it cannot be installed
     from numba import njit
 except ImportError:  # pragma: no cover - exercised only without numba
-    njit = None
+    njit = None  # type: ignore[assignment]
 
 ENABLED = njit is not None and os.environ.get("SIM_ENGINE", "numba").lower() != "numpy"
 
@@ -26,4 +26,4 @@ def kernel(fn: F) -> F:
     """Compile ``fn`` with numba (cached, no GIL, numpy's error model); without numba, ``fn`` itself."""
     if njit is None:  # pragma: no cover
         return fn
-    return njit(cache=True, nogil=True, error_model="numpy")(fn)
+    return cast(F, njit(cache=True, nogil=True, error_model="numpy")(fn))

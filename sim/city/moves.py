@@ -10,7 +10,7 @@ try per mover.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -18,6 +18,9 @@ from .jit import kernel
 from .sites import Sites
 from .state import ACTIVE, JAILED, CityState, Geometry
 from .windows import offsets
+
+if TYPE_CHECKING:  # the config sections, for the type checker only
+    from ..config import schema
 
 
 class Moves:
@@ -37,7 +40,7 @@ class Moves:
         g: Geometry,
         state: CityState,
         sites: Sites,
-        protesters,
+        protesters: schema.Protesters,
         kind: str,
         rng: np.random.Generator,
     ):

@@ -19,11 +19,16 @@ the same numbers.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .sites import Sites
 from .state import ACTIVE, JAILED, CityState, DayInputs, Geometry
 from .windows import WindowSum, offsets
+
+if TYPE_CHECKING:  # the config sections, for the type checker only
+    from ..config import schema
 
 SHIFT = 16  # one window sum counts both: security agents in the high 16 bits, actives in the low
 LOG_SCALE = 4096.0  # fixed point for the arrest hazard window sum (error < 1.3e-4 per patrol)
@@ -47,7 +52,7 @@ class Rules:
         g: Geometry,
         state: CityState,
         sites: Sites,
-        protesters,
+        protesters: schema.Protesters,
         windows: tuple[WindowSum, WindowSum],
         rng: np.random.Generator,
     ):
@@ -130,10 +135,10 @@ class Rules:
 
     # --- arrests -------------------------------------------------------------------------------
 
-    def active_hazard(self) -> tuple[np.ndarray, np.ndarray | None]:
-        """The active citizens and their arrest hazard (fixed point); no hazard when nobody is active."""
+    def active_hazard(self) -> tuple[np.ndarray, np.ndarray]:
+        """The active citizens and their arrest hazard (fixed point); none when nobody is active."""
         who = np.flatnonzero(self.s.state == ACTIVE)
-        return who, (self.hazard(self.s.pos[who]) if who.size else None)
+        return who, (self.hazard(self.s.pos[who]) if who.size else np.empty(0, dtype=np.int64))
 
     def hazard(self, cells: np.ndarray) -> np.ndarray:
         """The arrest hazard of actives at ``cells``, in fixed point (x LOG_SCALE)."""
@@ -170,7 +175,7 @@ class Rules:
         field = escape(seen[patrol_j])
         return np.bincount(active_i, weights=field, minlength=cells.size).astype(np.int64)
 
-    def arrest(self, who: np.ndarray, hazard: np.ndarray | None) -> None:
+    def arrest(self, who: np.ndarray, hazard: np.ndarray) -> None:
         """Each patrol arrests one random active in its vision; two patrols' picks of one active: one arrest.
 
         Exact per active: a patrol seeing A actives picks a given one with probability 1/A, so an

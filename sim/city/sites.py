@@ -9,12 +9,15 @@ reference); the kernel ``storm`` (called by ``kernels.afternoon``) is the compil
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
 from .jit import kernel
 from .state import ACTIVE, CityState, Geometry
+
+if TYPE_CHECKING:  # the config sections, for the type checker only
+    from ..config import schema
 
 
 class Sites:
@@ -29,7 +32,7 @@ class Sites:
             a mover looks).
     """
 
-    def __init__(self, g: Geometry, state: CityState, city, margin: int):
+    def __init__(self, g: Geometry, state: CityState, city: schema.City, margin: int):
         self.g, self.s, self.cfg, self.margin = g, state, city, margin
         self.names = tuple(site.name for site in city.sites)
         self.window = self._windows()

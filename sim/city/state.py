@@ -13,9 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from operator import attrgetter
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
+
+if TYPE_CHECKING:  # the config sections, for the type checker only
+    from ..config import schema
 
 
 class Citizen(IntEnum):
@@ -181,8 +184,8 @@ class CitySnapshot:
 def populate(
     g: Geometry,
     site_cell: np.ndarray,
-    protesters,
-    police,
+    protesters: schema.Protesters,
+    police: schema.Police,
     police_strength: float,
     n_countries: int,
     rng: np.random.Generator,

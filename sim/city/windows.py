@@ -29,16 +29,15 @@ from . import jit
 from .jit import kernel
 from .state import Geometry
 
-_ROW_LOOP_MIN_WIDTH = (
-    192  # prefix sums down long columns: a loop over rows beats numpy's strided scan
-)
+# prefix sums down long columns: a loop over rows beats numpy's strided scan
+_ROW_LOOP_MIN_WIDTH = 192
 
 
 def offsets(radius: int, kind: str) -> np.ndarray:
     """The (dy, dx) offsets of a neighbourhood, centre excluded, as an (n, 2) int array."""
     r = np.arange(-radius, radius + 1)
-    dy, dx = np.meshgrid(r, r, indexing="ij")
-    dy, dx = dy.ravel(), dx.ravel()
+    dy_grid, dx_grid = np.meshgrid(r, r, indexing="ij")
+    dy, dx = dy_grid.ravel(), dx_grid.ravel()
     keep = (dy != 0) | (dx != 0)
     if kind == "von_neumann":
         keep &= np.abs(dy) + np.abs(dx) <= radius
@@ -60,7 +59,7 @@ def _cumsum_rows(src: np.ndarray, dst: np.ndarray) -> None:
 class WindowBuffers(NamedTuple):
     """What the compiled window sum (``window_sum``) needs besides the grid: the window's shape, the
     source index of each line of the padded grid, and work buffers reused from call to call.
-    Kernels are handed it as a plain tuple (``WindowSum.buffers``), in this order."""
+    Kernels are handed it spread (``window_sum(grid, *buffers)``) or as a plain tuple."""
 
     diamond: bool  # von Neumann (diamond) window, else Moore (square)
     radius: int
@@ -113,16 +112,14 @@ class WindowSum:
             shape = (rows.size, cols.size)
             diamond = kind == "von_neumann"
             second = shape if diamond else (shape[0] + 1, shape[1] + 1)
-            self.buffers = tuple(
-                WindowBuffers(
-                    diamond,
-                    r,
-                    rows,
-                    cols,
-                    np.empty(shape, dtype=np.int32),
-                    np.empty(second, dtype=np.int32),
-                    np.empty((height, width), dtype=np.int32),
-                )
+            self.buffers = WindowBuffers(
+                diamond,
+                r,
+                rows,
+                cols,
+                np.empty(shape, dtype=np.int32),
+                np.empty(second, dtype=np.int32),
+                np.empty((height, width), dtype=np.int32),
             )
             return
         # The grid, padded by r on every side (wrapped on a torus, zeros otherwise), sits in a frame
@@ -198,6 +195,7 @@ class WindowSum:
         # down in the frame seen as rows of that width; chains that wrap at the frame's edges only
         # ever cross zero margins between the two ends of a segment we read.
         F, A, B = self._frame, self._diag, self._anti
+        assert A is not None and B is not None  # built for von Neumann windows
         na, nb = (F.size // (wf + 1)) * (wf + 1), (F.size // (wf - 1)) * (wf - 1)
         _cumsum_rows(F[:na].reshape(-1, wf + 1), A[:na].reshape(-1, wf + 1))
         _cumsum_rows(F[:nb].reshape(-1, wf - 1), B[:nb].reshape(-1, wf - 1))
