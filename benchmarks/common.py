@@ -11,14 +11,14 @@ import numpy as np
 from mesa.examples.advanced.epstein_civil_violence.agents import Citizen, CitizenState, Cop
 from mesa.examples.advanced.epstein_civil_violence.model import EpsteinCivilViolence, EpsteinScenario
 
-from sim.city import City
-from sim.city_compiled import new_city
+from sim.city import City, DayInputs
 from sim.config.schema import City as CityCfg
 from sim.config.schema import Police, Protesters, Troops
 
 LEGITIMACY = 0.8
 MAX_JAIL = 30
-DEFAULTS = dict(density=0.7, cop_density=0.074, vision=7, threshold=0.1, k=2.3)
+DEFAULTS = {"density": 0.7, "cop_density": 0.074, "vision": 7, "threshold": 0.1, "k": 2.3}
+DAY = DayInputs(legitimacy=LEGITIMACY, hardship_shock=0.0)  # every day of a bare Epstein model
 
 
 def make_city(size: int, seed: int, vision: int = 7, max_jail: int = MAX_JAIL, compiled: bool | None = None) -> City:
@@ -31,7 +31,7 @@ def make_city(size: int, seed: int, vision: int = 7, max_jail: int = MAX_JAIL, c
                       threshold=DEFAULTS["threshold"], max_jail_days=max_jail, movement=True,
                       site_attraction=0.0, activation_rounds=1)  # Epstein's rule, applied once a day
     police = Police(density=DEFAULTS["cop_density"], vision=vision, guard_share=0.0)
-    return new_city(city, prot, police, Troops(), 1.0, ["Russia"], np.random.default_rng(seed), compiled=compiled)
+    return City(city, prot, police, Troops(), 1.0, ["Russia"], np.random.default_rng(seed), compiled=compiled)
 
 
 def make_mesa(size: int, seed: int, vision: int = 7, max_jail: int = MAX_JAIL) -> EpsteinCivilViolence:
@@ -47,7 +47,8 @@ def make_mesa(size: int, seed: int, vision: int = 7, max_jail: int = MAX_JAIL) -
 
 def city_agents(c: City) -> tuple[int, int]:
     """(citizens, all agents) in our city."""
-    return int(c.state.size), int(c.state.size + c.patrol_pos.size)
+    snap = c.snapshot()
+    return int(snap.pos.size), int(snap.pos.size + snap.patrol_pos.size)
 
 
 def mesa_agents(m: EpsteinCivilViolence) -> tuple[int, int]:
@@ -60,7 +61,7 @@ def city_series(seed: int, size: int, steps: int, burn_in: int, max_jail: int = 
     c = make_city(size, seed, max_jail=max_jail)
     act, jail = np.empty(steps), np.empty(steps)
     for t in range(burn_in + steps):
-        s = c.step(LEGITIMACY, 0.0)
+        s = c.step(DAY)
         if t >= burn_in:
             act[t - burn_in], jail[t - burn_in] = s.active_share, s.jailed_share
     return {"active": act, "jailed": jail}

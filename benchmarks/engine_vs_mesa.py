@@ -24,7 +24,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from benchmarks.common import LEGITIMACY, city_agents, make_city, make_mesa, mesa_agents  # noqa: E402
+from benchmarks.common import DAY, city_agents, make_city, make_mesa, mesa_agents
+from sim.city import City
 
 RESULTS = Path(__file__).resolve().parent / "results"
 # (size, warm-up steps, timed steps): Mesa takes about 0.03 / 0.2 / 2 s per step at 40 / 100 / 200
@@ -36,11 +37,11 @@ VISIONS = (3, 7, 15)
 def time_ours(size: int, warm: int, steps: int, vision: int = 7, seed: int = 1, compiled: bool = True) -> dict:
     city = make_city(size, seed, vision=vision, compiled=compiled)
     for _ in range(warm):
-        city.step(LEGITIMACY, 0.0)
+        city.step(DAY)
     gc.collect()
     t0 = time.perf_counter()
     for _ in range(steps):
-        city.step(LEGITIMACY, 0.0)
+        city.step(DAY)
     dt = (time.perf_counter() - t0) / steps
     protesters, agents = city_agents(city)
     return {"engine": "ours", "size": size, "vision": vision, "protesters": protesters, "agents": agents,
@@ -69,7 +70,7 @@ def peak_memory(build, steps: int) -> int:
     tracemalloc.start()
     model = build()
     for _ in range(steps):
-        model.step(LEGITIMACY, 0.0) if hasattr(model, "patrol_pos") else model.step()
+        model.step(DAY) if isinstance(model, City) else model.step()
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     del model
@@ -112,7 +113,7 @@ def main(argv=None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer steps (a smoke run, figures noisier)")
     ap.add_argument("--engine", choices=("compiled", "numpy"), default="compiled",
-                    help="our engine: numba kernels (sim.city_compiled, the default) or the numpy reference")
+                    help="our engine: numba kernels (sim.city.compiled, the default) or the numpy reference")
     args = ap.parse_args(argv)
     compiled = args.engine == "compiled"
     ours, mesa = OURS, MESA

@@ -7,7 +7,8 @@ One process; after a warm-up run (imports, the compiled engine's cache), ``block
 by 20-40% from one minute to the next (other tenants), and interference only ever adds time, so
 the code's own cost is best estimated by the fastest block (``timeit``'s convention); the median
 block is printed beside it. A last block times the city's step alone (Python's wrapper adds a
-little). Writes benchmarks/results/kazakhstan_timing_<engine>.json; the last line printed is that JSON.
+little). Writes benchmarks/results/kazakhstan_timing_<engine>.json (``compiled``, or ``numpy`` under
+``SIM_ENGINE=numpy``); the last line printed is that JSON.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import sys
 import time
 from pathlib import Path
 
+from sim.city import City
 from sim.config import load_config
 from sim.model import CrisisModel
 
@@ -33,7 +35,7 @@ def main(n: int = 10, blocks: int = 15) -> dict:
         per_block.append((time.perf_counter() - t0) / n * 1e3)
 
     city_time = [0.0]
-    City = type(CrisisModel(cfg, rng=0).city)
+    engine = "compiled" if CrisisModel(cfg, rng=0).city.compiled else "numpy"
     step = City.step
 
     def timed(self, *a, **k):
@@ -50,7 +52,7 @@ def main(n: int = 10, blocks: int = 15) -> dict:
     finally:
         City.step = step
     out = {
-        "engine": City.__name__,
+        "engine": engine,
         "ms_per_replication_best": round(min(per_block), 1),
         "ms_per_replication_median": round(statistics.median(per_block), 1),
         "ms_per_replication_blocks": [round(x, 1) for x in per_block],
@@ -59,7 +61,7 @@ def main(n: int = 10, blocks: int = 15) -> dict:
     }
     results = Path(__file__).resolve().parent / "results"
     results.mkdir(exist_ok=True)
-    (results / f"kazakhstan_timing_{City.__name__}.json").write_text(json.dumps(out, indent=2) + "\n")
+    (results / f"kazakhstan_timing_{engine}.json").write_text(json.dumps(out, indent=2) + "\n")
     print(json.dumps(out))
     return out
 

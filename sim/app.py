@@ -33,7 +33,7 @@ from mesa.visualization import Slider, SolaraViz, make_plot_component
 from mesa.visualization.utils import update_counter
 
 from .app_figures import COUNTRY_COLOURS, STATE_COLOURS, city_figure, factors_figure
-from .city import ACTIVE, JAILED
+from .city import Citizen
 from .commands.viz import CONFIG_ENV, resolve_config
 from .config import Config, apply_override, config_from_dict, load_config
 from .config.names import ally_column
@@ -155,7 +155,7 @@ class DashboardModel(CrisisModel):
 def model_params(cfg: Config) -> dict:
     """SolaraViz controls, starting at the scenario's values."""
     v = control_values(cfg)
-    forces_max = max(100_000, int(math.ceil(v["forces_available"] * 2 / 10_000)) * 10_000)
+    forces_max = max(100_000, math.ceil(v["forces_available"] * 2 / 10_000) * 10_000)
     params = {
         "rng": {"type": "InputText", "value": "0", "label": "Random seed"},
         "legitimacy": Slider("Host legitimacy L", v["legitimacy"], 0.0, 1.0, 0.01),
@@ -298,7 +298,8 @@ def _titled(title: str, ylim: tuple | None = None):
 def charts(cfg: Config) -> list:
     """The DataCollector charts, made by Mesa's ``make_plot_component`` (each a (component, page) pair)."""
     return [
-        make_plot_component({"active_share": STATE_COLOURS[ACTIVE], "jailed_share": STATE_COLOURS[JAILED]},
+        make_plot_component({"active_share": STATE_COLOURS[Citizen.ACTIVE],
+                             "jailed_share": STATE_COLOURS[Citizen.JAILED]},
                             post_process=_titled("Unrest: share of protesters", (0, 1))),
         make_plot_component(_troop_colours(cfg), post_process=_titled("Foreign troops on the ground")),
         make_plot_component({"regime_threat": "#6a040f", "sanctions": "#1d3557", "legitimacy": "#2b9348"},

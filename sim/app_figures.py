@@ -16,12 +16,12 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from . import palette
-from .city import ACTIVE, JAILED, POLICE, QUIET
+from .city import POLICE, Citizen, CitySnapshot
 from .decision import BURDENS, FACTORS, RULE_FACTORS
 from .model import CrisisModel
 
 EMPTY = "#f4f1ea"
-STATE_COLOURS = {QUIET: palette.STATES["quiet"], ACTIVE: palette.STATES["active"], JAILED: palette.STATES["jailed"]}
+STATE_COLOURS = {Citizen.QUIET: palette.STATES["quiet"], Citizen.ACTIVE: palette.STATES["active"], Citizen.JAILED: palette.STATES["jailed"]}
 POLICE_COLOUR = palette.POLICE
 COUNTRY_COLOURS = [palette.country_colour(c) for c in ("Russia", "Armenia", "Belarus", "Kyrgyzstan", "Tajikistan")]
 """The default contingents' colours in the model's order (Russia, then the default allies)."""
@@ -32,10 +32,9 @@ def _rgb(colour: str) -> np.ndarray:
     return np.array(matplotlib.colors.to_rgb(colour))
 
 
-def city_image(model: CrisisModel) -> np.ndarray:
+def city_image(city: CitySnapshot) -> np.ndarray:
     """An (height, width, 3) image of the city: protesters by state, police and foreign patrols."""
-    city = model.city
-    img = np.empty((city.n_cells, 3))
+    img = np.empty((city.height * city.width, 3))
     img[:] = _rgb(EMPTY)
     for state, colour in STATE_COLOURS.items():
         img[city.pos[city.state == state]] = _rgb(colour)
@@ -46,10 +45,10 @@ def city_image(model: CrisisModel) -> np.ndarray:
 
 
 def city_figure(model: CrisisModel) -> Figure:
-    city = model.city
+    city = model.city.snapshot()
     fig = Figure(figsize=(6.4, 7.2), dpi=90)
     ax = fig.add_axes([0.04, 0.2, 0.92, 0.74])
-    ax.imshow(city_image(model), interpolation="nearest", origin="upper")
+    ax.imshow(city_image(city), interpolation="nearest", origin="upper")
     ax.set_xticks([])
     ax.set_yticks([])
     stats = model.city_stats
@@ -75,9 +74,9 @@ def city_figure(model: CrisisModel) -> Figure:
         ax.annotate(label, (x, y), xytext=(0, 11), textcoords="offset points", ha="center", va="bottom",
                     fontsize=8, bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85})
     handles = [
-        Patch(color=STATE_COLOURS[QUIET], label="quiet"),
-        Patch(color=STATE_COLOURS[ACTIVE], label="active"),
-        Patch(color=STATE_COLOURS[JAILED], label="jailed"),
+        Patch(color=STATE_COLOURS[Citizen.QUIET], label="quiet"),
+        Patch(color=STATE_COLOURS[Citizen.ACTIVE], label="active"),
+        Patch(color=STATE_COLOURS[Citizen.JAILED], label="jailed"),
         Patch(color=POLICE_COLOUR, label="police"),
         Line2D([], [], marker="s", ls="", markersize=9, markerfacecolor="#2b9348", markeredgecolor="white", label="site held"),
         Line2D([], [], marker="s", ls="", markersize=9, markerfacecolor="#d00000", markeredgecolor="white", label="site stormed"),

@@ -12,7 +12,7 @@ from .actors.host import HostGovernment
 from .actors.russia import Russia
 from .actors.war import War
 from .actors.west import West
-from .city_compiled import new_city
+from .city import City, DayInputs
 from .component import named_stream
 from .config import Config
 from .ledger import TroopLedger
@@ -51,8 +51,8 @@ class CrisisModel(mesa.Model):
         members = config.allies.members
         self.countries = ["Russia"] + [a.name for a in members]
         self.ledger = TroopLedger(self.countries)
-        self.city = new_city(config.city, config.protesters, config.police, config.troops,
-                             config.host.police_strength, self.countries, self.stream("city"), compiled=compiled)
+        self.city = City(config.city, config.protesters, config.police, config.troops,
+                         config.host.police_strength, self.countries, self.stream("city"), compiled=compiled)
         self.city_stats = self.city.stats()
 
         self.host = HostGovernment(self, config.host)
@@ -76,12 +76,13 @@ class CrisisModel(mesa.Model):
         self.day += 1
         self.ledger.begin_day(self.day)
         events.fire(self, self.day - 1)  # day 0 is the opening event: events dated 0 act in the first step
-        self.city_stats = self.city.step(self.host.legitimacy, self.shock.level)
+        self.city_stats = self.city.step(DayInputs(self.host.legitimacy, self.shock.level))
         self.host.step()
         self.west.step()
         self.russia.step()
         self.allies.shuffle_do("step")
         self._move_troops()
+        self.city_stats = self.city.stats()  # police counts after the host's and the troops' changes
         self.datacollector.collect(self)
         if self.day >= self.cfg.horizon_days:
             self.running = False

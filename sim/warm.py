@@ -8,6 +8,6 @@ nothing else imports it.
 
 from __future__ import annotations
 
-from .city_compiled import warm_up
+from .city import warm_up
 
 warm_up()

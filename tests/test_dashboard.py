@@ -235,8 +235,9 @@ def test_views_render_from_the_arrays():
     model = DashboardModel(rng=0)
     for _ in range(5):
         model.step()
-    img = city_image(model)
-    assert img.shape == (model.city.height, model.city.width, 3)
+    snap = model.city.snapshot()
+    img = city_image(snap)
+    assert img.shape == (snap.height, snap.width, 3)
     assert len(city_figure(model).axes) == 1 and len(factors_figure(model).axes) == 6
     rows = decision_rows(model)
     assert [r["day"] for r in rows] == [5, 4, 3, 2, 1]

@@ -16,3 +16,29 @@ def test_readme_documents_every_summary_column():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     missing = [c for c in SUMMARY_COLUMNS if f"`{c}`" not in readme]
     assert not missing, f"README lacks: {missing}"
+
+
+def test_model_doc_lists_the_city_phases_in_the_order_the_engines_run_them():
+    # docs/model.md 3, step 3: the city's day, phase by phase, as sim/city/day.py declares it
+    import re
+
+    from sim.city import DAY
+
+    doc = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
+    step = doc[doc.index("3. **City**") : doc.index("4. **Host government**")]
+    named = [n for n in re.findall(r"`([A-Z]+)`", step) if n != "DAY"]
+    assert named == [p.name for p in DAY]
+
+
+def test_readme_layout_names_the_city_package_as_it_is():
+    # README "Layout": the protester engine is the package sim/city/, module by module
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    layout = readme[readme.index("## Layout") :]
+    city = layout[layout.index("`city/`") : layout.index("`decision.py`")]
+    named = set(re.findall(r"`(\w+\.py)`", city))
+    on_disk = {p.name for p in (ROOT / "sim" / "city").glob("*.py")} - {"__init__.py"}
+    assert named == on_disk
+    top = {p.name for p in (ROOT / "sim").glob("*.py")}
+    assert not [n for n in top if n.startswith(("city", "kernels")) or n == "neighborhood.py"]

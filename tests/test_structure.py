@@ -68,7 +68,7 @@ def test_each_ally_has_its_own_stream_and_adding_one_shifts_no_one_else():
     full = CrisisModel(base, rng=7)
     less = CrisisModel(config_from_dict(fewer), rng=7)
     # the city's start and every shared component's stream do not depend on how many allies there are
-    np.testing.assert_array_equal(full.city.hardship, less.city.hardship)
+    np.testing.assert_array_equal(full.city.state.hardship, less.city.state.hardship)
     assert full.russia.latent_threshold == less.russia.latent_threshold
     for a, b in zip(list(full.allies)[:2], list(less.allies), strict=True):
         assert a.name == b.name and a.stream.random() == b.stream.random()

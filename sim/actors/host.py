@@ -61,10 +61,9 @@ class HostGovernment(Component):
         return self.alignment > 0
 
     def step(self) -> None:
-        city, cfg = self.model.city, self.cfg
-        stats = self.model.city_stats
+        cfg, stats = self.cfg, self.model.city_stats
         self.unrest_index = min(1.0, stats.active_share / cfg.unrest_scale)
-        police_lost = 1.0 - city.police_total() / max(1, city.police_initial)
+        police_lost = 1.0 - stats.police_strength
         w_u, w_s, w_p = cfg.threat_weights
         n_sites = max(1, stats.sites_held + stats.sites_lost)
         self.regime_threat = min(1.0, w_u * self.unrest_index + w_s * stats.sites_lost / n_sites + w_p * police_lost)
@@ -88,7 +87,8 @@ class HostGovernment(Component):
         loyalty = cfg.police_loyalty + cfg.backing_boost * backed
         excess = self.unrest_index - loyalty
         if excess > 0:
-            n = self.stream.binomial(city.police_total(), min(1.0, cfg.defection_rate * excess))
+            police = self.model.city_stats.police_total  # the day's count: nothing has changed it since
+            n = self.stream.binomial(police, min(1.0, cfg.defection_rate * excess))
             self.police_absent += city.remove_police(n)
         elif self.police_absent > 0:
             n = self.stream.binomial(self.police_absent, cfg.return_rate)
@@ -142,12 +142,11 @@ class HostGovernment(Component):
         self.legitimacy = min(1.0, max(0.0, self.legitimacy + drift))
 
     def columns(self) -> dict:
-        city = self.model.city
         return {
             "legitimacy": lambda: self.legitimacy,
             "regime_threat": lambda: self.regime_threat,
             "regime_status": lambda: self.status.value,
             "requested": lambda: self.requested,
-            "police_strength": lambda: city.police_total() / max(1, city.police_initial),
+            "police_strength": lambda: self.model.city_stats.police_strength,
             "host_army": lambda: int(round(self.army)),
         }
