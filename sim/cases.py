@@ -12,8 +12,12 @@ the bias cleared (variant ``unbiased``), shown beside it and not scored.
 
 Definitions (docs/cases.md):
 
-- a run *intervened* when its strongest decision was ``deploy`` or ``limited`` (troops ordered);
-  ``p_intervene`` is the share of such runs, and the model predicts intervention when it is >= 0.5;
+- a run *intervened* when the strongest option it carried out (its ``form``) sent Russian troops into
+  the crisis to act in it: ``guard``, ``limited`` or ``full`` (not ``covert`` support, nor
+  ``peacekeeping`` with both parties' consent after a ceasefire); ``p_intervene`` is the share of
+  such runs, and the model predicts intervention when it is >= 0.5;
+- the *form* predicted is the commonest ``form`` over runs; it is scored against the ``form`` column
+  of ``history.csv`` (optional; copied from the shared cases.csv), beside intervene / not;
 - the *decisive moment* of a run is the first day of its strongest decision (``deploy`` or
   ``limited``: the day troops were ordered; ``delay`` or ``decline``: the first such day); a run that
   only watched is read on the first day its perceived trigger peaked. Factor columns are medians
@@ -33,7 +37,8 @@ import pandas as pd
 
 from .config import ConfigError, load_config
 from .decision import FACTORS
-from .records import INTERVENED, RANKED_OUTCOMES
+from .decision import INTERVENING_FORMS
+from .records import FORMS, INTERVENED, RANKED_OUTCOMES
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DIR = ROOT / "configs" / "cases"
@@ -47,7 +52,7 @@ TABLE_COLUMNS = (
     *(f"share_{o if o != 'watch' else 'none'}" for o in OUTCOMES),
     "p_intervene", "pred_intervened", "pred_scale", "pred_day", "decisive_day",
     *(f"{f}_{k}" for f in FACTORS for k in ("perceived", "true")),
-    "missing", "hit",
+    "missing", "hit", "hist_form", *(f"share_form_{f}" for f in FORMS), "pred_form", "form_hit",
 )
 
 
@@ -159,8 +164,9 @@ def score_case(res, hist: pd.Series | None) -> dict:
     s = res.summary
     n = len(s)
     shares = s["outcome"].value_counts().reindex(OUTCOMES, fill_value=0) / n
-    acted = s[s["outcome"].isin(INTERVENED)]
-    p = float(shares["deploy"] + shares["limited"])
+    acted = s[s["form"].isin([f.value for f in INTERVENING_FORMS])]
+    forms = s["form"].value_counts().reindex(FORMS, fill_value=0) / n
+    p = float(forms[[f.value for f in INTERVENING_FORMS]].sum())
     moments = decisive_moments(res)
     row = {f"share_{o if o != 'watch' else 'none'}": float(shares[o]) for o in OUTCOMES}
     row.update(
@@ -175,6 +181,11 @@ def score_case(res, hist: pd.Series | None) -> dict:
         for k in ("perceived", "true"):
             row[f"{f}_{k}"] = float(moments[f"{f}_{k}"].median())
     row["hit"] = bool(row["pred_intervened"] == bool(hist["intervened"])) if hist is not None else None
+    hist_form = hist.get("form") if hist is not None else None
+    row["hist_form"] = hist_form if isinstance(hist_form, str) else None
+    row.update({f"share_form_{f}": float(forms[f]) for f in FORMS})
+    row["pred_form"] = str(forms.idxmax())
+    row["form_hit"] = (row["pred_form"] == row["hist_form"]) if row["hist_form"] else None
     return row
 
 
@@ -251,6 +262,8 @@ def scores(table: pd.DataFrame) -> pd.DataFrame:
             p = s["p_intervene"].to_numpy(float)
             base = y.mean()
             majority = float(base >= 0.5)
+            formed = s[s["form_hit"].notna()]
+            form_hit = formed["form_hit"].astype(bool)
             out.append({
                 "rule": rule, "cases": label, "n": len(s), "hits": int(hit.sum()),
                 "accuracy": float(hit.mean()), "brier": float(np.mean((p - y) ** 2)),
@@ -258,6 +271,11 @@ def scores(table: pd.DataFrame) -> pd.DataFrame:
                 "baseline_brier": float(np.mean((base - y) ** 2)),
                 "baseline_brier_majority": float(np.mean((majority - y) ** 2)),
                 "misses": ", ".join(s.loc[~hit, "case"]),
+                "form_n": len(formed), "form_hits": int(form_hit.sum()),
+                "form_accuracy": float(form_hit.mean()) if len(formed) else float("nan"),
+                "form_misses": ", ".join(f"{c} ({p} for {h})" for c, p, h in
+                                         zip(formed.loc[~form_hit, "case"], formed.loc[~form_hit, "pred_form"],
+                                             formed.loc[~form_hit, "hist_form"])),
             })
     return pd.DataFrame(out)
 
@@ -277,8 +295,8 @@ def markdown_report(table: pd.DataFrame, sc: pd.DataFrame, notes: list[str] = ()
     for rule, t in table.groupby("rule", sort=False):
         lines += [f"### Rule `{rule}`", "",
                   "| case | history | scale / day | deploy · limited · delay · decline · none | P(int) | model scale / day "
-                  "| τ σ ω φ κ μ perceived (true) at the decisive moment | missing | hit |",
-                  "|---|---|---|---|---|---|---|---|---|"]
+                  "| τ σ ω φ κ μ perceived (true) at the decisive moment | missing | hit | form: history / model (share) | form hit |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|"]
         for _, r in t.iterrows():
             name = r["case"] + (f" ({r['variant']})" if r["variant"] else "")
             if pd.isna(r["hist_intervened"]):
@@ -294,14 +312,21 @@ def markdown_report(table: pd.DataFrame, sc: pd.DataFrame, notes: list[str] = ()
                 hit = "not scored"
             else:
                 hit = ("hit" if r["hit"] else "**miss**") if r["scored"] else ("(hit)" if r["hit"] else "(miss)")
-            lines.append(f"| {name} | {hist} | {hs} | {shares} | {r['p_intervene']:.2f} | {pred} | {facs} | {r['missing']} | {hit} |")
+            share = r[f"share_form_{r['pred_form']}"]
+            form = f"{r['hist_form'] or '?'} / {r['pred_form']} ({share:.0%})"
+            fhit = "not scored" if pd.isna(r["form_hit"]) else ("hit" if r["form_hit"] else "**miss**") if r["scored"] else (
+                "(hit)" if r["form_hit"] else "(miss)")
+            lines.append(f"| {name} | {hist} | {hs} | {shares} | {r['p_intervene']:.2f} | {pred} | {facs} | {r['missing']} | {hit} "
+                         f"| {form} | {fhit} |")
         lines.append("")
-    lines += ["### Scores (intervene / not)", "",
-              "| rule | cases | n | hits | accuracy | Brier | base-rate Brier | majority accuracy | majority Brier | misses |",
-              "|---|---|---|---|---|---|---|---|---|---|"]
+    lines += ["### Scores (intervene / not, and form)", "",
+              "| rule | cases | n | hits | accuracy | Brier | base-rate Brier | majority accuracy | majority Brier | misses "
+              "| form right | form misses (model for history) |",
+              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for _, r in sc.iterrows():
         lines.append(f"| {r['rule']} | {r['cases']} | {r['n']} | {r['hits']} | {r['accuracy']:.0%} | {r['brier']:.3f} | "
-                     f"{r['baseline_brier']:.3f} | {r['baseline_accuracy']:.0%} | {r['baseline_brier_majority']:.3f} | {r['misses'] or '-'} |")
+                     f"{r['baseline_brier']:.3f} | {r['baseline_accuracy']:.0%} | {r['baseline_brier_majority']:.3f} | {r['misses'] or '-'} "
+                     f"| {r['form_hits']} / {r['form_n']} | {r['form_misses'] or '-'} |")
     lines.append("")
     lines.append("Factors: the median over runs on each run's decisive moment; true values in brackets where they differ "
                  "from the perceived by more than 0.1. `missing`: the factors that failed their threshold then "
@@ -356,6 +381,7 @@ def summary_text(bt: Backtest) -> str:
     for _, r in bt.scores.iterrows():
         lines.append(f"  {r['rule']:<9} ({r['cases']}): {r['hits']}/{r['n']} right ({r['accuracy']:.0%}), Brier {r['brier']:.3f}"
                      f"; base rate {r['base_rate']:.2f}: Brier {r['baseline_brier']:.3f}, majority right {r['baseline_accuracy']:.0%}"
-                     + (f"; misses: {r['misses']}" if r["misses"] else ""))
+                     + (f"; misses: {r['misses']}" if r["misses"] else "")
+                     + f"; form right {r['form_hits']}/{r['form_n']}" + (f" (misses: {r['form_misses']})" if r["form_misses"] else ""))
     return "\n".join(lines)
 
