@@ -31,7 +31,8 @@ class War:
     **Forces.** Moscow's side: Russian troops on the ground while an operation against the host runs
     (``limited`` or ``full``), plus its clients (``host.separatist_forces``), who count for
     ``1 + covert_effect`` while covert support flows. The host: a *garrison* stationed in the region
-    (``region.army_share`` of its army; its soldiers share the region's sympathies), a *field force*
+    (``region.army_share`` of its army; its locally recruited soldiers, ``garrison_local`` of them,
+    share the region's sympathies, the rest the nation's), a *field force*
     sent into the theatre (an offensive's share, reinforcements at ``reinforce_rate`` of the reserve
     a day, Western aid; national sympathies), and a reserve outside it; the host feeds its reserve in
     only on days it attacks (it does not throw reserves into a fight it is losing). A full invasion
@@ -208,8 +209,9 @@ class War:
         """Shares of the garrison and of the field force willing to go over, and the host's fighters."""
         cfg, host = self.cfg, self.garrison + self.field
         q = moscow / (moscow + host) if moscow + host > 0 else 0.0
-        w_g = willing_to_defect(self.region.pro_russian_population, q, cfg.defection_threshold_mean,
-                                cfg.defection_threshold_sd)
+        local = self.region.garrison_local
+        sympathy = local * self.region.pro_russian_population + (1.0 - local) * self.national_sympathy
+        w_g = willing_to_defect(sympathy, q, cfg.defection_threshold_mean, cfg.defection_threshold_sd)
         w_f = willing_to_defect(self.national_sympathy, q, cfg.defection_threshold_mean, cfg.defection_threshold_sd)
         return w_g, w_f, (1.0 - w_g) * self.garrison + (1.0 - w_f) * self.field
 

@@ -101,7 +101,8 @@ class Region(Section):
     name: str = Field("", description="label (e.g. Crimea, South Ossetia and Abkhazia)")
     territory_share: float = P(0.0, 0.0, 1.0, "share", "the region's share of the host's territory, including any part Moscow's side already holds: the aim of a limited operation; 0 = no region, no limited option")
     army_share: float = P(0.0, 0.0, 1.0, "share", "share of the host army stationed in the region at day 0, its garrison; units the host sends in later (an offensive) count apart")
-    pro_russian_population: float = P(0.0, 0.0, 1.0, "share", "share of the region's population friendly to a Russian presence: the limited and covert options' popular support, and the sympathy of the garrison stationed among it (defection)")
+    pro_russian_population: float = P(0.0, 0.0, 1.0, "share", "share of the region's population friendly to a Russian presence: the limited and covert options' popular support, and the sympathy of the garrison's locally recruited soldiers (defection)")
+    garrison_local: float = P(1.0, 0.0, 1.0, "share", "share of the garrison recruited from the region's population and sharing its sympathies; the rest share the nation's (assumption where not known)")
     contact_line_km: float = P(200.0, 0.0, 10_000.0, "km", "length of the line a peacekeeping force would hold after a ceasefire (assumption where no figure is given: the order of the Transnistrian security zone, 225 km)")
 
 
