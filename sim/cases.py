@@ -52,7 +52,7 @@ TABLE_COLUMNS = (
     *(f"share_{o if o != 'watch' else 'none'}" for o in OUTCOMES),
     "p_intervene", "pred_intervened", "pred_scale", "pred_day", "decisive_day",
     *(f"{f}_{k}" for f in FACTORS for k in ("perceived", "true")),
-    "missing", "hit", "hist_form", *(f"share_form_{f}" for f in FORMS), "pred_form", "form_hit",
+    "missing", "hit", "hist_form", *(f"p_form_{f}" for f in FORMS), "pred_form", "form_hit",
 )
 
 
@@ -183,7 +183,7 @@ def score_case(res, hist: pd.Series | None) -> dict:
     row["hit"] = bool(row["pred_intervened"] == bool(hist["intervened"])) if hist is not None else None
     hist_form = hist.get("form") if hist is not None else None
     row["hist_form"] = hist_form if isinstance(hist_form, str) else None
-    row.update({f"share_form_{f}": float(forms[f]) for f in FORMS})
+    row.update({f"p_form_{f}": float(forms[f]) for f in FORMS})
     row["pred_form"] = str(forms.idxmax())
     row["form_hit"] = (row["pred_form"] == row["hist_form"]) if row["hist_form"] else None
     return row
@@ -312,7 +312,7 @@ def markdown_report(table: pd.DataFrame, sc: pd.DataFrame, notes: list[str] = ()
                 hit = "not scored"
             else:
                 hit = ("hit" if r["hit"] else "**miss**") if r["scored"] else ("(hit)" if r["hit"] else "(miss)")
-            share = r[f"share_form_{r['pred_form']}"]
+            share = r[f"p_form_{r['pred_form']}"]
             form = f"{r['hist_form'] or '?'} / {r['pred_form']} ({share:.0%})"
             fhit = "not scored" if pd.isna(r["form_hit"]) else ("hit" if r["form_hit"] else "**miss**") if r["scored"] else (
                 "(hit)" if r["form_hit"] else "(miss)")

@@ -12,6 +12,10 @@ from ..decision import Form, Outcome
 from .operations import Operations
 
 
+NO_FACTORS = {f: math.nan for f in dc.FACTORS}
+FACTOR_KEYS = tuple((f, f"{f}_perceived", f"{f}_true") for f in dc.FACTORS)
+
+
 class RussiaState(StrEnum):
     """Moscow's decision state, from one day to the next."""
 
@@ -77,6 +81,7 @@ class Russia(Operations, Component):
         self.menu_true: dict[Form, dict[str, float]] = {}
         self.menu_perceived: dict[Form, dict[str, float]] = {}
         self.verdict: dc.Verdict | None = None
+        self.status: dict[str, str] = {}  # the shown option's pass / near / fail per rule factor
         self._situation: dc.Situation | None = None
         self.log: list[dict] = []
 
@@ -178,10 +183,12 @@ class Russia(Operations, Component):
                 self.learned["opposition"] = dc.learn(self.learned["opposition"], observed,
                                                       self.menu_true[focus]["opposition"], bias.get("opposition", 0.0),
                                                       rates.opposition)
-        if s.sanctions > 0 and rates.costs > 0:
-            as_is = dc.option_factors(dataclasses.replace(s, continuing=False), focus, self.cfg, self.model.west.cfg)
-            self.learned["costs"] = dc.learn(self.learned["costs"], as_is["costs"], as_is["costs"],
-                                             bias.get("costs", 0.0), rates.costs)
+        bias_costs = bias.get("costs", 0.0)
+        if s.sanctions > 0 and rates.costs > 0 and (bias_costs or self.learned["costs"]):  # else nothing to correct
+            as_is = self.menu_true[focus] if not s.continuing else dc.option_factors(
+                dataclasses.replace(s, continuing=False), focus, self.cfg, self.model.west.cfg)
+            self.learned["costs"] = dc.learn(self.learned["costs"], as_is["costs"], as_is["costs"], bias_costs,
+                                             rates.costs)
 
     def _may_weigh(self, form: Form) -> bool:
         """An option whose operation failed is weighed again only once the conditions changed."""
@@ -208,13 +215,12 @@ class Russia(Operations, Component):
         focus = self.form if self.form in self.menu_true else (
             v.form if v.form in self.menu_true else dc.strongest(self.menu_true))
         if focus == Form.NONE:
-            self.factors_true = {f: math.nan for f in dc.FACTORS}
-            self.factors_perceived = dict(self.factors_true)
+            self.factors_true = self.factors_perceived = NO_FACTORS
+            self.status = v.status
             return
         self.factors_true = self.menu_true[focus]
         self.factors_perceived = self.menu_perceived[focus]
-        if focus in v.options and v.form != focus:
-            self.verdict = dataclasses.replace(v, status=v.options[focus].status)
+        self.status = v.options[focus].status if focus in v.options else v.status
 
     def _update_reputation(self) -> None:
         m = self.model
@@ -231,7 +237,7 @@ class Russia(Operations, Component):
             self.reputation = max(0.0, self.reputation - self.cfg.reputation_loss)
 
     def _log(self, pending: bool, ordered: float) -> None:
-        v = self.verdict
+        v, status = self.verdict, self.status
         row = {
             "day": self.model.day,
             "outcome": self.outcome.value,
@@ -245,20 +251,22 @@ class Russia(Operations, Component):
             "p_deploy": v.probability,
             "request_pending": pending,
             "troops_ordered": ordered,
-            "failed": ",".join(f for f, s in v.status.items() if s == "fail"),
-            "near_miss": ",".join(f for f, s in v.status.items() if s == "near"),
+            "failed": ",".join(f for f, s in status.items() if s == "fail"),
+            "near_miss": ",".join(f for f, s in status.items() if s == "near"),
         }
-        for f in dc.FACTORS:
-            row[f"{f}_perceived"] = self.factors_perceived[f]
-            row[f"{f}_true"] = self.factors_true[f]
-        for f, s in v.status.items():
-            row[f"{f}_status"] = s
+        perceived, true = self.factors_perceived, self.factors_true
+        for f, kp, kt in FACTOR_KEYS:
+            row[kp] = perceived[f]
+            row[kt] = true[f]
+        for f, s in status.items():
+            row[f + "_status"] = s
         for form, p in self.menu_perceived.items():
             option = v.options.get(form)
-            row[f"{form.value}_verdict"] = option.outcome.value if option else "not weighed"
-            row[f"{form.value}_failed"] = ",".join(f for f, s in option.status.items() if s == "fail") if option else ""
+            name = form.value
+            row[name + "_verdict"] = option.outcome.value if option else "not weighed"
+            row[name + "_failed"] = ",".join(f for f, s in option.status.items() if s == "fail") if option else ""
             for f in dc.FACTORS:
-                row[f"{form.value}_{f}"] = p[f]
+                row[name + "_" + f] = p[f]
         self.log.append(row)
 
     def columns(self) -> dict:

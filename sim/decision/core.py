@@ -59,9 +59,9 @@ LOGISTICS_WEIGHTS = {"shared_border": 0.35, "bases_in_host": 0.25, "airlift": 0.
 AIRLIFT_RANGE_KM = 5000.0  # airlift score falls linearly to 0 at this distance (assumption)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Situation:
-    """What Moscow reads from the model on one day (true values).
+    """What Moscow reads from the model on one day (true values); built afresh each day, never changed.
 
     The first block is what the first edition read; the second what the menu of options adds:
     the region a limited operation aims at, the war, the West's sanctions in force, and whether
@@ -147,8 +147,9 @@ def perceive(true: dict[str, float], perception, rng: np.random.Generator | None
     """
     if noise is None:
         noise = noise_draw(perception, rng)
-    learned = learned or {}
-    return {
-        f: clip01(true[f] + perception.bias.get(f, 0.0) + learned.get(f, 0.0) + noise[i])
-        for i, f in enumerate(FACTORS)
-    }
+    bias, learned = perception.bias, learned or {}
+    out = {}
+    for i, f in enumerate(FACTORS):
+        x = true[f] + bias.get(f, 0.0) + learned.get(f, 0.0) + noise[i]
+        out[f] = 0.0 if x < 0.0 else 1.0 if x > 1.0 else float(x)
+    return out

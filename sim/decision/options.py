@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import math
 
-from .core import FACTORS, FORMS, Form, Situation, clip01, hostility, logistics_score, severity
+from .core import FORMS, Form, Situation, clip01, hostility, logistics_score, severity
 
 
 def applicable(s: Situation, menu) -> list[Form]:
@@ -147,9 +147,8 @@ def option_factors(s: Situation, form: Form, russia, west) -> dict[str, float]:
     motive = russia.strategic_weight * (
         max(a, 0.0) * (0.4 + 0.6 * s.regime_threat) + max(-a, 0.0) * (0.5 + 0.5 * s.nato_bid)
     )
-    raw = dict(trigger=trigger, support=support, opposition=opposition, feasibility=feasibility, costs=costs,
-               motive=motive)
-    return {k: clip01(raw[k]) for k in FACTORS}
+    return {"trigger": clip01(trigger), "support": clip01(support), "opposition": clip01(opposition),
+            "feasibility": clip01(feasibility), "costs": clip01(costs), "motive": clip01(motive)}
 
 
 def menu_factors(s: Situation, russia, west) -> dict[Form, dict[str, float]]:

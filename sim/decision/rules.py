@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from .core import BURDENS, FACTORS, RULE_FACTORS, TOKEN_FORMS, Form, Outcome
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Verdict:
     """What a rule concluded on one day."""
 
