@@ -80,8 +80,10 @@ def test_costs_read_sanctions_in_force_and_treat_them_as_sunk_for_an_operation_u
     fresh = factors(HOSTILE, Form.LIMITED)["costs"]
     sanctioned = dataclasses.replace(HOSTILE, sanctions=0.6)
     assert factors(sanctioned, Form.LIMITED)["costs"] > fresh + 0.4  # a new move faces what is in force
-    going = dataclasses.replace(sanctioned, continuing=True)
+    going = dataclasses.replace(sanctioned, under_way=Form.LIMITED)
     assert factors(going, Form.LIMITED)["costs"] < fresh + 0.01  # withdrawing would not lift them
+    assert factors(going, Form.COVERT)["costs"] < factors(sanctioned, Form.COVERT)["costs"]  # nor scaling back
+    assert factors(going, Form.FULL)["costs"] >= factors(sanctioned, Form.FULL)["costs"]  # escalating is a new move
 
 
 PASS = {"trigger": 0.9, "support": 0.9, "opposition": 0.1, "feasibility": 0.9, "costs": 0.1, "motive": 0.5}

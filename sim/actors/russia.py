@@ -145,8 +145,8 @@ class Russia(Operations, Component):
             consent=war.consents(host.alignment, self.cfg.options.consent_alignment),
             contact_line_km=region.contact_line_km,
             forces_on_ground=ledger.on_ground[0] + ledger.in_transit(0) + self.covert_force,
-            continuing=self.state in (RussiaState.DEPLOYED, RussiaState.SUPPORTING) and self.form not in (
-                Form.GUARD, Form.PEACEKEEPING),
+            under_way=self.form if self.state in (RussiaState.DEPLOYED, RussiaState.SUPPORTING) and self.form not in (
+                Form.GUARD, Form.PEACEKEEPING) else Form.NONE,
         )
 
     def step(self) -> None:
@@ -185,8 +185,8 @@ class Russia(Operations, Component):
                                                       rates.opposition)
         bias_costs = bias.get("costs", 0.0)
         if s.sanctions > 0 and rates.costs > 0 and (bias_costs or self.learned["costs"]):  # else nothing to correct
-            as_is = self.menu_true[focus] if not s.continuing else dc.option_factors(
-                dataclasses.replace(s, continuing=False), focus, self.cfg, self.model.west.cfg)
+            as_is = self.menu_true[focus] if s.under_way == Form.NONE else dc.option_factors(
+                dataclasses.replace(s, under_way=Form.NONE), focus, self.cfg, self.model.west.cfg)
             self.learned["costs"] = dc.learn(self.learned["costs"], as_is["costs"], as_is["costs"], bias_costs,
                                              rates.costs)
 
@@ -201,7 +201,7 @@ class Russia(Operations, Component):
 
     def _fresh_slack(self, form: Form) -> float:
         """The weakest true slack of ``form`` as a fresh decision (nothing under way, nothing sunk)."""
-        s = dataclasses.replace(self._situation, continuing=False)
+        s = dataclasses.replace(self._situation, under_way=Form.NONE)
         _, slack = dc.factor_status(dc.option_factors(s, form, self.cfg, self.model.west.cfg), self.cfg.thresholds,
                                     self.cfg.margin)
         return slack

@@ -65,7 +65,7 @@ class Situation:
 
     The first block is what the first edition read; the second what the menu of options adds:
     the region a limited operation aims at, the war, the West's sanctions in force, and whether
-    the option being scored is the one already under way (``continuing``).
+    the option already under way (``under_way``).
     """
 
     alignment: float
@@ -97,8 +97,9 @@ class Situation:
     ceasefire: bool = False  # a ceasefire holds between the host and Moscow's clients
     consent: bool = False  # both parties to that ceasefire accept Russian peacekeepers
     contact_line_km: float = 0.0  # the line peacekeepers would hold
-    forces_on_ground: float = 0.0  # Russian troops already sent (they count as available to continue)
-    continuing: bool = False  # scoring the option already under way (sanctions in force are sunk)
+    forces_on_ground: float = 0.0  # Russian troops already sent (they count as available while under way)
+    under_way: Form = Form.NONE  # the operation or covert support under way: sanctions in force are sunk for
+    #                              it and any smaller option (withdrawing would not lift them)
 
 
 def hostility(alignment: float) -> float:

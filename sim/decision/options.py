@@ -22,8 +22,9 @@ Opposition: ``1 - (1 - host)(1 - West)(1 - third parties)`` with host = ``h F / 
 force ``F`` the option fights (none for guard with a request and for peacekeeping); covert's is
 scaled by ``1 - deniability``. Costs: the sanctions Moscow expects, ``max(in force, credibility x
 signal x severity(a) x reaction(option))`` (covert's reaction scaled by ``1 - deniability``), plus
-economic and reputational exposure; for the option already under way, sanctions in force are sunk
-(withdrawing does not lift them) and only the next step counts. Imports nothing of ours.
+economic and reputational exposure; for the option already under way and any smaller one, sanctions
+in force are sunk (withdrawing does not lift them) and only the next step counts; while an option is
+under way, the forces already sent count as available. Imports nothing of ours.
 """
 
 from __future__ import annotations
@@ -104,7 +105,9 @@ def option_factors(s: Situation, form: Form, russia, west) -> dict[str, float]:
     """
     a, h, opts = s.alignment, hostility(s.alignment), russia.options
     w = russia.support_weights
-    available = s.forces_available + (s.forces_on_ground if s.continuing else 0.0)
+    going = s.under_way != Form.NONE
+    available = s.forces_available + (s.forces_on_ground if going else 0.0)
+    sunk = going and FORMS.index(form) <= FORMS.index(s.under_way)
     west_mil = s.west_military
     army = s.host_army + s.expected_aid
     opponents = s.opponent_forces / max(1.0, s.opponent_forces + available) if s.opponent_forces > 0 else 0.0
@@ -142,7 +145,7 @@ def option_factors(s: Situation, form: Form, russia, west) -> dict[str, float]:
     else:
         feasibility = min(1.0, available / max(1.0, required)) * reach_score(s, russia, required, framework)
     threatened = s.sanction_signal * severity(a, west.friendly_severity) * west.reaction[form.value] * deniable
-    expected = max(0.0, threatened - s.sanctions) if s.continuing else max(s.sanctions, threatened)
+    expected = max(0.0, threatened - s.sanctions) if sunk else max(s.sanctions, threatened)
     costs = expected + russia.economic_exposure + russia.reputation_exposure * (1.0 - s.reputation)
     motive = russia.strategic_weight * (
         max(a, 0.0) * (0.4 + 0.6 * s.regime_threat) + max(-a, 0.0) * (0.5 + 0.5 * s.nato_bid)
