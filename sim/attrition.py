@@ -45,8 +45,16 @@ def willing_to_defect(sympathy: float, moscow_share: float, mean: float, sd: flo
     return 0.5 * (1.0 + math.erf(z / math.sqrt(2.0)))
 
 
-def clash(moscow: float, host: float, host_fighting: float, cfg, moscow_room: float, host_room: float,
-          moscow_attacks: bool, host_attacks: bool) -> Clash:
+def clash(
+    moscow: float,
+    host: float,
+    host_fighting: float,
+    cfg,
+    moscow_room: float,
+    host_room: float,
+    moscow_attacks: bool,
+    host_attacks: bool,
+) -> Clash:
     """One day of fighting between Moscow's side and the host's forces in the theatre.
 
     Args:
@@ -77,7 +85,15 @@ def clash(moscow: float, host: float, host_fighting: float, cfg, moscow_room: fl
     return Clash(moscow_loss, host_loss, shift, b)
 
 
-def would_attack(attacker: float, defender: float, attacker_effectiveness: float, defender_effectiveness: float,
-                 defence_advantage: float) -> bool:
+def would_attack(
+    attacker: float,
+    defender: float,
+    attacker_effectiveness: float,
+    defender_effectiveness: float,
+    defence_advantage: float,
+) -> bool:
     """Whether an attack promises ground: the attacker's square-law strength beats the defender's."""
-    return attacker_effectiveness * attacker * attacker > defence_advantage * defender_effectiveness * defender * defender
+    return (
+        attacker_effectiveness * attacker * attacker
+        > defence_advantage * defender_effectiveness * defender * defender
+    )

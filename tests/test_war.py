@@ -12,10 +12,12 @@ ATT = config_from_dict({}).attrition
 
 
 def run(path, reps=6, seed=3, overrides=()):
-    return run_replications(load_config(CONFIGS / path, list(overrides)), reps=reps, seed=seed, jobs=1, progress=False)
+    return run_replications(
+        load_config(CONFIGS / path, list(overrides)), reps=reps, seed=seed, jobs=1, progress=False
+    )
 
 
-# --- one day of fighting (sim/attrition.py) ------------------------------------------------------------
+# --- one day of fighting (sim/attrition.py) -------------------------------------------------------
 
 
 def test_no_attack_no_fighting():
@@ -25,10 +27,14 @@ def test_no_attack_no_fighting():
 
 def test_the_defender_has_the_advantage_and_only_a_stronger_attacker_takes_ground():
     even = clash(20_000, 20_000, 20_000, ATT, 0.1, 0.1, moscow_attacks=True, host_attacks=False)
-    assert even.moscow_loss > even.host_loss and even.shift == 0.0  # attacking at parity: losses, no ground
+    assert (
+        even.moscow_loss > even.host_loss and even.shift == 0.0
+    )  # attacking at parity: losses, no ground
     strong = clash(40_000, 20_000, 20_000, ATT, 0.1, 0.1, moscow_attacks=True, host_attacks=False)
     assert strong.shift > 0 and strong.shift <= ATT.territory_rate * 0.1
-    half_room = clash(40_000, 20_000, 20_000, ATT, 0.05, 0.1, moscow_attacks=True, host_attacks=False)
+    half_room = clash(
+        40_000, 20_000, 20_000, ATT, 0.05, 0.1, moscow_attacks=True, host_attacks=False
+    )
     assert half_room.shift == pytest.approx(strong.shift / 2)  # the front shortens as the aim nears
     back = clash(10_000, 40_000, 40_000, ATT, 0.1, 0.1, moscow_attacks=False, host_attacks=True)
     assert back.shift < 0
@@ -37,17 +43,24 @@ def test_the_defender_has_the_advantage_and_only_a_stronger_attacker_takes_groun
 def test_units_that_will_not_fight_neither_fire_nor_are_fired_on():
     fighting = clash(30_000, 20_000, 20_000, ATT, 0.1, 0.1, moscow_attacks=True, host_attacks=False)
     wavering = clash(30_000, 20_000, 2_000, ATT, 0.1, 0.1, moscow_attacks=True, host_attacks=False)
-    assert wavering.moscow_loss < fighting.moscow_loss / 5 and wavering.host_loss < fighting.host_loss / 5
+    assert (
+        wavering.moscow_loss < fighting.moscow_loss / 5
+        and wavering.host_loss < fighting.host_loss / 5
+    )
 
 
 def test_defection_grows_with_sympathy_and_with_moscows_share_of_the_forces():
     m, sd = ATT.defection_threshold_mean, ATT.defection_threshold_sd
-    assert willing_to_defect(0.8, 0.6, m, sd) > 0.6  # a garrison among a pro-Russian population (Crimea)
-    assert willing_to_defect(0.1, 0.6, m, sd) < 0.01  # a national army of a hostile nation (Georgia)
+    assert (
+        willing_to_defect(0.8, 0.6, m, sd) > 0.6
+    )  # a garrison among a pro-Russian population (Crimea)
+    assert (
+        willing_to_defect(0.1, 0.6, m, sd) < 0.01
+    )  # a national army of a hostile nation (Georgia)
     assert willing_to_defect(0.8, 0.9, m, sd) > willing_to_defect(0.8, 0.5, m, sd)  # the bandwagon
 
 
-# --- in the model ------------------------------------------------------------------------------------
+# --- in the model ---------------------------------------------------------------------------------
 
 
 def test_host_cohesion_breaks_where_the_population_is_pro_russian():
@@ -96,8 +109,16 @@ def test_after_a_failed_invasion_moscow_does_not_invade_again_unless_it_never_le
     only_full = ["russia.options.menu=[full]"]
     learns = run("ukraine_2022_perceived.yaml", reps=4, overrides=only_full).summary
     assert (learns["deployments"] == 1).all()
-    never = run("ukraine_2022_perceived.yaml", reps=4, overrides=only_full + [
-        "russia.learning.opposition=0", "russia.learning.costs=0", "russia.learning.retry_margin=0"]).summary
+    never = run(
+        "ukraine_2022_perceived.yaml",
+        reps=4,
+        overrides=only_full
+        + [
+            "russia.learning.opposition=0",
+            "russia.learning.costs=0",
+            "russia.learning.retry_margin=0",
+        ],
+    ).summary
     assert (never["deployments"] > 1).all()
 
 
@@ -106,24 +127,44 @@ def test_moscow_learns_from_losses_and_sanctions():
     d = res.daily
     last = d[d["day"] == d["day"].max()]
     assert (last["learned_opposition"] > 0.1).all() and (last["learned_costs"] > 0.3).all()
-    off = run("ukraine_2022_perceived.yaml", reps=2, overrides=["russia.learning.opposition=0",
-                                                                 "russia.learning.costs=0"]).daily
+    off = run(
+        "ukraine_2022_perceived.yaml",
+        reps=2,
+        overrides=["russia.learning.opposition=0", "russia.learning.costs=0"],
+    ).daily
     assert (off["learned_opposition"] == 0).all() and (off["learned_costs"] == 0).all()
 
 
 def test_the_west_answers_the_option_its_scale_territory_and_deaths():
-    option_only = ["west.territory_reference=1", "west.deaths_reference=1000000"]  # the option and its scale alone
-    full = run("ukraine_2022_perceived.yaml", reps=2, overrides=option_only + ["russia.loss_tolerance=1"]).summary
-    limited = run("ukraine_2022_perceived.yaml", reps=2, overrides=option_only + ["russia.options.menu=[limited]"]).summary
+    option_only = [
+        "west.territory_reference=1",
+        "west.deaths_reference=1000000",
+    ]  # the option and its scale alone
+    full = run(
+        "ukraine_2022_perceived.yaml", reps=2, overrides=option_only + ["russia.loss_tolerance=1"]
+    ).summary
+    limited = run(
+        "ukraine_2022_perceived.yaml",
+        reps=2,
+        overrides=option_only + ["russia.options.menu=[limited]"],
+    ).summary
     assert (limited["form"] == "limited").all() and (full["form"] == "full").all()
     assert full["peak_sanctions"].min() > limited["peak_sanctions"].max() + 0.1
-    blind = run("crimea_2014.yaml", reps=2, overrides=["west.territory_reference=1", "west.deaths_reference=1000000"])
+    blind = run(
+        "crimea_2014.yaml",
+        reps=2,
+        overrides=["west.territory_reference=1", "west.deaths_reference=1000000"],
+    )
     seen = run("crimea_2014.yaml", reps=2)
     assert seen.summary["peak_sanctions"].min() > blind.summary["peak_sanctions"].max()
     # the signal of the next step rises with what Moscow did, to resolve x offence
     quiet = run("crimea_2014.yaml", reps=2, overrides=["west.sanctions_signal=0.1"]).daily
     assert (quiet.groupby("rep")["west_signal"].last() > 0.3).all()
-    still = run("crimea_2014.yaml", reps=2, overrides=["west.sanctions_signal=0.1", "west.signal_response=0"]).daily
+    still = run(
+        "crimea_2014.yaml",
+        reps=2,
+        overrides=["west.sanctions_signal=0.1", "west.signal_response=0"],
+    ).daily
     assert (still["west_signal"] == 0.1).all()
 
 
@@ -135,14 +176,22 @@ def test_covert_support_feeds_the_proxies_without_russian_units_at_the_front():
     assert res.summary["final_territory_share"].min() > alone["final_territory_share"].max()
 
 
-# --- issue 13's targets (100 replications in the report; fewer here) -----------------------------------
+# --- issue 13's targets (100 replications in the report; fewer here) ------------------------------
 
 
 @pytest.fixture(scope="module")
 def targets():
     reps = 30
-    return {name: run(f"{name}.yaml", reps=reps, seed=0) for name in
-            ("georgia_2008", "crimea_2014", "ukraine_2022_perceived", "ukraine_2022", "cases/karabakh_2020")}
+    return {
+        name: run(f"{name}.yaml", reps=reps, seed=0)
+        for name in (
+            "georgia_2008",
+            "crimea_2014",
+            "ukraine_2022_perceived",
+            "ukraine_2022",
+            "cases/karabakh_2020",
+        )
+    }
 
 
 # README claims (hostile hosts): Georgia limited, ended within two weeks, regional, light losses.
@@ -158,7 +207,10 @@ def test_target_georgia(targets):
 def test_target_crimea(targets):
     s = targets["crimea_2014"].summary
     assert (s["form"] == "limited").mean() >= 0.8 and s["war_deaths"].median() < 100
-    assert 0.03 <= s["final_territory_share"].median() <= 0.08 and (s["host_forces_defected"] > 0).mean() >= 0.8
+    assert (
+        0.03 <= s["final_territory_share"].median() <= 0.08
+        and (s["host_forces_defected"] > 0).mean() >= 0.8
+    )
 
 
 # README claim: Ukraine 2022 perceived: a full invasion, scaled back not ended, one deployment, 10-30% held.
@@ -178,8 +230,15 @@ def test_target_ukraine(targets):
 @pytest.mark.slow
 def test_how_wrong_moscow_had_to_be():
     def point(costs, opposition):
-        return run("ukraine_2022_perceived.yaml", reps=3, overrides=[
-            f"russia.perception.bias.costs={costs}", f"russia.perception.bias.opposition={opposition}"]).summary
+        return run(
+            "ukraine_2022_perceived.yaml",
+            reps=3,
+            overrides=[
+                f"russia.perception.bias.costs={costs}",
+                f"russia.perception.bias.opposition={opposition}",
+            ],
+        ).summary
+
     assert not point(-0.1, -0.5)["deployed"].any()
     limited = point(-0.3, -0.5)
     assert (limited["form"] == "limited").all()

@@ -12,7 +12,9 @@ from ..decision import Form, Outcome
 
 SCALE_BACK_ORDER = (Form.LIMITED, Form.COVERT)
 """The smaller options an operation against the host can scale back to, strongest first."""
-TOP_UP_MARGIN = 0.1  # an operation is topped up when short of its force by more than this share (assumption)
+TOP_UP_MARGIN = (
+    0.1  # an operation is topped up when short of its force by more than this share (assumption)
+)
 
 
 class Operations:
@@ -43,7 +45,7 @@ class Operations:
             self.state = RussiaState.WATCHING
         return verdict.outcome, 0.0
 
-    # --- launching ---------------------------------------------------------------------------------
+    # --- launching --------------------------------------------------------------------------------
 
     def _launch(self, verdict: dc.Verdict, s: dc.Situation) -> tuple[Outcome, float]:
         """Carry out the option the rule took: covert support, or troops sized to the option's aim."""
@@ -74,14 +76,22 @@ class Operations:
         """Order ``size_factor`` of the option's force, less what is there; forces already stationed in
         the host join at once, the rest land after ``lead_time_days``."""
         ledger = self.model.ledger
-        want = size_factor * dc.force_required(s, self.cfg, form) - ledger.on_ground[0] - ledger.in_transit(0)
+        want = (
+            size_factor * dc.force_required(s, self.cfg, form)
+            - ledger.on_ground[0]
+            - ledger.in_transit(0)
+        )
         size = max(0.0, min(self.available(), want))
-        in_place = min(size, max(0.0, self.cfg.forces_in_host - ledger.sent[0])) if form != Form.PEACEKEEPING else 0.0
+        in_place = (
+            min(size, max(0.0, self.cfg.forces_in_host - ledger.sent[0]))
+            if form != Form.PEACEKEEPING
+            else 0.0
+        )
         ledger.order(0, in_place, 0)
         ledger.order(0, size - in_place, self.cfg.lead_time_days)
         return size
 
-    # --- a guard mission or peacekeepers --------------------------------------------------------------
+    # --- a guard mission or peacekeepers ----------------------------------------------------------
 
     def _hold(self, verdict: dc.Verdict, s: dc.Situation) -> tuple[Outcome, float]:
         """A guard mission withdraws once order holds; a token force is topped up when the rule passes in
@@ -103,7 +113,7 @@ class Operations:
         self.calm_days = self.calm_days + 1 if calm else 0
         return self.calm_days >= self.cfg.withdraw_calm_days
 
-    # --- an operation against the host --------------------------------------------------------------
+    # --- an operation against the host ------------------------------------------------------------
 
     def _conduct(self, verdict: dc.Verdict, s: dc.Situation) -> tuple[Outcome, float]:
         """An operation under way: withdraw, scale back, escalate, top up, or hold (consolidate at the aim).
@@ -122,13 +132,17 @@ class Operations:
         failing = own is None or "fail" in own.status.values()
         self.failing_days = self.failing_days + 1 if failing else 0
         too_costly = lost >= self.model.cfg.attrition.withdraw_loss_share or (
-            not war.aim_reached and lost >= cfg.loss_tolerance)
+            not war.aim_reached and lost >= cfg.loss_tolerance
+        )
         if self.failing_days >= cfg.abandon_days or too_costly:
             return self._scale_back(verdict, s)
         if failing:
             return Outcome.DEPLOY, 0.0
-        if verdict.form in dc.HOSTILE_FORMS and dc.FORM_RANK[verdict.form] > dc.FORM_RANK[self.form] \
-                and verdict.outcome == Outcome.DEPLOY:
+        if (
+            verdict.form in dc.HOSTILE_FORMS
+            and dc.FORM_RANK[verdict.form] > dc.FORM_RANK[self.form]
+            and verdict.outcome == Outcome.DEPLOY
+        ):
             self.form, self.event = verdict.form, "escalate"
             war.open_operation(True, 1.0)
             return Outcome.DEPLOY, self._top_up(verdict.size_factor, s)
@@ -153,7 +167,7 @@ class Operations:
         return size
 
     def _scale_back(self, verdict: dc.Verdict, s: dc.Situation) -> tuple[Outcome, float]:
-        """Give up the option in force for the strongest smaller one that does not clearly fail, or withdraw."""
+        """Give up the option in force for the strongest smaller one not clearly failing, or withdraw."""
         from .russia import RussiaState
 
         war = self.model.war
@@ -191,14 +205,17 @@ class Operations:
         self.model.war.end_operation()
         self.state = RussiaState.WITHDRAWING
 
-    # --- covert support --------------------------------------------------------------------------------
+    # --- covert support ---------------------------------------------------------------------------
 
     def _support(self, verdict: dc.Verdict, s: dc.Situation) -> tuple[Outcome, float]:
         """Covert support goes on while its factors hold; a stronger option that passes replaces it."""
         from .russia import RussiaState
 
         own = verdict.options.get(Form.COVERT)
-        if dc.FORM_RANK[verdict.form] > dc.FORM_RANK[Form.COVERT] and verdict.outcome == Outcome.DEPLOY:
+        if (
+            dc.FORM_RANK[verdict.form] > dc.FORM_RANK[Form.COVERT]
+            and verdict.outcome == Outcome.DEPLOY
+        ):
             self.covert_force = 0.0
             self.state = RussiaState.WATCHING
             return self._launch(verdict, s)

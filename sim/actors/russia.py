@@ -59,7 +59,9 @@ class Russia(Operations, Component):
 
     def __init__(self, model, cfg):
         super().__init__(model, cfg, "russia")
-        self.latent_threshold = float(model.stream("russia.decision").random())  # the weighted rule's, for this run
+        self.latent_threshold = float(
+            model.stream("russia.decision").random()
+        )  # the weighted rule's, for this run
         self.state = RussiaState.WATCHING
         self.outcome = Outcome.WATCH
         self.form = Form.NONE
@@ -74,7 +76,9 @@ class Russia(Operations, Component):
         self.failed: dict[Form, float] = {}
         self.event = ""
         self.at_aim = False  # the operation under way holds its aim (consolidating)
-        self.failing_days = 0  # consecutive days a factor of the operation under way has clearly failed
+        self.failing_days = (
+            0  # consecutive days a factor of the operation under way has clearly failed
+        )
         self._op_base = (0.0, 0.0)  # (force, Russian losses) when the operation under way began
         self.factors_true = {f: math.nan for f in dc.FACTORS}
         self.factors_perceived = dict(self.factors_true)
@@ -88,11 +92,14 @@ class Russia(Operations, Component):
     @property
     def hostile(self) -> bool:
         """An operation against the host is under way: Russian units fight its army (the war)."""
-        return self.form in dc.HOSTILE_FORMS and self.state in (RussiaState.DEPLOYED, RussiaState.WITHDRAWING)
+        return self.form in dc.HOSTILE_FORMS and self.state in (
+            RussiaState.DEPLOYED,
+            RussiaState.WITHDRAWING,
+        )
 
     @property
     def in_city(self) -> bool:
-        """Troops on the ground stand at the capital's strategic sites (a guard mission, as the CSTO in Almaty)."""
+        """Troops on the ground stand at the capital's sites (a guard mission, as the CSTO in Almaty)."""
         return self.form in (Form.GUARD, Form.NONE)
 
     @property
@@ -104,9 +111,15 @@ class Russia(Operations, Component):
         self.committed_elsewhere += troops
 
     def available(self) -> float:
-        """Forces Moscow can still send: available, less those committed elsewhere, covertly, already sent, or lost."""
+        """Forces Moscow can still send: less those committed elsewhere or covertly, sent, or lost."""
         forces = self.model.ledger
-        used = self.committed_elsewhere + self.covert_force + forces.on_ground[0] + forces.in_transit(0) + forces.lost[0]
+        used = (
+            self.committed_elsewhere
+            + self.covert_force
+            + forces.on_ground[0]
+            + forces.in_transit(0)
+            + forces.lost[0]
+        )
         return max(0.0, self.cfg.forces_available - used)
 
     def situation(self) -> dc.Situation:
@@ -145,8 +158,10 @@ class Russia(Operations, Component):
             consent=war.consents(host.alignment, self.cfg.options.consent_alignment),
             contact_line_km=region.contact_line_km,
             forces_on_ground=ledger.on_ground[0] + ledger.in_transit(0) + self.covert_force,
-            under_way=self.form if self.state in (RussiaState.DEPLOYED, RussiaState.SUPPORTING) and self.form not in (
-                Form.GUARD, Form.PEACEKEEPING) else Form.NONE,
+            under_way=self.form
+            if self.state in (RussiaState.DEPLOYED, RussiaState.SUPPORTING)
+            and self.form not in (Form.GUARD, Form.PEACEKEEPING)
+            else Form.NONE,
         )
 
     def step(self) -> None:
@@ -157,8 +172,10 @@ class Russia(Operations, Component):
         self.menu_true = dc.menu_factors(s, self.cfg, west)
         self._learn(s)
         noise = dc.noise_draw(self.cfg.perception, self.stream)
-        self.menu_perceived = {f: dc.perceive(t, self.cfg.perception, noise=noise, learned=self.learned)
-                               for f, t in self.menu_true.items()}
+        self.menu_perceived = {
+            f: dc.perceive(t, self.cfg.perception, noise=noise, learned=self.learned)
+            for f, t in self.menu_true.items()
+        }
         weighed = {f: p for f, p in self.menu_perceived.items() if self._may_weigh(f)}
         pending = self.model.host.requested and not self.answered
         self.event = ""
@@ -168,7 +185,7 @@ class Russia(Operations, Component):
         self._update_reputation()
         self._log(pending, ordered)
 
-    # --- learning ----------------------------------------------------------------------------------
+    # --- learning ---------------------------------------------------------------------------------
 
     def _learn(self, s: dc.Situation) -> None:
         """Move the learned corrections toward what Moscow observed (docs/model.md, learning)."""
@@ -180,15 +197,30 @@ class Russia(Operations, Component):
         if self.hostile and war.fought_today and rates.opposition > 0:
             observed = dc.observed_opposition(*war.exchange())
             if observed is not None:
-                self.learned["opposition"] = dc.learn(self.learned["opposition"], observed,
-                                                      self.menu_true[focus]["opposition"], bias.get("opposition", 0.0),
-                                                      rates.opposition)
+                self.learned["opposition"] = dc.learn(
+                    self.learned["opposition"],
+                    observed,
+                    self.menu_true[focus]["opposition"],
+                    bias.get("opposition", 0.0),
+                    rates.opposition,
+                )
         bias_costs = bias.get("costs", 0.0)
-        if s.sanctions > 0 and rates.costs > 0 and (bias_costs or self.learned["costs"]):  # else nothing to correct
-            as_is = self.menu_true[focus] if s.under_way == Form.NONE else dc.option_factors(
-                dataclasses.replace(s, under_way=Form.NONE), focus, self.cfg, self.model.west.cfg)
-            self.learned["costs"] = dc.learn(self.learned["costs"], as_is["costs"], as_is["costs"], bias_costs,
-                                             rates.costs)
+        if (
+            s.sanctions > 0 and rates.costs > 0 and (bias_costs or self.learned["costs"])
+        ):  # else nothing to correct
+            as_is = (
+                self.menu_true[focus]
+                if s.under_way == Form.NONE
+                else dc.option_factors(
+                    dataclasses.replace(s, under_way=Form.NONE),
+                    focus,
+                    self.cfg,
+                    self.model.west.cfg,
+                )
+            )
+            self.learned["costs"] = dc.learn(
+                self.learned["costs"], as_is["costs"], as_is["costs"], bias_costs, rates.costs
+            )
 
     def _may_weigh(self, form: Form) -> bool:
         """An option whose operation failed is weighed again only once the conditions changed."""
@@ -202,18 +234,24 @@ class Russia(Operations, Component):
     def _fresh_slack(self, form: Form) -> float:
         """The weakest true slack of ``form`` as a fresh decision (nothing under way, nothing sunk)."""
         s = dataclasses.replace(self._situation, under_way=Form.NONE)
-        _, slack = dc.factor_status(dc.option_factors(s, form, self.cfg, self.model.west.cfg), self.cfg.thresholds,
-                                    self.cfg.margin)
+        _, slack = dc.factor_status(
+            dc.option_factors(s, form, self.cfg, self.model.west.cfg),
+            self.cfg.thresholds,
+            self.cfg.margin,
+        )
         return slack
 
-    # --- what the day's columns and log show ----------------------------------------------------------
+    # --- what the day's columns and log show ------------------------------------------------------
 
     def _focus(self, noise) -> None:
         """The factors shown for the day: the option in force, else the one the rule took or waited
         for, else the strongest applicable option (so 'missing' reads as why nothing was done)."""
         v = self.verdict
-        focus = self.form if self.form in self.menu_true else (
-            v.form if v.form in self.menu_true else dc.strongest(self.menu_true))
+        focus = (
+            self.form
+            if self.form in self.menu_true
+            else (v.form if v.form in self.menu_true else dc.strongest(self.menu_true))
+        )
         if focus == Form.NONE:
             self.factors_true = self.factors_perceived = NO_FACTORS
             self.status = v.status
@@ -264,14 +302,19 @@ class Russia(Operations, Component):
             option = v.options.get(form)
             name = form.value
             row[name + "_verdict"] = option.outcome.value if option else "not weighed"
-            row[name + "_failed"] = ",".join(f for f, s in option.status.items() if s == "fail") if option else ""
+            row[name + "_failed"] = (
+                ",".join(f for f, s in option.status.items() if s == "fail") if option else ""
+            )
             for f in dc.FACTORS:
                 row[name + "_" + f] = p[f]
         self.log.append(row)
 
     def columns(self) -> dict:
-        cols = {"decision": lambda: self.outcome.value, "russia_state": lambda: self.state.value,
-                "form": lambda: self.form.value}
+        cols = {
+            "decision": lambda: self.outcome.value,
+            "russia_state": lambda: self.state.value,
+            "form": lambda: self.form.value,
+        }
         for f in dc.FACTORS:
             cols[f"{f}_perceived"] = lambda f=f: self.factors_perceived[f]
             cols[f"{f}_true"] = lambda f=f: self.factors_true[f]

@@ -6,8 +6,10 @@ from enum import StrEnum
 
 from ..attrition import clash, willing_to_defect, would_attack
 
-HOST_ARMY_BROKEN = 0.1  # the host army counts as broken below this share of its day-0 strength (assumption)
-HELD_TRACE = 0.01  # ground below this share of the region is a trace, not a line to keep peace on (assumption)
+HOST_ARMY_BROKEN = (
+    0.1  # the host army counts as broken below this share of its day-0 strength (assumption)
+)
+HELD_TRACE = 0.01  # ground below this share of the region is a trace, no line to keep (assumption)
 
 
 class WarPhase(StrEnum):
@@ -47,13 +49,15 @@ class War:
     ground Moscow's side held at day 0. Each day of fighting is ``sim.attrition.clash``.
 
     **Cohesion.** Host soldiers willing to go over (``sim.attrition.willing_to_defect``, with the
-    garrison's sympathy the region's pro-Russian share, the field force's the national one) do not
+    garrison's sympathy its locally recruited share's, the field force's the national one) do not
     fight, and ``defection_speed`` of them surrender or go over each day; ``defector_join_share``
     of those join Moscow's side.
 
     **Ceasefire.** The first day on which neither side attacks (and no Russian troops are on their
-    way to an aim not yet reached), or on which Moscow's side, under attack, falls below ``break_share`` of its peak strength (its clients sue; the host keeps its
-    gains), the war stops for good. The side that lost ground over the war sued for it.
+    way to an aim not yet reached), or on which Moscow's side, under attack, falls below
+    ``break_share`` of its peak strength (its clients sue; the host keeps its gains), the war stops
+    for good. The side that lost ground over the war (more than ``aim_tolerance`` of the region)
+    sued for it.
 
     The war changes the others only through their methods: Russian losses in the troop ledger
     (``take_losses``), the host's army (``after_battle``) and its collapse once its army is broken.
@@ -102,11 +106,16 @@ class War:
             return False
         tol = self.cfg.aim_tolerance
         if self.theatre == Theatre.COUNTRY:
-            return self.model.host.status == "fallen" or self.territory >= (1.0 - tol) * self.moscow_aim
-        return self.territory >= (1.0 - tol) * self.moscow_aim and self.field <= tol * self.field_peak
+            return (
+                self.model.host.status == "fallen"
+                or self.territory >= (1.0 - tol) * self.moscow_aim
+            )
+        return (
+            self.territory >= (1.0 - tol) * self.moscow_aim and self.field <= tol * self.field_peak
+        )
 
     def region_defenders(self) -> float:
-        """Host forces in the region: its garrison, and the field force (its regional share in a full war)."""
+        """Host forces in the region: its garrison and field force (its regional share in a full war)."""
         share = 1.0 if self.theatre == Theatre.REGION else self.region.territory_share
         return self.garrison + self.field * share
 
@@ -116,13 +125,20 @@ class War:
     def exchange(self) -> tuple[float, float, float]:
         """Losses of Moscow's side, of the host, and host defectors since the current operation began."""
         m0, h0, d0 = self._op_start
-        return (self.russian_losses + self.separatist_losses - m0, self.host_losses - h0, self.defected - d0)
+        return (
+            self.russian_losses + self.separatist_losses - m0,
+            self.host_losses - h0,
+            self.defected - d0,
+        )
 
     def consents(self, alignment: float, consent_alignment: float) -> bool:
         """Both parties to a ceasefire accept Russian peacekeepers on a line Moscow's clients still hold:
         the clients always; the host if it is not too hostile to Moscow, or if it sued for the ceasefire."""
-        return self.ceasefire and self.clients_hold_ground and (
-            alignment > consent_alignment or self.sued_by == "host")
+        return (
+            self.ceasefire
+            and self.clients_hold_ground
+            and (alignment > consent_alignment or self.sued_by == "host")
+        )
 
     # --- what others do to the war (methods with intent) ----------------------------------------
 
@@ -140,7 +156,11 @@ class War:
         self.theatre = Theatre.COUNTRY if full else Theatre.REGION
         if full:
             self.field = max(0.0, self.model.host.army - self.garrison)
-        self._op_start = (self.russian_losses + self.separatist_losses, self.host_losses, self.defected)
+        self._op_start = (
+            self.russian_losses + self.separatist_losses,
+            self.host_losses,
+            self.defected,
+        )
         if self.phase == WarPhase.CEASEFIRE and not self.aim_reached:
             self.phase = WarPhase.FIGHTING  # Moscow breaks the ceasefire
         self._begin()
@@ -153,7 +173,11 @@ class War:
             self.field *= self.region.territory_share
             self.theatre = Theatre.REGION
         self.territory = min(self.territory, aim)
-        self._op_start = (self.russian_losses + self.separatist_losses, self.host_losses, self.defected)
+        self._op_start = (
+            self.russian_losses + self.separatist_losses,
+            self.host_losses,
+            self.defected,
+        )
 
     def end_operation(self) -> None:
         """Russian troops leave the fight; the host and Moscow's clients fight on or stop."""
@@ -179,8 +203,15 @@ class War:
         w_g, w_f, fighting = self._cohesion(moscow)
         moscow_attacks = russians > 0 and not self.aim_reached
         host_attacks = self.territory > self.host_aim + 1e-9 and would_attack(
-            fighting, moscow, cfg.host_effectiveness, cfg.russia_effectiveness, cfg.defence_advantage)
-        if host_attacks:  # the host feeds its reserve into a fight it is winning, not into one it is losing
+            fighting,
+            moscow,
+            cfg.host_effectiveness,
+            cfg.russia_effectiveness,
+            cfg.defence_advantage,
+        )
+        if (
+            host_attacks
+        ):  # the host feeds its reserve into a fight it is winning, not into one it is losing
             moved = cfg.reinforce_rate * reserve
             self.field += moved
             reserve -= moved
@@ -188,11 +219,22 @@ class War:
         host = self.garrison + self.field
         self.field_peak = max(self.field_peak, self.field)
         room = (self.moscow_aim or 0.0) - self.territory
-        c = clash(moscow, host, fighting, cfg, room, self.territory - self.host_aim, moscow_attacks, host_attacks)
+        c = clash(
+            moscow,
+            host,
+            fighting,
+            cfg,
+            room,
+            self.territory - self.host_aim,
+            moscow_attacks,
+            host_attacks,
+        )
         self.fought_today = c.moscow_loss > 0 or c.host_loss > 0
         self._take_losses(c, russians, w_g, w_f, fighting)
         self._defect(w_g, w_f)
-        if self.theatre == Theatre.REGION and moscow_attacks and c.balance > 0:  # outmatched, it falls back
+        if (
+            self.theatre == Theatre.REGION and moscow_attacks and c.balance > 0
+        ):  # outmatched, it falls back
             back = min(1.0, cfg.retreat_rate * c.balance) * self.field
             self.field -= back
             reserve += back
@@ -210,9 +252,15 @@ class War:
         cfg, host = self.cfg, self.garrison + self.field
         q = moscow / (moscow + host) if moscow + host > 0 else 0.0
         local = self.region.garrison_local
-        sympathy = local * self.region.pro_russian_population + (1.0 - local) * self.national_sympathy
-        w_g = willing_to_defect(sympathy, q, cfg.defection_threshold_mean, cfg.defection_threshold_sd)
-        w_f = willing_to_defect(self.national_sympathy, q, cfg.defection_threshold_mean, cfg.defection_threshold_sd)
+        sympathy = (
+            local * self.region.pro_russian_population + (1.0 - local) * self.national_sympathy
+        )
+        w_g = willing_to_defect(
+            sympathy, q, cfg.defection_threshold_mean, cfg.defection_threshold_sd
+        )
+        w_f = willing_to_defect(
+            self.national_sympathy, q, cfg.defection_threshold_mean, cfg.defection_threshold_sd
+        )
         return w_g, w_f, (1.0 - w_g) * self.garrison + (1.0 - w_f) * self.field
 
     def _begin(self) -> None:
@@ -268,7 +316,9 @@ class War:
             "separatist_losses": lambda: self.separatist_losses,
             "host_losses": lambda: self.host_losses,
             "host_forces_defected": lambda: self.defected,
-            "war_deaths": lambda: killed * (self.russian_losses + self.separatist_losses + self.host_losses),
+            "war_deaths": lambda: (
+                killed * (self.russian_losses + self.separatist_losses + self.host_losses)
+            ),
             "separatist_forces": lambda: self.separatists,
             "host_forces_theatre": lambda: self.garrison + self.field,
         }

@@ -46,7 +46,9 @@ class West(Component):
         self.sanctions = 0.0
         self.offence = 0.0
         self.aid_today = 0.0
-        self._deaths_before: float | None = None  # war deaths before Moscow's forces joined the fighting
+        self._deaths_before: float | None = (
+            None  # war deaths before Moscow's forces joined the fighting
+        )
 
     @property
     def expected_sanctions(self) -> float:
@@ -85,13 +87,23 @@ class West(Component):
         react = cfg.reaction.get(form.value, 1.0) if form != Form.NONE else 1.0
         seized, deaths = 0.0, 0.0
         if russia.hostile or form == Form.COVERT:  # a war Moscow's forces fight, openly or not
-            total = war.cfg.killed_share * (war.russian_losses + war.separatist_losses + war.host_losses)
+            total = war.cfg.killed_share * (
+                war.russian_losses + war.separatist_losses + war.host_losses
+            )
             if self._deaths_before is None:
                 self._deaths_before = total
             seized, deaths = max(0.0, war.territory - war.territory0), total - self._deaths_before
-        self.offence = 1.0 - (1.0 - react * deniable * math.sqrt(min(1.0, force / cfg.reference_force))) * (
-            1.0 - min(1.0, seized / cfg.territory_reference)) * (1.0 - min(1.0, deaths / cfg.deaths_reference))
-        target = cfg.resolve * severity(host.alignment, cfg.friendly_severity) * self.offence * (0.5 + 0.5 * self.signal)
+        self.offence = 1.0 - (
+            1.0 - react * deniable * math.sqrt(min(1.0, force / cfg.reference_force))
+        ) * (1.0 - min(1.0, seized / cfg.territory_reference)) * (
+            1.0 - min(1.0, deaths / cfg.deaths_reference)
+        )
+        target = (
+            cfg.resolve
+            * severity(host.alignment, cfg.friendly_severity)
+            * self.offence
+            * (0.5 + 0.5 * self.signal)
+        )
         if target > self.sanctions:
             self.sanctions += cfg.sanctions_rate * (target - self.sanctions)
         self.signal = max(self.signal, min(1.0, cfg.signal_response * cfg.resolve * self.offence))

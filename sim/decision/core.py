@@ -55,7 +55,12 @@ TOKEN_FORMS = (Form.GUARD, Form.PEACEKEEPING)
 FACTORS = ("trigger", "support", "opposition", "feasibility", "costs", "motive")
 RULE_FACTORS = ("trigger", "support", "opposition", "feasibility", "costs")
 BURDENS = ("opposition", "costs")  # must stay below their thresholds; the others must reach theirs
-LOGISTICS_WEIGHTS = {"shared_border": 0.35, "bases_in_host": 0.25, "airlift": 0.20, "csto_framework": 0.20}
+LOGISTICS_WEIGHTS = {
+    "shared_border": 0.35,
+    "bases_in_host": 0.25,
+    "airlift": 0.20,
+    "csto_framework": 0.20,
+}
 AIRLIFT_RANGE_KM = 5000.0  # airlift score falls linearly to 0 at this distance (assumption)
 
 
@@ -86,7 +91,9 @@ class Situation:
     n_sites: int
     nato_bid: bool
     forces_in_host: float = 0.0  # Russian forces already stationed in the host (need no transport)
-    opponent_forces: float = 0.0  # third-party forces fighting the host that a deployment would face
+    opponent_forces: float = (
+        0.0  # third-party forces fighting the host that a deployment would face
+    )
     # --- the menu of options (MODEL.md 7.7-7.10) ---
     region_share: float = 0.0  # the region's share of the host's territory (0: no limited option)
     region_defenders: float = 0.0  # host forces in the region (its garrison, plus any sent in)
@@ -97,8 +104,12 @@ class Situation:
     ceasefire: bool = False  # a ceasefire holds between the host and Moscow's clients
     consent: bool = False  # both parties to that ceasefire accept Russian peacekeepers
     contact_line_km: float = 0.0  # the line peacekeepers would hold
-    forces_on_ground: float = 0.0  # Russian troops already sent (they count as available while under way)
-    under_way: Form = Form.NONE  # the operation or covert support under way: sanctions in force are sunk for
+    forces_on_ground: float = (
+        0.0  # Russian troops already sent (they count as available while under way)
+    )
+    under_way: Form = (
+        Form.NONE
+    )  # the operation or covert support under way: sanctions in force are sunk for
     #                              it and any smaller option (withdrawing would not lift them)
 
 
@@ -139,8 +150,13 @@ def noise_draw(perception, rng: np.random.Generator) -> np.ndarray:
     return np.zeros(len(FACTORS))
 
 
-def perceive(true: dict[str, float], perception, rng: np.random.Generator | None = None,
-             noise: np.ndarray | None = None, learned: dict[str, float] | None = None) -> dict[str, float]:
+def perceive(
+    true: dict[str, float],
+    perception,
+    rng: np.random.Generator | None = None,
+    noise: np.ndarray | None = None,
+    learned: dict[str, float] | None = None,
+) -> dict[str, float]:
     """Moscow's view: true + bias + learned correction + Gaussian noise, clipped to [0, 1] (MODEL.md 4.6).
 
     ``noise`` is today's draw (``noise_draw``); without it one is drawn from ``rng``. ``learned``

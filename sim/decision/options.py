@@ -59,7 +59,12 @@ def applicable(s: Situation, menu) -> list[Form]:
 
 def site_force(s: Situation, russia) -> float:
     """Troops to secure the capital's strategic sites against the unrest (the first edition's term)."""
-    return russia.force_per_site * s.n_sites * (1.0 + s.unrest_index) * math.sqrt(s.population_m / 20.0)
+    return (
+        russia.force_per_site
+        * s.n_sites
+        * (1.0 + s.unrest_index)
+        * math.sqrt(s.population_m / 20.0)
+    )
 
 
 def force_required(s: Situation, russia, form: Form = Form.GUARD) -> float:
@@ -110,27 +115,42 @@ def option_factors(s: Situation, form: Form, russia, west) -> dict[str, float]:
     sunk = going and FORMS.index(form) <= FORMS.index(s.under_way)
     west_mil = s.west_military
     army = s.host_army + s.expected_aid
-    opponents = s.opponent_forces / max(1.0, s.opponent_forces + available) if s.opponent_forces > 0 else 0.0
+    opponents = (
+        s.opponent_forces / max(1.0, s.opponent_forces + available)
+        if s.opponent_forces > 0
+        else 0.0
+    )
     trigger = max(s.event_trigger, s.sites_lost_share, s.regime_threat if a > 0 else 0.0)
-    region_support = 1.0 - (1 - w.separatists * s.separatist_support) * (1 - w.population * s.region_population)
+    region_support = 1.0 - (1 - w.separatists * s.separatist_support) * (
+        1 - w.population * s.region_population
+    )
     framework = None
     deniable = 1.0
     if form == Form.GUARD:
-        support = 1.0 - (1 - w.request * s.requested) * (1 - w.separatists * s.separatist_support) * (
-            1 - w.population * s.pro_russian_population)
+        support = 1.0 - (1 - w.request * s.requested) * (
+            1 - w.separatists * s.separatist_support
+        ) * (1 - w.population * s.pro_russian_population)
         host = 0.0 if s.requested else _against(army, available, h)
         opposition = 1.0 - (1.0 - host) * (1.0 - west_mil) * (1.0 - opponents)
     elif form == Form.FULL:
         reach = s.region_share if s.region_share > 0 else 1.0
-        support = 1.0 - (1 - w.separatists * s.separatist_support * reach) * (1 - w.population * s.pro_russian_population)
-        opposition = 1.0 - (1.0 - _against(army, available, h)) * (1.0 - west_mil) * (1.0 - opponents)
+        support = 1.0 - (1 - w.separatists * s.separatist_support * reach) * (
+            1 - w.population * s.pro_russian_population
+        )
+        opposition = 1.0 - (1.0 - _against(army, available, h)) * (1.0 - west_mil) * (
+            1.0 - opponents
+        )
     elif form == Form.LIMITED:
         support = region_support
-        opposition = 1.0 - (1.0 - _against(s.region_defenders, available, h)) * (1.0 - west_mil) * (1.0 - opponents)
+        opposition = 1.0 - (1.0 - _against(s.region_defenders, available, h)) * (1.0 - west_mil) * (
+            1.0 - opponents
+        )
     elif form == Form.COVERT:
         deniable = 1.0 - opts.covert_deniability
         support = region_support
-        limited = 1.0 - (1.0 - _against(s.region_defenders, available, h)) * (1.0 - west_mil) * (1.0 - opponents)
+        limited = 1.0 - (1.0 - _against(s.region_defenders, available, h)) * (1.0 - west_mil) * (
+            1.0 - opponents
+        )
         opposition = deniable * limited
     else:  # peacekeeping: both parties consent, a ceasefire agreement is the mandate
         trigger = max(s.event_trigger, opts.ceasefire_trigger if s.ceasefire else 0.0)
@@ -138,20 +158,35 @@ def option_factors(s: Situation, form: Form, russia, west) -> dict[str, float]:
         opposition = west_mil
         framework = 1.0
     required = force_required(s, russia, form)
-    if form == Form.COVERT:  # can the proxies, armed and joined by the volunteers, do the limited aim's job?
+    if (
+        form == Form.COVERT
+    ):  # can the proxies, armed and joined by the volunteers, do the limited aim's job?
         task = force_required(s, russia, Form.LIMITED)
         proxies = s.separatist_forces * (1.0 + opts.covert_effect) + min(available, required)
         feasibility = min(1.0, proxies / max(1.0, task)) * reach_score(s, russia, required)
     else:
-        feasibility = min(1.0, available / max(1.0, required)) * reach_score(s, russia, required, framework)
-    threatened = s.sanction_signal * severity(a, west.friendly_severity) * west.reaction[form.value] * deniable
+        feasibility = min(1.0, available / max(1.0, required)) * reach_score(
+            s, russia, required, framework
+        )
+    threatened = (
+        s.sanction_signal
+        * severity(a, west.friendly_severity)
+        * west.reaction[form.value]
+        * deniable
+    )
     expected = max(0.0, threatened - s.sanctions) if sunk else max(s.sanctions, threatened)
     costs = expected + russia.economic_exposure + russia.reputation_exposure * (1.0 - s.reputation)
     motive = russia.strategic_weight * (
         max(a, 0.0) * (0.4 + 0.6 * s.regime_threat) + max(-a, 0.0) * (0.5 + 0.5 * s.nato_bid)
     )
-    return {"trigger": clip01(trigger), "support": clip01(support), "opposition": clip01(opposition),
-            "feasibility": clip01(feasibility), "costs": clip01(costs), "motive": clip01(motive)}
+    return {
+        "trigger": clip01(trigger),
+        "support": clip01(support),
+        "opposition": clip01(opposition),
+        "feasibility": clip01(feasibility),
+        "costs": clip01(costs),
+        "motive": clip01(motive),
+    }
 
 
 def menu_factors(s: Situation, russia, west) -> dict[Form, dict[str, float]]:

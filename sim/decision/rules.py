@@ -25,7 +25,9 @@ class Verdict:
     options: dict = field(default_factory=dict)  # every option weighed: form -> its own Verdict
 
 
-def factor_status(perceived: dict[str, float], thresholds, margin: float) -> tuple[dict[str, str], float]:
+def factor_status(
+    perceived: dict[str, float], thresholds, margin: float
+) -> tuple[dict[str, str], float]:
     """Pass / near / fail per rule factor, and the smallest slack (negative when a factor misses)."""
     status, slack_min = {}, math.inf
     for f in RULE_FACTORS:
@@ -36,8 +38,13 @@ def factor_status(perceived: dict[str, float], thresholds, margin: float) -> tup
     return status, slack_min
 
 
-def all_five(perceived: dict[str, float], russia, request_pending: bool, token: bool = True,
-             form: Form = Form.GUARD) -> Verdict:
+def all_five(
+    perceived: dict[str, float],
+    russia,
+    request_pending: bool,
+    token: bool = True,
+    form: Form = Form.GUARD,
+) -> Verdict:
     """The article's rule for one option: every factor in place, or no move (MODEL.md 4.2).
 
     All pass: deploy, sized by the weakest slack. A near miss (within ``margin``) on feasibility,
@@ -47,7 +54,9 @@ def all_five(perceived: dict[str, float], russia, request_pending: bool, token: 
     status, slack = factor_status(perceived, russia.thresholds, russia.margin)
     near = {f for f, s in status.items() if s == "near"}
     if "fail" in status.values():
-        return Verdict(Outcome.DECLINE if request_pending else Outcome.WATCH, slack, status, 0.0, 0.0, form)
+        return Verdict(
+            Outcome.DECLINE if request_pending else Outcome.WATCH, slack, status, 0.0, 0.0, form
+        )
     if not near:
         return Verdict(Outcome.DEPLOY, slack, status, _size(slack), 1.0, form)
     if token and near <= {"feasibility", "costs", "opposition"}:
@@ -58,12 +67,23 @@ def all_five(perceived: dict[str, float], russia, request_pending: bool, token: 
 def utility(perceived: dict[str, float], russia, stake: float = 1.0) -> float:
     """U = w_mu stake mu + w_tau tau + w_sigma sigma - w_omega omega + w_phi phi - w_kappa kappa."""
     w = russia.weights
-    return sum(getattr(w, f) * perceived[f] * (-1 if f in BURDENS else 1) * (stake if f == "motive" else 1.0)
-               for f in FACTORS)
+    return sum(
+        getattr(w, f)
+        * perceived[f]
+        * (-1 if f in BURDENS else 1)
+        * (stake if f == "motive" else 1.0)
+        for f in FACTORS
+    )
 
 
-def weighted(perceived: dict[str, float], russia, request_pending: bool, latent_threshold: float,
-             stake: float = 1.0, form: Form = Form.GUARD) -> Verdict:
+def weighted(
+    perceived: dict[str, float],
+    russia,
+    request_pending: bool,
+    latent_threshold: float,
+    stake: float = 1.0,
+    form: Form = Form.GUARD,
+) -> Verdict:
     """A compensatory score with a logistic choice (bounded rationality, MODEL.md 4.2).
 
     U as in ``utility``; P(deploy) = 1 / (1 + exp(-(U - U0) / s)). Moscow moves on the first day P
@@ -83,7 +103,9 @@ def weighted(perceived: dict[str, float], russia, request_pending: bool, latent_
         return Verdict(Outcome.LIMITED, score, status, russia.limited_fraction, p, form)
     if p >= 0.1:
         return Verdict(Outcome.DELAY, score, status, 0.0, p, form)
-    return Verdict(Outcome.DECLINE if request_pending else Outcome.WATCH, score, status, 0.0, p, form)
+    return Verdict(
+        Outcome.DECLINE if request_pending else Outcome.WATCH, score, status, 0.0, p, form
+    )
 
 
 def _size(margin: float) -> float:
@@ -91,14 +113,18 @@ def _size(margin: float) -> float:
     return min(1.25, max(0.75, 0.75 + margin))
 
 
-def decide(perceived: dict[str, float], russia, request_pending: bool, latent_threshold: float) -> Verdict:
+def decide(
+    perceived: dict[str, float], russia, request_pending: bool, latent_threshold: float
+) -> Verdict:
     """Apply the configured rule family to one option's factors (the first edition's single move)."""
     if russia.rule == "weighted":
         return weighted(perceived, russia, request_pending, latent_threshold)
     return all_five(perceived, russia, request_pending)
 
 
-def choose(menu: dict[Form, dict[str, float]], russia, request_pending: bool, latent_threshold: float) -> Verdict:
+def choose(
+    menu: dict[Form, dict[str, float]], russia, request_pending: bool, latent_threshold: float
+) -> Verdict:
     """Apply the configured rule family to the menu of options (perceived factors per option).
 
     ``all_five``: from the strongest option down, the first that does not clearly fail decides: all
@@ -114,12 +140,19 @@ def choose(menu: dict[Form, dict[str, float]], russia, request_pending: bool, la
     forms = sorted(menu, key=lambda f: -list(Form).index(f))
     if russia.rule == "weighted":
         stakes = russia.options.stake
-        verdicts = {f: weighted(menu[f], russia, request_pending, latent_threshold, stakes[f.value], f) for f in forms}
+        verdicts = {
+            f: weighted(menu[f], russia, request_pending, latent_threshold, stakes[f.value], f)
+            for f in forms
+        }
         if not verdicts:
-            return Verdict(Outcome.DECLINE if request_pending else Outcome.WATCH, -math.inf, {}, 0.0, 0.0)
+            return Verdict(
+                Outcome.DECLINE if request_pending else Outcome.WATCH, -math.inf, {}, 0.0, 0.0
+            )
         best = max(forms, key=lambda f: verdicts[f].score)
         v = verdicts[best]
-        taken = v.form if v.outcome in (Outcome.DEPLOY, Outcome.LIMITED, Outcome.DELAY) else Form.NONE
+        taken = (
+            v.form if v.outcome in (Outcome.DEPLOY, Outcome.LIMITED, Outcome.DELAY) else Form.NONE
+        )
         return Verdict(v.outcome, v.score, v.status, v.size_factor, v.probability, taken, verdicts)
     verdicts = {f: all_five(menu[f], russia, request_pending, f in TOKEN_FORMS, f) for f in forms}
     for f in forms:
