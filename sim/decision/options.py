@@ -37,7 +37,7 @@ from .core import FORMS, Form, Situation, clip01, hostility, logistics_score, se
 def applicable(s: Situation, menu) -> list[Form]:
     """The options Moscow can weigh today, strongest first (``menu``: the forms the config allows).
 
-    guard: a friendly host (a > 0); peacekeeping: a ceasefire holds, both parties consent and
+    guard: a host that is not hostile (a >= 0; it can ask only if friendly, a > 0); peacekeeping: a ceasefire holds, both parties consent and
     Moscow's clients hold ground; covert: a host that is not friendly (a < 0) where Moscow has
     clients; limited: such a host with a region to seize or protect; full: any such host.
     """
@@ -48,7 +48,7 @@ def applicable(s: Situation, menu) -> list[Form]:
         out.append(Form.FULL)
         if s.region_share > 0:
             out.append(Form.LIMITED)
-    if s.alignment > 0:
+    if s.alignment >= 0:
         out.append(Form.GUARD)
     if s.ceasefire and s.consent and s.separatist_territory > 0:
         out.append(Form.PEACEKEEPING)
@@ -197,7 +197,7 @@ def menu_factors(s: Situation, russia, west) -> dict[Form, dict[str, float]]:
 def true_factors(s: Situation, russia, west) -> dict[str, float]:
     """The first edition's single set of factors: a guard mission's for a friendly host, a full move's
     against any other (kept for callers that score one move)."""
-    return option_factors(s, Form.GUARD if s.alignment > 0 else Form.FULL, russia, west)
+    return option_factors(s, Form.GUARD if s.alignment >= 0 else Form.FULL, russia, west)
 
 
 def strongest(forms) -> Form:
