@@ -121,9 +121,12 @@ class Results:
         head = f"{self.config.name}: {n} replications in {self.wall_time_s:.1f} s"
         if "war_phase" in self.daily and (self.daily["war_phase"] != "peace").any():
             return "\n".join([head, *self._describe_war(med)])
+        forms = s["form"].value_counts(normalize=True) if "form" in s else pd.Series(dtype=float)
+        taken = ", ".join(f"{k} {v:.0%}" for k, v in forms.items())
         lines = [
             head,
-            f"  outcome (strongest decision per run): {parts}",
+            f"  outcome (strongest decision per run): {parts}"
+            + (f"; option carried out (form): {taken}" if set(forms.index) - {"none", "guard"} else ""),
             f"  deployed in {s['deployed'].mean():.0%} of runs; median deploy day {med('deploy_day', dep)}, "
             f"median peak troops {med('peak_troops', dep, '{:,.0f}')}, median withdrawn day {med('withdrawn_day', dep)}",
             f"  regime survived in {s['regime_survived'].mean():.0%}; median days to restore order {med('days_to_order')}; "

@@ -259,3 +259,15 @@ def test_target_kazakhstan_guard():
 def test_target_karabakh(targets):
     s = targets["cases/karabakh_2020"].summary
     assert (s["form"] == "peacekeeping").mean() > 0.5 and s["war_end_day"].notna().mean() > 0.5
+
+
+def test_the_run_summary_fits_a_war():
+    """README: for a war `sim run` prints the option, the war's end, territory, losses and sanctions."""
+    text = run("georgia_2008.yaml", reps=2).describe()
+    for phrase in ("option carried out (form, per run): limited 100%", "war ended (ceasefire) in 100%",
+                   "territory held by Moscow's side", "losses (median", "host soldiers defected",
+                   "sanctions: median peak"):
+        assert phrase in text, phrase
+    assert "days to restore order" not in text
+    calm = run("ukraine_2022.yaml", reps=2, seed=1).describe()
+    assert "war ended" not in calm and "days to restore order" in calm
