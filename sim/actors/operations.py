@@ -1,28 +1,39 @@
 """What Moscow does with a verdict (docs/model.md 7.12): launch, conduct, scale back, withdraw.
 
 A mixin of :class:`~sim.actors.russia.Russia`, kept apart so each module reads in one sitting: the
-methods here act on the verdict of the day; ``russia.py`` builds the situation, scores the menu,
-learns and records.
+methods here act on the verdict of the day (and Moscow's states, ``RussiaState``, live here);
+``russia.py`` builds the situation, scores the menu, learns and records.
 """
 
 from __future__ import annotations
+
+from enum import StrEnum
 
 from .. import decision as dc
 from ..decision import Form, Outcome
 
 SCALE_BACK_ORDER = (Form.LIMITED, Form.COVERT)
 """The smaller options an operation against the host can scale back to, strongest first."""
-TOP_UP_MARGIN = (
-    0.1  # an operation is topped up when short of its force by more than this share (assumption)
-)
+TOP_UP_MARGIN = 0.1
+"""An operation is topped up when short of its force by more than this share (assumption)."""
+
+
+class RussiaState(StrEnum):
+    """Moscow's decision state, from one day to the next."""
+
+    WATCHING = "watching"
+    DELAYING = "delaying"
+    DECLINED = "declined"
+    DEPLOYED = "deployed"
+    SUPPORTING = "supporting"  # covert support to proxies flows; no Russian units on the front
+    WITHDRAWING = "withdrawing"
+    WITHDRAWN = "withdrawn"
 
 
 class Operations:
     """Acting on the day's verdict (mixed into ``Russia``; every field written is Russia's own)."""
 
     def _act(self, verdict: dc.Verdict, s: dc.Situation) -> tuple[Outcome, float]:
-        from .russia import RussiaState
-
         ledger = self.model.ledger
         if self.state == RussiaState.WITHDRAWING:
             if ledger.total > 0:
@@ -49,8 +60,6 @@ class Operations:
 
     def _launch(self, verdict: dc.Verdict, s: dc.Situation) -> tuple[Outcome, float]:
         """Carry out the option the rule took: covert support, or troops sized to the option's aim."""
-        from .russia import RussiaState
-
         form, war = verdict.form, self.model.war
         if form == Form.COVERT:
             self.covert_force = min(self.available(), dc.force_required(s, self.cfg, form))
@@ -168,8 +177,6 @@ class Operations:
 
     def _scale_back(self, verdict: dc.Verdict, s: dc.Situation) -> tuple[Outcome, float]:
         """Give up the option in force for the strongest smaller one not clearly failing, or withdraw."""
-        from .russia import RussiaState
-
         war = self.model.war
         self._record_failure(self.form)
         for form in SCALE_BACK_ORDER:
@@ -195,8 +202,6 @@ class Operations:
         return Outcome.WITHDRAW, 0.0
 
     def _withdraw(self, failed: bool) -> None:
-        from .russia import RussiaState
-
         if failed:
             self.event = "withdraw_failed"
         elif not self.event:
@@ -209,8 +214,6 @@ class Operations:
 
     def _support(self, verdict: dc.Verdict, s: dc.Situation) -> tuple[Outcome, float]:
         """Covert support goes on while its factors hold; a stronger option that passes replaces it."""
-        from .russia import RussiaState
-
         own = verdict.options.get(Form.COVERT)
         if (
             dc.FORM_RANK[verdict.form] > dc.FORM_RANK[Form.COVERT]

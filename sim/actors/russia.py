@@ -4,28 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from enum import StrEnum
 
 from .. import decision as dc
 from ..component import Component
 from ..decision import Form, Outcome
-from .operations import Operations
+from .operations import Operations, RussiaState
 
-
+__all__ = ["Russia", "RussiaState"]
 NO_FACTORS = {f: math.nan for f in dc.FACTORS}
 FACTOR_KEYS = tuple((f, f"{f}_perceived", f"{f}_true") for f in dc.FACTORS)
-
-
-class RussiaState(StrEnum):
-    """Moscow's decision state, from one day to the next."""
-
-    WATCHING = "watching"
-    DELAYING = "delaying"
-    DECLINED = "declined"
-    DEPLOYED = "deployed"
-    SUPPORTING = "supporting"  # covert support to proxies flows; no Russian units on the front
-    WITHDRAWING = "withdrawing"
-    WITHDRAWN = "withdrawn"
 
 
 class Russia(Operations, Component):
