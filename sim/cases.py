@@ -14,8 +14,12 @@ the bias cleared (variant ``unbiased``), shown beside it and not scored.
 
 Definitions (docs/cases.md):
 
-- a run *intervened* when its strongest decision was ``deploy`` or ``limited`` (troops ordered);
-  ``p_intervene`` is the share of such runs, and the model predicts intervention when it is >= 0.5;
+- a run *intervened* when the strongest option it carried out (its ``form``) sent Russian troops into
+  the crisis to act in it: ``guard``, ``limited`` or ``full`` (not ``covert`` support, nor
+  ``peacekeeping`` with both parties' consent after a ceasefire); ``p_intervene`` is the share of
+  such runs, and the model predicts intervention when it is >= 0.5;
+- the *form* predicted is the commonest ``form`` over runs; it is scored against the ``form`` column
+  of ``history.csv`` (optional; copied from the shared cases.csv), beside intervene / not;
 - the *decisive moment* of a run is the first day of its strongest decision (``deploy`` or
   ``limited``: the day troops were ordered; ``delay`` or ``decline``: the first such day); a run that
   only watched is read on the first day its perceived trigger peaked. Factor columns are medians
@@ -40,8 +44,9 @@ from .bundled import cases_dir
 from .cases_report import markdown_report, plot_heatmap, summary_text  # noqa: F401 (summary_text: sim cases)
 from .config import ConfigError, load_config
 from .decision import FACTORS
+from .decision import INTERVENING_FORMS
 from .files import write_csv, write_parquet, write_text
-from .records import INTERVENED, RANKED_OUTCOMES
+from .records import FORMS, INTERVENED, RANKED_OUTCOMES
 
 DEFAULT_DIR = cases_dir()
 DEFAULT_CASES_CSV = DEFAULT_DIR / "cases.csv"
@@ -57,7 +62,7 @@ TABLE_COLUMNS = (
     *(f"share_{o if o != 'watch' else 'none'}" for o in OUTCOMES),
     "p_intervene", "pred_intervened", "pred_scale", "pred_day", "decisive_day",
     *(f"{f}_{k}" for f in FACTORS for k in ("perceived", "true")),
-    "missing", "hit",
+    "missing", "hit", *(f"p_form_{f}" for f in FORMS), "pred_form", "form_hit",
 )
 
 
@@ -234,8 +239,9 @@ def score_case(res, hist: pd.Series | None) -> dict:
     s = res.summary
     n = len(s)
     shares = s["outcome"].value_counts().reindex(OUTCOMES, fill_value=0) / n
-    acted = s[s["outcome"].isin(INTERVENED)]
-    p = float(shares["deploy"] + shares["limited"])
+    acted = s[s["form"].isin([f.value for f in INTERVENING_FORMS])]
+    forms = s["form"].value_counts().reindex(FORMS, fill_value=0) / n
+    p = float(forms[[f.value for f in INTERVENING_FORMS]].sum())
     moments = decisive_moments(res)
     row = {f"share_{o if o != 'watch' else 'none'}": float(shares[o]) for o in OUTCOMES}
     row.update(
@@ -250,6 +256,11 @@ def score_case(res, hist: pd.Series | None) -> dict:
         for k in ("perceived", "true"):
             row[f"{f}_{k}"] = float(moments[f"{f}_{k}"].median())
     row["hit"] = bool(row["pred_intervened"] == bool(hist["intervened"])) if hist is not None else None
+    hist_form = hist.get("form") if hist is not None else None
+    row["hist_form"] = hist_form if isinstance(hist_form, str) else None
+    row.update({f"p_form_{f}": float(forms[f]) for f in FORMS})
+    row["pred_form"] = str(forms.idxmax())
+    row["form_hit"] = (row["pred_form"] == row["hist_form"]) if row["hist_form"] else None
     return row
 
 
@@ -324,6 +335,8 @@ def scores(table: pd.DataFrame) -> pd.DataFrame:
             p = s["p_intervene"].to_numpy(float)
             base = y.mean()
             majority = float(base >= 0.5)
+            formed = s[s["form_hit"].notna()]
+            form_hit = formed["form_hit"].astype(bool)
             out.append({
                 "rule": rule, "cases": label, "n": len(s), "hits": int(hit.sum()),
                 "accuracy": float(hit.mean()), "brier": float(np.mean((p - y) ** 2)),
@@ -331,6 +344,11 @@ def scores(table: pd.DataFrame) -> pd.DataFrame:
                 "baseline_brier": float(np.mean((base - y) ** 2)),
                 "baseline_brier_majority": float(np.mean((majority - y) ** 2)),
                 "misses": ", ".join(s.loc[~hit, "case"]),
+                "form_n": len(formed), "form_hits": int(form_hit.sum()),
+                "form_accuracy": float(form_hit.mean()) if len(formed) else float("nan"),
+                "form_misses": ", ".join(f"{c} ({p} for {h})" for c, p, h in
+                                         zip(formed.loc[~form_hit, "case"], formed.loc[~form_hit, "pred_form"],
+                                             formed.loc[~form_hit, "hist_form"])),
             })
     return pd.DataFrame(out)
 

@@ -27,8 +27,8 @@ def markdown_report(table: pd.DataFrame, sc: pd.DataFrame, notes: list[str] = ()
     for rule, t in table.groupby("rule", sort=False):
         lines += [f"### Rule `{rule}`", "",
                   "| case | history | scale / day | deploy · limited · delay · decline · none | P(int) | model scale / day "
-                  "| τ σ ω φ κ μ perceived (true) at the decisive moment | missing | hit |",
-                  "|---|---|---|---|---|---|---|---|---|"]
+                  "| τ σ ω φ κ μ perceived (true) at the decisive moment | missing | hit | form: history / model (share) | form hit |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|"]
         for _, r in t.iterrows():
             name = r["case"] + (f" ({r['variant']})" if r["variant"] else "")
             if pd.isna(r["hist_intervened"]):
@@ -44,14 +44,21 @@ def markdown_report(table: pd.DataFrame, sc: pd.DataFrame, notes: list[str] = ()
                 hit = "not scored"
             else:
                 hit = ("hit" if r["hit"] else "**miss**") if r["scored"] else ("(hit)" if r["hit"] else "(miss)")
-            lines.append(f"| {name} | {hist} | {hs} | {shares} | {r['p_intervene']:.2f} | {pred} | {facs} | {r['missing']} | {hit} |")
+            share = r[f"p_form_{r['pred_form']}"]
+            form = f"{r['hist_form'] or '?'} / {r['pred_form']} ({share:.0%})"
+            fhit = "not scored" if pd.isna(r["form_hit"]) else ("hit" if r["form_hit"] else "**miss**") if r["scored"] else (
+                "(hit)" if r["form_hit"] else "(miss)")
+            lines.append(f"| {name} | {hist} | {hs} | {shares} | {r['p_intervene']:.2f} | {pred} | {facs} | {r['missing']} | {hit} "
+                         f"| {form} | {fhit} |")
         lines.append("")
-    lines += ["### Scores (intervene / not)", "",
-              "| rule | cases | n | hits | accuracy | Brier | base-rate Brier | majority accuracy | majority Brier | misses |",
-              "|---|---|---|---|---|---|---|---|---|---|"]
+    lines += ["### Scores (intervene / not, and form)", "",
+              "| rule | cases | n | hits | accuracy | Brier | base-rate Brier | majority accuracy | majority Brier | misses "
+              "| form right | form misses (model for history) |",
+              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for _, r in sc.iterrows():
         lines.append(f"| {r['rule']} | {r['cases']} | {r['n']} | {r['hits']} | {r['accuracy']:.0%} | {r['brier']:.3f} | "
-                     f"{r['baseline_brier']:.3f} | {r['baseline_accuracy']:.0%} | {r['baseline_brier_majority']:.3f} | {r['misses'] or '-'} |")
+                     f"{r['baseline_brier']:.3f} | {r['baseline_accuracy']:.0%} | {r['baseline_brier_majority']:.3f} | {r['misses'] or '-'} "
+                     f"| {r['form_hits']} / {r['form_n']} | {r['form_misses'] or '-'} |")
     lines.append("")
     lines.append("Factors: the median over runs on each run's decisive moment; true values in brackets where they differ "
                  "from the perceived by more than 0.1. `missing`: the factors that failed their threshold then "
@@ -106,6 +113,6 @@ def summary_text(bt) -> str:
     for _, r in bt.scores.iterrows():
         lines.append(f"  {r['rule']:<9} ({r['cases']}): {r['hits']}/{r['n']} right ({r['accuracy']:.0%}), Brier {r['brier']:.3f}"
                      f"; base rate {r['base_rate']:.2f}: Brier {r['baseline_brier']:.3f}, majority right {r['baseline_accuracy']:.0%}"
-                     + (f"; misses: {r['misses']}" if r["misses"] else ""))
+                     + (f"; misses: {r['misses']}" if r["misses"] else "")
+                     + f"; form right {r['form_hits']}/{r['form_n']}" + (f" (misses: {r['form_misses']})" if r["form_misses"] else ""))
     return "\n".join(lines)
-

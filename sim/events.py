@@ -108,3 +108,9 @@ def _ban(model: CrisisModel, ev: Event, offset: int) -> None:
 def _request(model: CrisisModel, ev: Event, offset: int) -> None:
     if offset == 0:
         model.host.ask()
+
+
+@handles("host_offensive")
+def _offensive(model: CrisisModel, ev: Event, offset: int) -> None:
+    if offset == 0:
+        model.war.start_host_offensive(ev.value)

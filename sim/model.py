@@ -23,8 +23,9 @@ class CrisisModel(mesa.Model):
 
     Daily order (docs/model.md 3), as written in ``step``: scenario events; the city (protesters,
     arrests, moves, storming); the host government; the West; Russia's decision (and its reputation);
-    the CSTO allies (in random order); troop arrivals and withdrawal, then either a day of fighting
-    (hostile-host mode) or troops placed on the city grid; data collection.
+    the CSTO allies (in random order); troop arrivals and withdrawal; a day of war if one is fought
+    (with or without Russian troops); troops placed on the city grid unless Russian units fight the
+    host (only a guard mission stands at the capital's sites); data collection.
 
     Components: ``city``, ``host``, ``west``, ``russia``, ``allies``, ``ledger`` (troops per
     country), ``war`` (the front); world state no actor owns: ``shock`` (the outstanding hardship
@@ -61,6 +62,7 @@ class CrisisModel(mesa.Model):
         self.allies = AgentSet([Ally(self, a, config.allies, i + 1) for i, a in enumerate(members)],
                                random=self.random)
         self.war = War(self, config.attrition, config.host)
+        self._no_troops = np.zeros(len(self.countries))
 
         self.datacollector = ScalarCollector(model_reporters=self._reporters())
         self.datacollector.collect(self)
@@ -96,10 +98,9 @@ class CrisisModel(mesa.Model):
     def _move_troops(self) -> None:
         self.ledger.arrive()
         self.ledger.withdraw_step()
-        if self.russia.hostile:
-            self.war.fight()
-        else:
-            self.city.set_troops(self.ledger.on_ground)
+        self.war.step()  # a day of fighting if a war is being fought (with or without Russian troops)
+        if not self.russia.hostile:
+            self.city.set_troops(self.ledger.on_ground if self.russia.in_city else self._no_troops)
 
     # --- what the actors read -------------------------------------------------------------------
 

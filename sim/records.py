@@ -16,18 +16,23 @@ not ranked: every day a force is on the ground before it reads ``deploy`` or ``l
 OUTCOME_RANK = {o: len(RANKED_OUTCOMES) - i for i, o in enumerate(RANKED_OUTCOMES)}
 INTERVENED = ("deploy", "limited")
 """Outcomes that put foreign troops on the ground."""
+FORMS = ("none", "covert", "peacekeeping", "guard", "limited", "full")
+"""The menu of options, weakest first (``sim.decision.Form``): a run's ``form`` is the strongest
+option it carried out."""
+FORM_RANK = {f: i for i, f in enumerate(FORMS)}
 
 SUMMARY_COLUMNS = (
     "rep", "seed", "deployed", "deploy_day", "peak_troops", "withdrawn_day", "days_deployed",
     "regime_survived", "peak_unrest", "final_unrest", "days_to_order", "final_sanctions",
     "peak_ally_unrest", "outcome", "request_day", "decision_day", "final_territory_share",
-    "final_reputation",
+    "final_reputation", "form", "war_end_day", "russian_losses", "host_losses", "host_forces_defected",
+    "war_deaths", "peak_sanctions", "deployments",
 )
 
 
-DAY_COLUMNS = ("deploy_day", "withdrawn_day", "days_to_order", "request_day", "decision_day")
+DAY_COLUMNS = ("deploy_day", "withdrawn_day", "days_to_order", "request_day", "decision_day", "war_end_day")
 SUMMARY_DTYPES = {**dict.fromkeys(DAY_COLUMNS, "Int64"), "deployed": "bool", "regime_survived": "bool", "seed": "uint64",
-                  "peak_troops": "int64"}
+                  "peak_troops": "int64", "deployments": "Int64"}
 """Summary columns with a fixed dtype: days are nullable integers, troops whole soldiers, seeds 64-bit
 (one type in every file)."""
 
@@ -52,6 +57,9 @@ def summarize(daily: Mapping[str, Sequence] | pd.DataFrame, order_threshold: flo
     """
     def numbers(col: str) -> np.ndarray:
         return np.asarray(daily[col], dtype=float)
+
+    def last(col: str) -> float:  # a column the run may lack (a frame built by hand, an older record): 0
+        return float(numbers(col)[-1]) if col in daily else 0.0
 
     days = np.asarray(daily["day"])
     troops = numbers("troops_total")
@@ -86,4 +94,24 @@ def summarize(daily: Mapping[str, Sequence] | pd.DataFrame, order_threshold: flo
         "decision_day": int(days[acted[0]]) if acted else None,
         "final_territory_share": float(numbers("territory_share")[-1]),
         "final_reputation": float(numbers("reputation")[-1]),
+        **war_summary(daily, days, troops, last),
+    }
+
+
+def war_summary(daily, days: np.ndarray, troops: np.ndarray, last) -> dict:
+    """The summary columns of the menu of options and the war (docs/model.md 7.15)."""
+    forms = list(daily["form"]) if "form" in daily else []
+    phases = np.asarray(list(daily["war_phase"])) if "war_phase" in daily else np.array([])
+    ended = np.flatnonzero(phases == "ceasefire")
+    on = troops > 0
+    sanctions = np.asarray(daily["sanctions"], dtype=float)
+    return {
+        "form": max(forms, key=lambda f: FORM_RANK.get(f, 0), default="none"),
+        "war_end_day": int(days[ended[0]]) if ended.size else None,
+        "russian_losses": last("russian_losses"),
+        "host_losses": last("host_losses"),
+        "host_forces_defected": last("host_forces_defected"),
+        "war_deaths": last("war_deaths"),
+        "peak_sanctions": float(sanctions.max()) if sanctions.size else 0.0,
+        "deployments": int(on[0] + np.count_nonzero(on[1:] & ~on[:-1])) if on.size else 0,
     }

@@ -113,7 +113,8 @@ class Results:
         return self
 
     def describe(self) -> str:
-        """A short text summary: outcome shares, medians, survival."""
+        """A short text summary fitting the scenario: for a war, the option taken, territory, losses, the
+        war's end and sanctions; otherwise outcome shares, deployment, survival and unrest."""
         s = self.summary
         n = len(s)
         shares = s["outcome"].value_counts(normalize=True)
@@ -124,15 +125,39 @@ class Results:
             v = pd.to_numeric(frame[col], errors="coerce").dropna()
             return fmt.format(v.median()) if len(v) else "n/a"
 
+        head = f"{self.config.name}: {n} replications in {self.wall_time_s:.1f} s"
+        if "war_phase" in self.daily and (self.daily["war_phase"] != "peace").any():
+            return "\n".join([head, *self._describe_war(med)])
+        forms = s["form"].value_counts(normalize=True) if "form" in s else pd.Series(dtype=float)
+        taken = ", ".join(f"{k} {v:.0%}" for k, v in forms.items())
         lines = [
-            f"{self.config.name}: {n} replications in {self.wall_time_s:.1f} s",
-            f"  outcome (strongest decision per run): {parts}",
+            head,
+            f"  outcome (strongest decision per run): {parts}"
+            + (f"; option carried out (form): {taken}" if set(forms.index) - {"none", "guard"} else ""),
             f"  deployed in {s['deployed'].mean():.0%} of runs; median deploy day {med('deploy_day', dep)}, "
             f"median peak troops {med('peak_troops', dep, '{:,.0f}')}, median withdrawn day {med('withdrawn_day', dep)}",
             f"  regime survived in {s['regime_survived'].mean():.0%}; median days to restore order {med('days_to_order')}; "
             f"median peak unrest {med('peak_unrest', fmt='{:.1%}')}",
         ]
         return "\n".join(lines)
+
+    def _describe_war(self, med) -> list[str]:
+        s = self.summary
+        forms = s["form"].value_counts(normalize=True)
+        taken = ", ".join(f"{k} {v:.0%}" for k, v in forms.items())
+        ended = s["war_end_day"].notna()
+        t = s["final_territory_share"]
+        return [
+            f"  option carried out (form, per run): {taken}; deployed in {s['deployed'].mean():.0%} of runs, "
+            f"median peak troops {med('peak_troops', s[s['deployed']], '{:,.0f}')}, more than one deployment in "
+            f"{(s['deployments'] > 1).mean():.0%}",
+            f"  war ended (ceasefire) in {ended.mean():.0%} of runs, median day {med('war_end_day', s[ended], '{:.0f}')}; "
+            f"territory held by Moscow's side at the end: median {t.median():.3f} (10-90%: {t.quantile(0.1):.3f}-{t.quantile(0.9):.3f})",
+            f"  losses (median, dead, wounded and captured): Russian {med('russian_losses', fmt='{:,.0f}')}, host "
+            f"{med('host_losses', fmt='{:,.0f}')}; host soldiers defected {med('host_forces_defected', fmt='{:,.0f}')}; "
+            f"deaths, all sides {med('war_deaths', fmt='{:,.0f}')}",
+            f"  sanctions: median peak {med('peak_sanctions', fmt='{:.2f}')}; regime survived in {s['regime_survived'].mean():.0%}",
+        ]
 
 
 def run_replications(config: Config, reps: int = 50, seed: int = 0, jobs: int | None = None,

@@ -36,7 +36,7 @@ def test_readme_layout_names_the_city_package_as_it_is():
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     layout = readme[readme.index("## Layout") :]
-    city = layout[layout.index("`city/`") : layout.index("`decision.py`")]
+    city = layout[layout.index("`city/`") : layout.index("`decision/`")]
     named = set(re.findall(r"`(\w+\.py)`", city))
     on_disk = {p.name for p in (ROOT / "sim" / "city").glob("*.py")} - {"__init__.py"}
     assert named == on_disk

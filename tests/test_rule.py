@@ -125,3 +125,17 @@ def test_withdrawal_does_not_turn_a_limited_operation_into_a_deployment():
     })
     row = summarize(daily, order_threshold=0.03)
     assert row["outcome"] == "limited" and row["deploy_day"] == 2 and row["withdrawn_day"] == 4
+
+
+@pytest.mark.parametrize("rule", ["all_five", "weighted"])
+def test_a_menu_of_one_guard_mission_decides_as_the_first_editions_rule(rule):
+    """A friendly host has only the guard option: the menu reduces to the single five-factor decision."""
+    from sim.decision import Form, choose
+
+    russia = RUSSIA.model_copy(update={"rule": rule})
+    rng = np.random.default_rng(5)
+    for _ in range(200):
+        factors = dict(zip(PASSING, rng.random(6)))
+        r = rng.random()
+        single, menu = decide(factors, russia, True, r), choose({Form.GUARD: factors}, russia, True, r)
+        assert (single.outcome, single.size_factor) == (menu.outcome, menu.size_factor)

@@ -18,7 +18,8 @@ from sim.model import CrisisModel
 
 SIM = Path(__file__).resolve().parents[1] / "sim"
 CONFIGS = Path(__file__).resolve().parents[1] / "configs"
-COMPONENT_MODULES = ["model.py", "events.py", "ledger.py", "decision.py", *[f"actors/{p.name}" for p in (SIM / "actors").glob("*.py")]]
+COMPONENT_MODULES = ["model.py", "events.py", "ledger.py", *[f"decision/{p.name}" for p in (SIM / "decision").glob("*.py")],
+                     *[f"actors/{p.name}" for p in (SIM / "actors").glob("*.py")]]
 
 
 def _foreign_writes(path: Path) -> list[str]:

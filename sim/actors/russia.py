@@ -1,44 +1,38 @@
-"""Moscow (docs/model.md 2 and 7.10-7.12): reads the situation, perceives the five factors, decides, acts."""
+"""Moscow (docs/model.md 7.10-7.12): reads the situation, scores the menu of options, decides, acts."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
-from enum import StrEnum
 
 from .. import decision as dc
 from ..component import Component
-from ..decision import Outcome
+from ..decision import Form, Outcome
+from .operations import Operations, RussiaState
+
+__all__ = ["Russia", "RussiaState"]
+NO_FACTORS = {f: math.nan for f in dc.FACTORS}
+FACTOR_KEYS = tuple((f, f"{f}_perceived", f"{f}_true") for f in dc.FACTORS)
 
 
-class RussiaState(StrEnum):
-    """Moscow's decision state, from one day to the next."""
+class Russia(Operations, Component):
+    """Moscow's decision state, forces, reputation, what it has learned, and its decision log.
 
-    WATCHING = "watching"
-    DELAYING = "delaying"
-    DECLINED = "declined"
-    DEPLOYED = "deployed"
-    WITHDRAWING = "withdrawing"
-    WITHDRAWN = "withdrawn"
+    Each day: build the :class:`~sim.decision.Situation` from the model; score every applicable
+    option's six factors as they are (``menu_true``) and as Moscow perceives them (true + bias +
+    what it has learned + today's noise, one draw per factor shared by all options); apply the
+    configured rule to the menu (``decision.choose``); then act on the verdict (``Operations``):
+    launch the option taken, conduct an operation under way (top up, consolidate at its aim, scale
+    back to a smaller option or withdraw when losses or its factors fail), or withdraw a guard
+    mission once order holds. The option in force is ``form``.
 
+    **Learning** (docs/model.md 7.11; ``decision.learning``): before scoring, the learned corrections
+    of opposition (on days its troops fought) and costs (on days sanctions are in force) move toward
+    what Moscow observed. An option whose operation failed is not weighed again unless its true
+    factors' weakest slack has improved by ``learning.retry_margin`` since (``failed``).
 
-class Russia(Component):
-    """Moscow's decision state, forces, reputation and decision log.
-
-    Each day: build the :class:`~sim.decision.Situation` from the model; score the six factors as
-    they are (``factors_true``) and as Moscow perceives them (``factors_perceived``); apply the
-    configured rule to the perceived factors; then act on the verdict:
-
-    - watching, delaying, declined or withdrawn: ``deploy`` or ``limited`` sends a force of the
-      verdict's share of the force required, capped by the forces available, landing after
-      ``lead_time_days``; a move without an invitation against a pro-Western host opens the
-      hostile-host mode (Lanchester attrition, docs/model.md 7.14);
-    - deployed: a limited force is brought up to strength when the rule passes in full; the
-      force withdraws after ``withdraw_calm_days`` of order with a secure regime, or, in the
-      hostile mode, after losing ``attrition.withdraw_loss_share`` of what it sent;
-    - withdrawing: the phased withdrawal runs over ``withdrawal_days``.
-
-    A deployment on the ground longer than ``reputation_grace_days`` without restoring order (or,
-    in the hostile mode, without breaking the host army) costs ``reputation_loss`` a day.
+    A deployment on the ground longer than ``reputation_grace_days`` without its job done (order
+    restored; against a hostile host, its aim reached) costs ``reputation_loss`` a day.
 
     Other components change Moscow only through ``commit_elsewhere`` (a scenario event).
 
@@ -52,21 +46,48 @@ class Russia(Component):
 
     def __init__(self, model, cfg):
         super().__init__(model, cfg, "russia")
-        self.latent_threshold = float(model.stream("russia.decision").random())  # the weighted rule's, for this run
+        self.latent_threshold = float(
+            model.stream("russia.decision").random()
+        )  # the weighted rule's, for this run
         self.state = RussiaState.WATCHING
         self.outcome = Outcome.WATCH
+        self.form = Form.NONE
         self.limited = False
-        self.hostile = False
         self.answered = False  # a request counts as answered once troops are sent for it
-        self._sent_before = self._lost_before = 0.0  # forces' totals when this operation began
         self.reputation = cfg.reputation
         self.committed_elsewhere = cfg.committed_elsewhere
+        self.covert_force = 0.0
         self.calm_days = 0
         self.days_on_ground = 0
+        self.learned = {f: 0.0 for f in dc.LEARNED}
+        self.failed: dict[Form, float] = {}
+        self.event = ""
+        self.at_aim = False  # the operation under way holds its aim (consolidating)
+        self.failing_days = (
+            0  # consecutive days a factor of the operation under way has clearly failed
+        )
+        self._op_base = (0.0, 0.0)  # (force, Russian losses) when the operation under way began
         self.factors_true = {f: math.nan for f in dc.FACTORS}
         self.factors_perceived = dict(self.factors_true)
+        self.menu_true: dict[Form, dict[str, float]] = {}
+        self.menu_perceived: dict[Form, dict[str, float]] = {}
         self.verdict: dc.Verdict | None = None
+        self.status: dict[str, str] = {}  # the shown option's pass / near / fail per rule factor
+        self._situation: dc.Situation | None = None
         self.log: list[dict] = []
+
+    @property
+    def hostile(self) -> bool:
+        """An operation against the host is under way: Russian units fight its army (the war)."""
+        return self.form in dc.HOSTILE_FORMS and self.state in (
+            RussiaState.DEPLOYED,
+            RussiaState.WITHDRAWING,
+        )
+
+    @property
+    def in_city(self) -> bool:
+        """Troops on the ground stand at the capital's sites (a guard mission, as the CSTO in Almaty)."""
+        return self.form in (Form.GUARD, Form.NONE)
 
     @property
     def operation_under_way(self) -> bool:
@@ -77,15 +98,23 @@ class Russia(Component):
         self.committed_elsewhere += troops
 
     def available(self) -> float:
-        """Forces Moscow can still send: available, less those committed elsewhere or already sent."""
+        """Forces Moscow can still send: less those committed elsewhere or covertly, sent, or lost."""
         forces = self.model.ledger
-        used = self.committed_elsewhere + forces.on_ground[0] + forces.in_transit(0)
+        used = (
+            self.committed_elsewhere
+            + self.covert_force
+            + forces.on_ground[0]
+            + forces.in_transit(0)
+            + forces.lost[0]
+        )
         return max(0.0, self.cfg.forces_available - used)
 
     def situation(self) -> dc.Situation:
-        m, host, west = self.model, self.model.host, self.model.west
+        m, host, west, war = self.model, self.model.host, self.model.west, self.model.war
         stats = m.city_stats
         n_sites = stats.sites_held + stats.sites_lost
+        region = host.cfg.region
+        ledger = m.ledger
         return dc.Situation(
             alignment=host.alignment,
             requested=host.requested,
@@ -106,109 +135,178 @@ class Russia(Component):
             nato_bid=self.cfg.nato_bid,
             forces_in_host=self.cfg.forces_in_host,
             opponent_forces=host.cfg.opponent_forces,
+            region_share=region.territory_share,
+            region_defenders=war.region_defenders(),
+            region_population=region.pro_russian_population,
+            separatist_forces=war.separatists,
+            separatist_territory=war.territory,
+            sanctions=west.sanctions,
+            ceasefire=war.ceasefire,
+            consent=war.consents(host.alignment, self.cfg.options.consent_alignment),
+            contact_line_km=region.contact_line_km,
+            forces_on_ground=ledger.on_ground[0] + ledger.in_transit(0) + self.covert_force,
+            under_way=self.form
+            if self.state in (RussiaState.DEPLOYED, RussiaState.SUPPORTING)
+            and self.form not in (Form.GUARD, Form.PEACEKEEPING)
+            else Form.NONE,
         )
 
     def step(self) -> None:
         if not self.cfg.enabled:
             return
-        situation = self.situation()
-        friendly_severity = self.model.west.cfg.friendly_severity
-        self.factors_true = dc.true_factors(situation, self.cfg, friendly_severity)
-        self.factors_perceived = dc.perceive(self.factors_true, self.cfg.perception, self.stream)
+        s = self._situation = self.situation()
+        west = self.model.west.cfg
+        self.menu_true = dc.menu_factors(s, self.cfg, west)
+        self._learn(s)
+        noise = dc.noise_draw(self.cfg.perception, self.stream)
+        self.menu_perceived = {
+            f: dc.perceive(t, self.cfg.perception, noise=noise, learned=self.learned)
+            for f, t in self.menu_true.items()
+        }
+        weighed = {f: p for f, p in self.menu_perceived.items() if self._may_weigh(f)}
         pending = self.model.host.requested and not self.answered
-        self.verdict = dc.decide(self.factors_perceived, self.cfg, pending, self.latent_threshold)
-        self.outcome, ordered = self._act(self.verdict, situation)
+        self.event = ""
+        self.verdict = dc.choose(weighed, self.cfg, pending, self.latent_threshold)
+        self.outcome, ordered = self._act(self.verdict, s)
+        self._focus(noise)
         self._update_reputation()
         self._log(pending, ordered)
 
-    def _act(self, verdict: dc.Verdict, situation: dc.Situation) -> tuple[Outcome, float]:
-        ledger = self.model.ledger
-        if self.state == RussiaState.WITHDRAWING:
-            if ledger.total > 0:
-                return Outcome.WITHDRAW, 0.0
-            self.state = RussiaState.WITHDRAWN
-        if self.state == RussiaState.DEPLOYED:
-            if self._should_withdraw():
-                ledger.start_withdrawal(self.cfg.withdrawal_days)
-                self.state = RussiaState.WITHDRAWING
-                return Outcome.WITHDRAW, 0.0
-            if self.limited and verdict.outcome == Outcome.DEPLOY:
-                self.limited = False
-                return Outcome.DEPLOY, self._send(verdict.size_factor, situation)
-            return (Outcome.LIMITED if self.limited else Outcome.DEPLOY), 0.0
-        if verdict.outcome in (Outcome.DEPLOY, Outcome.LIMITED):
-            ordered = self._send(verdict.size_factor, situation)
-            if ordered > 0:
-                self.state = RussiaState.DEPLOYED
-                self.answered = self.model.host.requested
-                self.limited = verdict.outcome == Outcome.LIMITED
-                self.hostile = not situation.requested and situation.alignment < 0
-                self._sent_before, self._lost_before = ledger.sent[0], ledger.lost[0]
-                self.calm_days = 0
-                return verdict.outcome, ordered
-            return Outcome.DELAY, 0.0  # nothing left to send
-        if verdict.outcome == Outcome.DELAY:
-            self.state = RussiaState.DELAYING
-        elif verdict.outcome == Outcome.DECLINE:
-            self.state = RussiaState.DECLINED
-        elif self.state != RussiaState.WITHDRAWN:
-            self.state = RussiaState.WATCHING
-        return verdict.outcome, 0.0
+    # --- learning ---------------------------------------------------------------------------------
 
-    def _send(self, size_factor: float, situation: dc.Situation) -> float:
-        want = size_factor * dc.force_required(situation, self.cfg) - self.model.ledger.on_ground[0]
-        size = max(0.0, min(self.available(), want))
-        self.model.ledger.order(0, size, self.cfg.lead_time_days)
-        return size
+    def _learn(self, s: dc.Situation) -> None:
+        """Move the learned corrections toward what Moscow observed (docs/model.md, learning)."""
+        rates, bias = self.cfg.learning, self.cfg.perception.bias
+        focus = self.form if self.form in self.menu_true else dc.strongest(self.menu_true)
+        if focus == Form.NONE:
+            return
+        war = self.model.war
+        if self.hostile and war.fought_today and rates.opposition > 0:
+            observed = dc.observed_opposition(*war.exchange())
+            if observed is not None:
+                self.learned["opposition"] = dc.learn(
+                    self.learned["opposition"],
+                    observed,
+                    self.menu_true[focus]["opposition"],
+                    bias.get("opposition", 0.0),
+                    rates.opposition,
+                )
+        bias_costs = bias.get("costs", 0.0)
+        if (
+            s.sanctions > 0 and rates.costs > 0 and (bias_costs or self.learned["costs"])
+        ):  # else nothing to correct
+            as_is = (
+                self.menu_true[focus]
+                if s.under_way == Form.NONE
+                else dc.option_factors(
+                    dataclasses.replace(s, under_way=Form.NONE),
+                    focus,
+                    self.cfg,
+                    self.model.west.cfg,
+                )
+            )
+            self.learned["costs"] = dc.learn(
+                self.learned["costs"], as_is["costs"], as_is["costs"], bias_costs, rates.costs
+            )
 
-    def _should_withdraw(self) -> bool:
-        m = self.model
-        if m.ledger.on_ground[0] <= 0:
-            return False
-        if self.hostile:
-            sent = m.ledger.sent[0] - self._sent_before
-            lost = m.ledger.lost[0] - self._lost_before
-            return lost >= m.cfg.attrition.withdraw_loss_share * sent
-        calm = m.order_restored and m.host.regime_threat < m.host.cfg.threatened_threshold
-        self.calm_days = self.calm_days + 1 if calm else 0
-        return self.calm_days >= self.cfg.withdraw_calm_days
+    def _may_weigh(self, form: Form) -> bool:
+        """An option whose operation failed is weighed again only once the conditions changed."""
+        if form not in self.failed or form == self.form:
+            return True
+        return self._fresh_slack(form) >= self.failed[form] + self.cfg.learning.retry_margin
+
+    def _record_failure(self, form: Form) -> None:
+        self.failed[form] = self._fresh_slack(form)
+
+    def _fresh_slack(self, form: Form) -> float:
+        """The weakest true slack of ``form`` as a fresh decision (nothing under way, nothing sunk)."""
+        s = dataclasses.replace(self._situation, under_way=Form.NONE)
+        _, slack = dc.factor_status(
+            dc.option_factors(s, form, self.cfg, self.model.west.cfg),
+            self.cfg.thresholds,
+            self.cfg.margin,
+        )
+        return slack
+
+    # --- what the day's columns and log show ------------------------------------------------------
+
+    def _focus(self, noise) -> None:
+        """The factors shown for the day: the option in force, else the one the rule took or waited
+        for, else the strongest applicable option (so 'missing' reads as why nothing was done)."""
+        v = self.verdict
+        focus = (
+            self.form
+            if self.form in self.menu_true
+            else (v.form if v.form in self.menu_true else dc.strongest(self.menu_true))
+        )
+        if focus == Form.NONE:
+            self.factors_true = self.factors_perceived = NO_FACTORS
+            self.status = v.status
+            return
+        self.factors_true = self.menu_true[focus]
+        self.factors_perceived = self.menu_perceived[focus]
+        self.status = v.options[focus].status if focus in v.options else v.status
 
     def _update_reputation(self) -> None:
         m = self.model
         if m.ledger.on_ground[0] <= 0:
             return
         self.days_on_ground += 1
-        done = m.war.host_army_broken if self.hostile else m.order_restored
+        if self.hostile:
+            done = m.war.aim_reached
+        elif self.form == Form.PEACEKEEPING:
+            done = True
+        else:
+            done = m.order_restored
         if self.days_on_ground > self.cfg.reputation_grace_days and not done:
             self.reputation = max(0.0, self.reputation - self.cfg.reputation_loss)
 
     def _log(self, pending: bool, ordered: float) -> None:
-        v = self.verdict
+        v, status = self.verdict, self.status
         row = {
             "day": self.model.day,
             "outcome": self.outcome.value,
             "state": self.state.value,
+            "form": self.form.value,
+            "event": self.event,
             "rule": self.cfg.rule,
             "rule_verdict": v.outcome.value,
+            "rule_form": v.form.value,
             "score": v.score,
             "p_deploy": v.probability,
             "request_pending": pending,
             "troops_ordered": int(round(ordered)),  # whole soldiers
-            "failed": ",".join(f for f, s in v.status.items() if s == "fail"),
-            "near_miss": ",".join(f for f, s in v.status.items() if s == "near"),
+            "failed": ",".join(f for f, s in status.items() if s == "fail"),
+            "near_miss": ",".join(f for f, s in status.items() if s == "near"),
         }
-        for f in dc.FACTORS:
-            row[f"{f}_perceived"] = self.factors_perceived[f]
-            row[f"{f}_true"] = self.factors_true[f]
-        for f, s in v.status.items():
-            row[f"{f}_status"] = s
+        perceived, true = self.factors_perceived, self.factors_true
+        for f, kp, kt in FACTOR_KEYS:
+            row[kp] = perceived[f]
+            row[kt] = true[f]
+        for f, s in status.items():
+            row[f + "_status"] = s
+        for form, p in self.menu_perceived.items():
+            option = v.options.get(form)
+            name = form.value
+            row[name + "_verdict"] = option.outcome.value if option else "not weighed"
+            row[name + "_failed"] = (
+                ",".join(f for f, s in option.status.items() if s == "fail") if option else ""
+            )
+            for f in dc.FACTORS:
+                row[name + "_" + f] = p[f]
         self.log.append(row)
 
     def columns(self) -> dict:
-        cols = {"decision": lambda: self.outcome.value, "russia_state": lambda: self.state.value}
+        cols = {
+            "decision": lambda: self.outcome.value,
+            "russia_state": lambda: self.state.value,
+            "form": lambda: self.form.value,
+        }
         for f in dc.FACTORS:
             cols[f"{f}_perceived"] = lambda f=f: self.factors_perceived[f]
             cols[f"{f}_true"] = lambda f=f: self.factors_true[f]
             cols[f"{f}_gap"] = lambda f=f: self.factors_perceived[f] - self.factors_true[f]
         cols["reputation"] = lambda: self.reputation
+        for f in dc.LEARNED:
+            cols[f"learned_{f}"] = lambda f=f: self.learned[f]
         return cols

@@ -1,23 +1,35 @@
-"""The West (docs/model.md 2 and 7.9)."""
+"""The West (docs/model.md 7.9): signals, sanctions that answer what Moscow does, military aid."""
 
 from __future__ import annotations
 
 import math
 
 from ..component import Component
-from ..decision import severity
+from ..decision import Form, severity
 
 
 class West(Component):
-    """Signals before a deployment; sanctions and military aid after one.
+    """Signals the next step before and during a move; imposes sanctions that answer it; arms a hostile host.
 
-    Before: Moscow reads the signal ``credibility * signal`` (the costs factor multiplies it by the
-    severity for this kind of move). After Russian troops land, sanctions approach::
+    Moscow reads the signal ``credibility * signal`` (the costs factor multiplies it by the severity
+    for the host's alignment and by the West's ``reaction`` to the option weighed) and the sanctions
+    in force. Each day Moscow acts (troops on the ground, or covert support flowing), the West sizes
+    the offence, a noisy-OR of what it sees::
 
-        target = resolve * severity(alignment) * sqrt(min(1, troops / reference_force)) * (0.5 + 0.5 signal)
+        offence = 1 - (1 - reaction(form) x deniability x sqrt(min(1, force / reference_force)))
+                    x (1 - min(1, territory seized / territory_reference))
+                    x (1 - min(1, war deaths / deaths_reference))
 
-    at ``sanctions_rate`` a day, and never fall back within the horizon. A hostile host that is
-    attacked receives ``aid_capacity * resolve`` troop-equivalents a day.
+    (deniability = ``1 - covert_deniability`` for covert support, else 1; force: troops on the
+    ground, or the covert force; territory and deaths count only in a war Moscow's forces fight,
+    openly or covertly: ground its side holds beyond day 0, deaths since it joined), and sanctions
+    approach::
+
+        target = resolve * severity(alignment) * offence * (0.5 + 0.5 signal)
+
+    at ``sanctions_rate`` a day, never falling back within the horizon. The signal of the next step
+    rises to ``signal_response * resolve * offence`` if it was lower. A hostile host that is
+    attacked (no request) receives ``aid_capacity * resolve`` troop-equivalents a day.
 
     Other components change the West only through ``change_signal`` (a scenario event).
 
@@ -32,11 +44,15 @@ class West(Component):
         self.credibility = cfg.sanctions_credibility
         self.signal = cfg.sanctions_signal
         self.sanctions = 0.0
+        self.offence = 0.0
         self.aid_today = 0.0
+        self._deaths_before: float | None = (
+            None  # war deaths before Moscow's forces joined the fighting
+        )
 
     @property
     def expected_sanctions(self) -> float:
-        """The signal Moscow reads before it moves: credibility x signalled severity."""
+        """The signal Moscow reads: credibility x signalled severity of the next step."""
         return self.credibility * self.signal if self.enabled else 0.0
 
     @property
@@ -53,18 +69,43 @@ class West(Component):
         self.signal = signal
 
     def columns(self) -> dict:
-        return {"sanctions": lambda: self.sanctions}
+        return {"sanctions": lambda: self.sanctions, "west_signal": lambda: self.signal}
 
     def step(self) -> None:
         if not self.enabled:
             return
-        cfg, host = self.cfg, self.model.host
-        troops = self.model.troops_on_ground()
+        cfg, m = self.cfg, self.model
+        host, russia, war = m.host, m.russia, m.war
+        troops = m.troops_on_ground()
         self.aid_today = 0.0
-        if troops > 0:
-            scale = math.sqrt(min(1.0, troops / cfg.reference_force))
-            target = cfg.resolve * severity(host.alignment, cfg.friendly_severity) * scale * (0.5 + 0.5 * self.signal)
-            if target > self.sanctions:
-                self.sanctions += cfg.sanctions_rate * (target - self.sanctions)
-            if not host.friendly and not host.requested:
-                self.aid_today = cfg.aid_capacity * cfg.resolve
+        form = russia.form
+        force, deniable = troops, 1.0
+        if form == Form.COVERT:
+            force, deniable = russia.covert_force, 1.0 - russia.cfg.options.covert_deniability
+        if force <= 0:
+            return
+        react = cfg.reaction.get(form.value, 1.0) if form != Form.NONE else 1.0
+        seized, deaths = 0.0, 0.0
+        if russia.hostile or form == Form.COVERT:  # a war Moscow's forces fight, openly or not
+            total = war.cfg.killed_share * (
+                war.russian_losses + war.separatist_losses + war.host_losses
+            )
+            if self._deaths_before is None:
+                self._deaths_before = total
+            seized, deaths = max(0.0, war.territory - war.territory0), total - self._deaths_before
+        self.offence = 1.0 - (
+            1.0 - react * deniable * math.sqrt(min(1.0, force / cfg.reference_force))
+        ) * (1.0 - min(1.0, seized / cfg.territory_reference)) * (
+            1.0 - min(1.0, deaths / cfg.deaths_reference)
+        )
+        target = (
+            cfg.resolve
+            * severity(host.alignment, cfg.friendly_severity)
+            * self.offence
+            * (0.5 + 0.5 * self.signal)
+        )
+        if target > self.sanctions:
+            self.sanctions += cfg.sanctions_rate * (target - self.sanctions)
+        self.signal = max(self.signal, min(1.0, cfg.signal_response * cfg.resolve * self.offence))
+        if not host.friendly and not host.requested and russia.hostile:
+            self.aid_today = cfg.aid_capacity * cfg.resolve

@@ -103,6 +103,17 @@ Share = Annotated[float, Field(ge=0.0, le=1.0)]
 """A number from 0 to 1 (an item of a tuple, which has no field of its own)."""
 
 
+class Region(Section):
+    """The region a limited operation would seize or protect (docs/model.md 7.10); all zero: the host has none."""
+
+    name: str = Field("", description="label (e.g. Crimea, South Ossetia and Abkhazia)")
+    territory_share: float = P(0.0, 0.0, 1.0, "share", "the region's share of the host's territory, including any part Moscow's side already holds: the aim of a limited operation; 0 = no region, no limited option")
+    army_share: float = P(0.0, 0.0, 1.0, "share", "share of the host army stationed in the region at day 0, its garrison; units the host sends in later (an offensive) count apart")
+    pro_russian_population: float = P(0.0, 0.0, 1.0, "share", "share of the region's population friendly to a Russian presence: the limited and covert options' popular support, and the sympathy of the garrison's locally recruited soldiers (defection)")
+    garrison_local: float = P(1.0, 0.0, 1.0, "share", "share of the garrison recruited from the region's population and sharing its sympathies; the rest share the nation's (assumption where not known)")
+    contact_line_km: float = P(200.0, 0.0, 10_000.0, "km", "length of the line a peacekeeping force would hold after a ceasefire (assumption where no figure is given: the order of the Transnistrian security zone, 225 km)")
+
+
 class Host(Section):
     """The host government (docs/model.md 2, 7.5-7.8)."""
 
@@ -137,6 +148,7 @@ class Host(Section):
     separatist_territory: float = P(0.0, 0.0, 1.0, "share", "territory held by separatists at day 0")
     pro_russian_population: float = P(0.0, 0.0, 1.0, "share", "share of the population friendly to a Russian presence")
     opponent_forces: float = P(0.0, 0.0, 5_000_000.0, "troops", "third-party forces fighting the host government that a deployment on its side would have to face: an attacking neighbour's army, an insurgency (not Moscow's own clients: see separatist_forces); they raise opposition and the force required")
+    region: Region = Field(default_factory=Region, description="the region a limited operation aims at (docs/model.md 7.10)")
 
     @field_validator("threat_weights")
     @classmethod
@@ -201,6 +213,50 @@ class SupportWeights(Section):
     population: float = P(0.5, 0.0, 1.0, "", "a friendly population (assumption)")
 
 
+OPTION_NAMES = Literal["covert", "peacekeeping", "guard", "limited", "full"]
+
+
+def _default_stakes() -> dict:
+    # Share of what Moscow stands to win that each option secures (weighted rule only): a full
+    # invasion or a guard mission secures all of it, a regional operation most, peacekeepers and
+    # deniable support less (assumption).
+    return {"guard": 1.0, "peacekeeping": 0.5, "covert": 0.4, "limited": 0.7, "full": 1.0}
+
+
+class Options(Section):
+    """The menu of options Moscow weighs (docs/model.md 7.10) and their own parameters."""
+
+    menu: list[OPTION_NAMES] = Field(
+        default_factory=lambda: ["covert", "peacekeeping", "guard", "limited", "full"],
+        description="options Moscow may weigh besides political support only (none); leave one out to switch it off",
+    )
+    stake: dict[OPTION_NAMES, float] = Field(
+        default_factory=_default_stakes,
+        description="share of Moscow's motive each option secures, in [0, 1]; the weighted rule's utility reads stake x motive (assumption)",
+    )
+    covert_share: float = P(0.2, 0.0, 5.0, "ratio", "covert support sized as this share of the proxies' strength in volunteers, advisers and arms (assumption: a few thousand Russian volunteers beside some 30,000 Donbas fighters in 2014-15)")
+    covert_deniability: float = P(0.7, 0.0, 1.0, "share", "share of the opposition and of the Western reaction a covert option escapes by being deniable (assumption)")
+    covert_effect: float = P(0.5, 0.0, 5.0, "", "rise in the proxies' fighting effectiveness while covert support flows (arms, supply, advisers) (assumption)")
+    peacekeepers_per_km: float = P(10.0, 0.0, 1000.0, "troops/km", "force a peacekeeping mission needs per km of contact line (assumption: UN interposition forces such as UNDOF and UNFICYP hold of the order of 10 per km)")
+    consent_alignment: float = P(-0.5, -1.0, 1.0, "", "a host more pro-Russian than this consents to Russian peacekeepers under a ceasefire; one at or below it does only if it sued for the ceasefire (assumption: NATO aspirants and openly anti-Russian governments do not invite them)")
+    ceasefire_trigger: float = P(0.8, 0.0, 1.0, "", "trigger a fresh ceasefire between the host and Moscow's clients gives peacekeeping: a line that needs guaranteeing (assumption; the coding scheme's level for an offensive on Moscow's clients)")
+
+    @model_validator(mode="after")
+    def _stake_range(self):
+        for k, v in self.stake.items():
+            if not 0.0 <= v <= 1.0:
+                raise ValueError(f"stake for '{k}' is {v}; allowed: 0 to 1")
+        return self
+
+
+class Learning(Section):
+    """Moscow learns (docs/model.md 7.11): perceived factors move toward what it observes, per day."""
+
+    opposition: float = P(0.05, 0.0, 1.0, "per day", "learning rate of the opposition factor, toward the exchange Moscow's forces suffer while they fight; 0 = never learns (assumption: a gap closes by about half in two weeks)")
+    costs: float = P(0.05, 0.0, 1.0, "per day", "learning rate of the costs factor, toward the costs as they are once sanctions are in force; 0 = never learns (assumption)")
+    retry_margin: float = P(0.1, 0.0, 1.0, "", "an option whose operation failed is weighed again only once its true factors' weakest slack has improved by this since the failure: the conditions changed (assumption)")
+
+
 class Russia(Section):
     """Moscow: forces, perception, the decision rule and deployment (docs/model.md 2, 7.10-7.12)."""
 
@@ -232,6 +288,10 @@ class Russia(Section):
     support_weights: SupportWeights = Field(default_factory=SupportWeights)
     aid_horizon_days: int = P(30, 0, 3650, "days", "days of Western aid Moscow expects to face when sizing the opposition (assumption)")
     perception: Perception = Field(default_factory=Perception)
+    options: Options = Field(default_factory=Options)
+    learning: Learning = Field(default_factory=Learning)
+    abandon_days: int = P(3, 1, 365, "days", "an operation is scaled back or withdrawn once one of its own factors has clearly failed on this many days in a row (assumption: a war plan is not changed on one day's reading)")
+    loss_tolerance: float = P(0.1, 0.0, 1.0, "share", "losses, as a share of the force landed in an operation, that Moscow tolerates before its aim is reached; past them it scales back to a smaller option or withdraws (assumption)")
 
 
 class West(Section):
@@ -246,6 +306,20 @@ class West(Section):
     sanctions_rate: float = P(0.2, 0.0, 1.0, "per day", "speed at which sanctions approach their target (assumption)")
     military_commitment: float = P(0.0, 0.0, 1.0, "", "expected Western military response (1 = treaty ally)")
     aid_capacity: float = P(0.0, 0.0, 1_000_000.0, "troop-equivalents/day", "military aid to a hostile host once attacked")
+    reaction: dict[OPTION_NAMES, float] = Field(
+        default_factory=lambda: {"guard": 1.0, "peacekeeping": 0.2, "covert": 0.6, "limited": 0.6, "full": 1.0},
+        description="the West's reaction to each option relative to a full move (times the severity for the host's alignment); covert's is further cut by its deniability (assumption: the 2014 sanctions for Crimea and Donbas were a fraction of 2022's)",
+    )
+    territory_reference: float = P(0.2, 0.001, 1.0, "share", "territory seized (beyond day 0) at which the territorial term of the West's reaction is full (assumption)")
+    deaths_reference: float = P(1000.0, 1.0, 1_000_000.0, "deaths", "soldiers killed in the war at which the deaths term of the West's reaction is full (assumption)")
+    signal_response: float = P(1.0, 0.0, 1.0, "", "how far the West raises its signal of the next step in answer to a move: signal = max(signal, response x resolve x offence); 0 = the signal never moves (assumption)")
+
+    @model_validator(mode="after")
+    def _reaction_range(self):
+        for k, v in self.reaction.items():
+            if not 0.0 <= v <= 1.0:
+                raise ValueError(f"reaction for '{k}' is {v}; allowed: 0 to 1")
+        return self
 
 
 class Ally(Section):
@@ -300,22 +374,32 @@ class Allies(Section):
 
 
 class Attrition(Section):
-    """Lanchester square law for the hostile-host mode (docs/model.md 7.14)."""
+    """The war (docs/model.md 7.14): Lanchester's square law, ground, cohesion, ceasefires."""
 
-    russia_effectiveness: float = P(0.02, 0.0, 1.0, "per day", "alpha: host losses per Russian fighter-day (assumption)")
-    host_effectiveness: float = P(0.02, 0.0, 1.0, "per day", "beta: Russian losses per host fighter-day (assumption)")
-    territory_rate: float = P(0.05, 0.0, 1.0, "share/day", "territory change per day at total superiority (assumption)")
-    withdraw_loss_share: float = P(0.5, 0.0, 1.0, "share", "Russia pulls back after losing this share of its force (assumption)")
+    russia_effectiveness: float = P(0.005, 0.0, 1.0, "per day", "alpha: host losses (dead, wounded, captured) per fighter-day of Moscow's side (assumption: army-level daily casualty rates of 0.2-1% in sustained combat, Dupuy 1990)")
+    host_effectiveness: float = P(0.005, 0.0, 1.0, "per day", "beta: losses of Moscow's side per host fighter-day (assumption, as alpha)")
+    defence_advantage: float = P(1.5, 1.0, 5.0, "x", "multiplier on the defender's fire and strength (assumption: Dupuy's 1.3-1.6 for a hasty to prepared defence)")
+    territory_rate: float = P(0.1, 0.0, 1.0, "share/day", "share of the ground the defender still holds within the attacker's aim that changes hands per day at total superiority (assumption: Crimea's bases were taken over about three weeks)")
+    aim_tolerance: float = P(0.1, 0.0, 0.5, "share", "an aim counts as reached when the ground held is within this share of it (assumption)")
+    retreat_rate: float = P(0.5, 0.0, 1.0, "per day", "share of the host's field force in a region that falls back out of it per day, times the balance of strength, when Moscow's side attacks it and is stronger: units outmatched retreat rather than fight to the end (assumption)")
+    reinforce_rate: float = P(0.05, 0.0, 1.0, "per day", "share of its reserve the host moves into the theatre per day while it fights (assumption)")
+    defection_threshold_mean: float = P(0.4, 0.0, 1.0, "", "mean of the host soldiers' thresholds for going over: a soldier is willing to defect when sympathy x Moscow's share of the forces in the theatre exceeds his threshold (Granovetter 1978; assumption)")
+    defection_threshold_sd: float = P(0.1, 0.01, 1.0, "", "sd of those thresholds (assumption)")
+    defection_speed: float = P(0.3, 0.0, 1.0, "per day", "share of the soldiers willing to defect who surrender or go over each day; 0 = the host army never breaks (assumption)")
+    defector_join_share: float = P(0.5, 0.0, 1.0, "share", "share of the defectors who join Moscow's side rather than go home (assumption: many of the Ukrainian servicemen in Crimea took Russian service in 2014)")
+    killed_share: float = P(0.25, 0.0, 1.0, "share", "share of losses (dead, wounded, captured) that are deaths (assumption: about one killed to three wounded in modern conventional war)")
+    break_share: float = P(0.5, 0.0, 1.0, "share", "a side whose forces in the theatre fall below this share of their strength when the fighting began sues for a ceasefire (assumption)")
+    withdraw_loss_share: float = P(0.5, 0.0, 1.0, "share", "Russia withdraws an operation outright after losing this share of the force it landed for it, whatever its aim (assumption)")
 
 
 class Event(Section):
     """A scheduled event (docs/model.md 6)."""
 
     day: int = P(0, 0, 100_000, "day", "day on which it fires")
-    kind: Literal["hardship_shock", "legitimacy_shock", "trigger", "forces_committed", "west_signal", "host_request_ban", "host_request"] = Field(
-        description="what happens: hardship rises; legitimacy falls; a trigger (attack, manufactured pretext); Russian forces committed elsewhere; the West changes its sanctions signal; the host may no longer ask for help; the host asks for help (a documented request, whatever its regime threat; only a friendly host that may ask)"
+    kind: Literal["hardship_shock", "legitimacy_shock", "trigger", "forces_committed", "west_signal", "host_request_ban", "host_request", "host_offensive"] = Field(
+        description="what happens: hardship rises; legitimacy falls; a trigger (attack, manufactured pretext); Russian forces committed elsewhere; the West changes its sanctions signal; the host may no longer ask for help; the host asks for help (a documented request, whatever its regime threat; only a friendly host that may ask); the host commits `value` (share) of its army to retake the separatists' territory (a war without Russia, docs/model.md 7.14)"
     )
-    value: float = Field(0.0, description="size, with a range per kind: hardship_shock 0..1 (hardship added), legitimacy_shock 0..1 (legitimacy removed), trigger 0..1 (trigger level), forces_committed 0..5,000,000 (troops), west_signal 0..1 (the new signal); host_request and host_request_ban 0..1 (not used)")
+    value: float = Field(0.0, description="size, with a range per kind: hardship_shock 0..1 (hardship added), legitimacy_shock 0..1 (legitimacy removed), trigger 0..1 (trigger level), forces_committed 0..5,000,000 (troops), west_signal 0..1 (the new signal), host_offensive 0..1 (share of the host army committed); host_request and host_request_ban 0..1 (not used)")
     duration: int = P(1, 1, 100_000, "days", "`trigger`: days it stays in place; `hardship_shock`: days over which it builds up evenly")
 
     @model_validator(mode="after")
@@ -334,6 +418,7 @@ EVENT_VALUES = {
     "west_signal": (0.0, 1.0, "the West's new sanctions signal"),
     "host_request_ban": (0.0, 1.0, "not used by this kind"),
     "host_request": (0.0, 1.0, "not used by this kind"),
+    "host_offensive": (0.0, 1.0, "share of the host army committed to the offensive"),
 }
 """Each event kind's allowed ``value``: (low, high, what it means)."""
 
