@@ -50,6 +50,9 @@ class DayInputs:
 
     legitimacy: float  # the host's legitimacy L
     hardship_shock: float  # added to every citizen's hardship H (clipped to [0, 1])
+    deterrence: float = 0.0  # TEMP(i12-host): the city branch brings these
+    visibility: float = 1.0
+    arrest_intensity: float = 1.0
 
 
 @dataclass(slots=True)

@@ -123,6 +123,27 @@ def _merge(base: dict, over: dict) -> dict:
     return out
 
 
+MOVED = {  # first-edition keys the second edition replaced (docs/model.md 7.5-7.6)
+    "host.police_loyalty": "host.forces.police.loyalty",
+    "host.army_strength": "host.forces.army.strength",
+    "host.defection_rate": "host.forces.defect_rate",
+    "host.return_rate": "host.forces.return_rate",
+    "host.backing_boost": "host.forces.guarantee_landed (an ally's troops lift the forces' loyalty)",
+    "host.request_threshold": "host.playbook.ask_at",
+    "host.concession_threshold": "host.playbook.concede_at",
+    "host.concession_relief": "host.playbook.concession_relief",
+    "host.max_concessions": "host.playbook.max_concessions",
+}
+"""Old key -> where it lives now: a config that still uses one gets a message saying so."""
+
+
+def _moved(label: str, key: str) -> str:
+    return (
+        f"{label}: the key `{key}` has moved to `{MOVED[key]}` (the host's security apparatus and "
+        "playbook, docs/model.md 7.5-7.6); rename it there."
+    )
+
+
 def check_key(key: str, label: str = "--set") -> tuple[str, ...]:
     """Check a dotted config key (``russia.rule``, ``events.0.value``) against the schema.
 
@@ -130,6 +151,8 @@ def check_key(key: str, label: str = "--set") -> tuple[str, ...]:
     the keys allowed there. ``label`` says where the key came from, for the message.
     """
     parts = tuple(key.strip().split("."))
+    if ".".join(parts) in MOVED:
+        raise ConfigError(_moved(label, ".".join(parts)))
     model: Any = Config
     for i, part in enumerate(parts):
         if part.isdigit() and i > 0:
@@ -279,6 +302,8 @@ def _explain(err: dict, origins: dict, default_file: str, root: Any = Config) ->
     path = ".".join(str(p) for p in loc) or "(top level)"
     source = _source_of(loc, origins, default_file)
     kind, value, ctx = err["type"], err.get("input"), err.get("ctx") or {}
+    if kind == "extra_forbidden" and path in MOVED:
+        return _moved(source, path)
     if kind == "extra_forbidden":
         parent = _model_at(loc[:-1], root)
         allowed = sorted(parent.model_fields) if parent is not None and hasattr(parent, "model_fields") else []

@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .names import ally_column, check_name
+from .security import ForceParams, HostForces, PlaybookParams
 
 def P(default, lo=None, hi=None, unit: str = "", doc: str = ""):
     """A documented parameter: default, inclusive bounds, unit and description with its source."""
@@ -57,6 +58,9 @@ class City(Section):
         "von_neumann", description="shape of vision: diamond (Mesa's Epstein example) or square"
     )
     sites: list[Site] = Field(default_factory=_default_sites, description="strategic sites (docs/model.md 2)")
+    population: float = P(1_000_000.0, 1.0, 1e9, "persons", "residents of the modelled city")
+    burn_in_days: int = P(10, 0, 365, "days", "TEMP")
+    street_share: float = P(0.05, 0.0, 1.0, "share", "share of residents who could take to the streets at all: the citizens on the grid stand for them, so one citizen is population x street_share / citizens persons (assumption)")
     storm_radius: int = P(4, 1, 50, "cells", "radius within which actives and guards count for a site (assumption)")
     storm_ratio: float = P(2.0, 1.0, 100.0, "ratio", "actives must outnumber guards by this factor to storm a site (assumption)")
     storm_min_actives: int = P(8, 1, 10_000, "agents", "fewest actives that can storm a site (assumption)")
@@ -97,6 +101,11 @@ class Troops(Section):
 
     per_agent: int = P(50, 1, 100_000, "soldiers", "soldiers represented by one troop agent on the grid (assumption: a platoon)")
     policing_share: float = P(0.0, 0.0, 1.0, "share", "share of troop agents that patrol and arrest; 0 = guard posts only, as the CSTO in Almaty (Chausovsky, FP 7 Jan 2022)")
+    guard: bool = Field(True, description="channel: troops guard the capital's sites, freeing host forces")
+    guarantee: bool = Field(True, description="channel: troops on the ground are a credible guarantee that lifts the host forces' loyalty")
+    deterrence_channel: bool = Field(True, description="channel: the troops' presence deters protesters")
+    deterrence: float = P(0.1, 0.0, 1.0, "", "deterrence of foreign troops at full presence (assumption)")
+    presence_reference: float = P(2000.0, 1.0, 1_000_000.0, "troops", "troops in the capital at which their presence deters fully (assumption)")
 
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -122,27 +131,20 @@ class Host(Section):
     csto_member: bool = Field(False, description="member of the CSTO")
     population_m: float = P(20.0, 0.1, 1000.0, "million", "population; scales the force required")
     legitimacy: float = P(0.8, 0.0, 1.0, "", "L at day 0; Epstein 2002 uses 0.8")
-    legitimacy_recovery: float = P(0.0, 0.0, 1.0, "per day", "pull of L back to its day-0 value (assumption)")
+    legitimacy_recovery: float = P(0.1, 0.0, 1.0, "per day", "pull of L back to its day-0 value on calm days (no emergency threat): trust returns once order holds (assumption)")
     nationalism: float = P(0.0, 0.0, 1.0, "per day", "legitimacy lost per day with `presence_reference` foreign troops on its soil (assumption)")
     presence_reference: float = P(2000.0, 1.0, 1_000_000.0, "troops", "foreign troops at which the nationalism cost reaches its full rate (assumption)")
     police_strength: float = P(1.0, 0.0, 3.0, "x nominal", "police on the grid = police.density x cells x this")
-    police_loyalty: float = P(0.8, 0.0, 1.0, "", "unrest index above which police begin to defect")
-    defection_rate: float = P(0.5, 0.0, 1.0, "per day", "share of police abandoning their posts per day per unit of unrest above loyalty (assumption)")
-    return_rate: float = P(0.2, 0.0, 1.0, "per day", "share of absent police returning per day once unrest is below their loyalty (assumption)")
-    backing_boost: float = P(0.5, 0.0, 1.0, "", "rise in police loyalty while friendly foreign troops are on the ground: the regime looks set to survive (assumption)")
-    army_strength: float = P(0.0, 0.0, 5_000_000.0, "troops", "host army that would resist a hostile move")
     unrest_scale: float = P(0.2, 0.01, 1.0, "share", "active share that counts as full unrest (index 1) (assumption)")
     threat_weights: tuple[Share, Share, Share] = Field(
         (0.5, 0.3, 0.2), description="weights of unrest index, share of sites lost, police lost in the regime threat, each 0..1, not all 0 (assumption)"
     )
-    can_request: bool = Field(True, description="whether the host may ask Moscow for help")
-    request_threshold: float = P(0.55, 0.0, 1.0, "threat", "threat at which a friendly host asks for help; above the unrest term's maximum (0.5), so a government asks only when its own forces are failing: sites lost or police gone (assumption)")
+    can_request: bool = Field(True, description="whether the host may ask Moscow for help at all: false only for a structural reason (the playbook decides whether and when it asks)")
+    forces: HostForces = Field(default_factory=HostForces, description="the security apparatus (docs/model.md 7.5)")
+    playbook: PlaybookParams = Field(default_factory=PlaybookParams, description="the measures the host takes, by threat (docs/model.md 7.6)")
     collapse_threshold: float = P(0.8, 0.0, 1.0, "threat", "threat above which the regime is collapsing (assumption)")
     collapse_days: int = P(4, 1, 365, "days", "consecutive days above collapse_threshold before the regime falls (assumption)")
     threatened_threshold: float = P(0.3, 0.0, 1.0, "threat", "threat above which the regime counts as threatened (assumption)")
-    concession_threshold: float = P(0.4, 0.0, 1.0, "threat", "threat at which the host makes a concession (assumption)")
-    concession_relief: float = P(0.5, 0.0, 1.0, "share", "share of the outstanding hardship shock a concession removes (assumption)")
-    max_concessions: int = P(1, 0, 100, "", "concessions the host is willing to make")
     separatist_support: float = P(0.0, 0.0, 1.0, "", "strength of separatists or proxies friendly to Moscow")
     separatist_forces: float = P(0.0, 0.0, 1_000_000.0, "troops", "separatist fighters on Moscow's side (hostile-host mode)")
     separatist_territory: float = P(0.0, 0.0, 1.0, "share", "territory held by separatists at day 0")
@@ -334,11 +336,14 @@ class Ally(Section):
 
 
 def _default_allies() -> list[Ally]:
-    # The four CSTO allies that joined in January 2022 (docs/model.md 2). Capacities are of the order of
-    # one battalion or company each (assumption); willingness and thresholds are assumptions.
+    # The four CSTO allies that joined in January 2022 (docs/model.md 2). Capacities: the contingents
+    # each sent to Kazakhstan in January 2022 (CSTO, 7-8 Jan 2022: Armenia ~100, Belarus ~100,
+    # Kyrgyzstan ~150, Tajikistan ~200), the only documented figure of what each can send on short
+    # notice; the Kazakhstan peak is therefore not an independent test of them (docs/model.md 7.7).
+    # Willingness and thresholds are assumptions.
     return [
-        Ally(name="Armenia", capacity=150, willingness=0.6, threshold_mean=0.55),
-        Ally(name="Belarus", capacity=500, willingness=0.9, threshold_mean=0.6),
+        Ally(name="Armenia", capacity=100, willingness=0.6, threshold_mean=0.55),
+        Ally(name="Belarus", capacity=100, willingness=0.9, threshold_mean=0.6),
         Ally(name="Kyrgyzstan", capacity=150, willingness=0.8, threshold_mean=0.5),  # lowest: three revolutions since 2005
         Ally(name="Tajikistan", capacity=200, willingness=0.8, threshold_mean=0.6),
     ]
