@@ -52,7 +52,7 @@ def test_sites_fall_in_most_baseline_runs_but_the_request_comes_from_police_dese
     at = at[at["day"] == at["request_day"]]
     sites = w_sites * (n_sites - at["sites_held"]) / n_sites
     police = w_police * (1 - at["police_strength"])
-    threshold = cfg.host.request_threshold
+    threshold = cfg.host.playbook.ask_at
     assert ((at["regime_threat"] - police) < threshold).mean() >= 0.8
     assert ((at["regime_threat"] - sites) < threshold).mean() <= 0.1
 

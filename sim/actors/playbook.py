@@ -63,6 +63,8 @@ class HostView:
 def choose(p: PlaybookParams, v: HostView) -> list[Measure]:
     """The measures the host starts today, in the order they are applied."""
     out: list[Measure] = []
+    if not p.enabled:
+        return out
     t = v.threat
     if t >= p.concede_at and v.concessions < p.max_concessions:
         out.append(Measure.CONCEDE)

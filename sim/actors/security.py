@@ -69,6 +69,19 @@ class Force:
         """Share of the force still loyal (the daily column ``<force>_loyalty``)."""
         return 1.0 - self.defected
 
+    def move_toward(self, target: float, rate: float) -> None:
+        """The defected share closes ``rate`` of its gap to ``target``."""
+        self.defected = min(1.0, max(0.0, self.defected + rate * (target - self.defected)))
+
+    def desert(self, persons: float) -> None:
+        """``persons`` of the force leave their posts."""
+        if self.city_strength > 0:
+            self.defected = min(1.0, self.defected + persons / self.city_strength)
+
+    def deploy(self) -> None:
+        """The force arrives in the capital (the army, once committed)."""
+        self.in_city = True
+
 
 class Apparatus:
     """The host's four forces and their loyalty, moved a day at a time by :meth:`update`.
@@ -129,9 +142,7 @@ class Apparatus:
 
     def desert(self, kind: ForceKind, persons: float) -> None:
         """``persons`` of a force abandon their posts (guards fleeing a stormed site)."""
-        force = self.forces[kind]
-        if force.city_strength > 0:
-            force.defected = min(1.0, force.defected + persons / force.city_strength)
+        self.forces[kind].desert(persons)
 
     def update(self, day: int, threat: float, guarantee: float, paid: bool) -> None:
         """One day: the army arrives if ordered long enough ago; each force's defected share moves
@@ -146,7 +157,7 @@ class Apparatus:
         cfg = self.cfg
         ordered = self.army_ordered_day
         if ordered is not None and day - ordered >= cfg.army_delay_days:
-            self.forces[ForceKind.ARMY].in_city = True
+            self.forces[ForceKind.ARMY].deploy()
         survival = 1.0 - threat
         survival += (1.0 - survival) * guarantee
         self.pressure = p = (
@@ -154,6 +165,5 @@ class Apparatus:
         )
         for force in self.forces.values():
             target = defecting_share(p, force.params.loyalty, cfg.spread)
-            gap = target - force.defected
-            rate = cfg.defect_rate if gap > 0 else cfg.return_rate
-            force.defected = min(1.0, max(0.0, force.defected + rate * gap))
+            rate = cfg.defect_rate if target > force.defected else cfg.return_rate
+            force.move_toward(target, rate)

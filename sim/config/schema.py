@@ -456,6 +456,7 @@ class Magnitude(Section):
     high: float | None = Field(None, description="highest credible estimate")
     note: str = Field("", description="what it counts (e.g. nationwide, not the modelled city)")
     source: str = Field("", description="where the figure comes from")
+    city_share: float = P(1.0, 0.0, 1.0, "share", "share of the figure that fell in the modelled city: the model is held against value x city_share (docs/model.md 7.1)")
 
     @model_validator(mode="after")
     def _ordered(self):
@@ -471,7 +472,7 @@ class History(Section):
 
     start_date: datetime.date | None = Field(None, description="calendar date of day 0 (e.g. 2022-01-02); time plots then show dates")
     timeline: list[Fact] = Field(default_factory=list, description="dated facts, day counted from day 0")
-    magnitudes: dict[MagnitudeName, Magnitude] = Field(default_factory=dict, description="historical totals by name: numeric summary columns, detained and deaths")
+    magnitudes: dict[MagnitudeName, Magnitude] = Field(default_factory=dict, description="historical totals by name: numeric summary columns, and detained (held against detained_total)")
 
 
 class Config(Section):

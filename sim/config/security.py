@@ -36,41 +36,39 @@ class ForceParams(_Section):
     )
 
 
-def _police() -> ForceParams:
-    return ForceParams(strength=5000.0, city_share=1.0, loyalty=0.8)
+class PoliceParams(ForceParams):
+    """The police (defaults: a capital's police, order of magnitude; assumption)."""
+
+    strength: float = P(5000.0, 0.0, 5_000_000.0, "persons", "police in the capital (assumption where no figure is published)")
 
 
-def _guard() -> ForceParams:
-    return ForceParams(strength=0.0, city_share=1.0, loyalty=0.8)
+class ArmyParams(ForceParams):
+    """The regular army: most of it outside the capital."""
 
-
-def _army() -> ForceParams:
-    return ForceParams(strength=0.0, city_share=0.1, loyalty=0.8)
-
-
-def _service() -> ForceParams:
-    return ForceParams(strength=0.0, city_share=1.0, loyalty=0.8)
+    city_share: float = P(
+        0.1, 0.0, 1.0, "share", "share of the army that can be brought into the capital once committed (assumption)"
+    )
 
 
 class HostForces(_Section):
     """The host's security apparatus: police, national guard, army, security service (7.5)."""
 
-    police: ForceParams = Field(
-        default_factory=_police,
+    police: PoliceParams = Field(
+        default_factory=PoliceParams,
         description="police on the capital's streets (strength: persons in the capital; the grid's "
         "patrols stand for them)",
     )
     national_guard: ForceParams = Field(
-        default_factory=_guard,
+        default_factory=ForceParams,
         description="internal troops or national guard (persons in the capital)",
     )
-    army: ForceParams = Field(
-        default_factory=_army,
+    army: ArmyParams = Field(
+        default_factory=ArmyParams,
         description="the regular army: resists a hostile move (strength); the host can commit "
         "city_share of it at home after army_delay_days",
     )
     security_service: ForceParams = Field(
-        default_factory=_service,
+        default_factory=ForceParams,
         description="the security service (KGB successor): in the capital, guards the regime's seats",
     )
     army_delay_days: int = P(
@@ -118,6 +116,7 @@ class PlaybookParams(_Section):
     ``lift_after_days`` calm days. No config scripts a day.
     """
 
+    enabled: bool = Field(True, description="false: the host takes no measures at all (Epstein's model)")
     concede_at: float = P(0.35, 0.0, 1.0, "threat", "threat at which the host concedes on the grievance (undoes a price rise) (assumption)")
     max_concessions: int = P(1, 0, 100, "", "concessions the host is willing to make")
     concession_relief: float = P(1.0, 0.0, 1.0, "share", "share of the outstanding hardship shock a concession removes")

@@ -26,7 +26,10 @@ MAX_SEED = 2**63 - 1
 
 OUTCOMES = ("deployed", "deploy_day", "peak_troops", "withdrawn_day", "days_deployed", "regime_survived",
             "peak_unrest", "final_unrest", "days_to_order", "final_sanctions", "peak_ally_unrest",
-            "final_territory_share", "final_reputation")
+            "final_territory_share", "final_reputation", "russian_losses", "host_losses",
+            "host_forces_defected", "war_deaths", "peak_sanctions", "deployments", "detained_total",
+            "deaths", "concession_day", "emergency_day", "lethal_force_day", "army_committed_day",
+            "request_day")
 """Per-run summary columns an experiment can analyse (numeric or boolean)."""
 
 PLOTS = ("compare", "outcomes", "heatmap", "sensitivity", "tornado")
