@@ -65,9 +65,9 @@ class HostGovernment(Component):
         self.deaths = 0.0
         self.peak_defected = 0.0
         city = model.city_stats
-        police_city = self.apparatus[ForceKind.POLICE].city_strength
-        self.persons_per_patrol = police_city / max(1, city.police_total) if police_city > 0 else 1.0
-        self._day0_forces = max(1.0, self.apparatus.city_strength)
+        serving = self.apparatus.city_strength  # every force in the capital at day 0, as patrols
+        self.persons_per_patrol = serving / max(1, city.police_total) if serving > 0 else 1.0
+        self._day0_forces = max(1.0, serving)
         self._patrols = city.police_total  # the host's patrols and guards on the grid
 
     @property
