@@ -54,13 +54,9 @@ class CrisisModel(mesa.Model):
         self.ledger = TroopLedger(self.countries)
         self.city = City(config.city, config.protesters, config.police, config.troops,
                          config.host.police_strength, self.countries, self.stream("city"), compiled=compiled)
-        n_citizens = max(1, self.city.state.state.size)
-        self.people_per_agent = config.city.population * config.city.street_share / n_citizens
+        self.people_per_agent = self.city.people_per_agent
         """Persons one citizen on the grid stands for (docs/model.md 7.1)."""
-        if config.city.burn_in_days > 0:  # the city settles at rest before day 0 (7.2)
-            rest = self._rest_inputs(config)
-            for _ in range(config.city.burn_in_days):  # TEMP until City.burn_in lands
-                self.city.step(rest)
+        self.city.burn_in(config.city.burn_in_days, self._rest_inputs(config))  # at rest (7.2)
         self.city_stats = self.city.stats()
 
         self.host = HostGovernment(self, config.host)

@@ -95,7 +95,7 @@ class HostGovernment(Component):
     def _count_persons(self, stats) -> None:
         """Yesterday's arrests as persons detained, and the deaths of the clashes."""
         per_agent = self.model.people_per_agent
-        arrested = getattr(stats, "arrests", 0) * per_agent
+        arrested = stats.arrests * per_agent
         pb = self.cfg.playbook
         self.detained += arrested
         self.deaths += arrested * (pb.lethal_lethality if self.lethal else pb.clash_lethality)

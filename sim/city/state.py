@@ -50,8 +50,14 @@ class DayInputs:
 
     legitimacy: float  # the host's legitimacy L
     hardship_shock: float  # added to every citizen's hardship H (clipped to [0, 1])
-    deterrence: float = 0.0  # TEMP(i12-host): the city branch brings these
+    # 0..1: raises each citizen's estimated arrest risk, P' = 1 - (1 - P)(1 - deterrence)
+    # (curfew, lethal force, foreign troops' presence)
+    deterrence: float = 0.0
+    # 0..1: the other actives a citizen counts in vision are multiplied by it (an internet
+    # shutdown: fewer see a crowd)
     visibility: float = 1.0
+    # expected arrests per patrol per day (mass arrests raise it); each patrol makes the integer
+    # part, and one more with probability the fractional part (drawn from the city's stream)
     arrest_intensity: float = 1.0
 
 
@@ -65,6 +71,7 @@ class CityState:
     risk: np.ndarray  # risk aversion R ~ U(0, 1) (float32)
     state: np.ndarray  # a Citizen value (int8)
     jail: np.ndarray  # days of jail left (int16, int32 for very long terms)
+    fatigue: np.ndarray  # protest fatigue F in [0, 1] (float32)
     # patrols: police and foreign troops who patrol and arrest
     patrol_pos: np.ndarray  # cell of each patrol (int32)
     patrol_owner: np.ndarray  # POLICE, or 1 + the index of the troops' country (int8)
@@ -118,6 +125,8 @@ class CityStats:
     police_patrol: int  # police patrolling the grid
     police_guards: int  # police posted at sites
     police_initial: int  # police on the grid at day 0
+    arrests: int = 0  # citizens arrested today
+    released: int = 0  # citizens released from jail today
 
     @property
     def police_total(self) -> int:
@@ -129,8 +138,11 @@ class CityStats:
         return self.police_total / max(1, self.police_initial)
 
     @classmethod
-    def from_tallies(cls, tallies: Sequence[int], state: CityState) -> CityStats:
-        """From (quiet, active, jailed citizens, sites held, police patrols, police guards)."""
+    def from_tallies(
+        cls, tallies: Sequence[int], state: CityState, arrests: int = 0, released: int = 0
+    ) -> CityStats:
+        """From (quiet, active, jailed citizens, sites held, police patrols, police guards), and
+        the day's arrests and releases."""
         quiet, active, jailed, held, patrol, guards = tallies
         n = max(1, state.state.size)
         held = int(held)
@@ -143,6 +155,8 @@ class CityStats:
             int(patrol),
             int(guards),
             state.police_initial,
+            int(arrests),
+            int(released),
         )
 
 
@@ -210,7 +224,11 @@ def populate(
     m = pos.size
     hardship = rng.random(m).astype(np.float32)
     risk = rng.random(m).astype(np.float32)
-    jail = np.zeros(m, dtype=np.int16 if protesters.max_jail_days < 2**15 else np.int32)
+    longest = max(
+        protesters.max_jail_days,
+        protesters.detention_max_days + protesters.release_interval_days,
+    )
+    jail = np.zeros(m, dtype=np.int16 if longest < 2**15 else np.int32)
 
     cop_cells = np.flatnonzero(is_cop).astype(np.int32)
     n_guard_total = round(police.guard_share * cop_cells.size)
@@ -227,6 +245,7 @@ def populate(
         risk=risk,
         state=np.zeros(m, dtype=np.int8),
         jail=jail,
+        fatigue=np.zeros(m, dtype=np.float32),
         patrol_pos=patrol_pos,
         patrol_owner=np.zeros(patrol_pos.size, dtype=np.int8),
         site_cell=site_cell,

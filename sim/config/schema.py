@@ -58,12 +58,25 @@ class City(Section):
         "von_neumann", description="shape of vision: diamond (Mesa's Epstein example) or square"
     )
     sites: list[Site] = Field(default_factory=_default_sites, description="strategic sites (docs/model.md 2)")
-    population: float = P(1_000_000.0, 1.0, 1e9, "persons", "residents of the modelled city")
-    burn_in_days: int = P(10, 0, 365, "days", "TEMP")
-    street_share: float = P(0.05, 0.0, 1.0, "share", "share of residents who could take to the streets at all: the citizens on the grid stand for them, so one citizen is population x street_share / citizens persons (assumption)")
     storm_radius: int = P(4, 1, 50, "cells", "radius within which actives and guards count for a site (assumption)")
     storm_ratio: float = P(2.0, 1.0, 100.0, "ratio", "actives must outnumber guards by this factor to storm a site (assumption)")
     storm_min_actives: int = P(8, 1, 10_000, "agents", "fewest actives that can storm a site (assumption)")
+    population: float = P(
+        1_000_000.0, 1.0, 100_000_000.0, "persons",
+        "residents of the modelled city (docs/model.md 7.1; default: the order of a capital)",
+    )
+    street_share: float = P(
+        0.05, 0.0, 1.0, "share",
+        "share of the residents who could take to the streets at all; the citizens on the grid "
+        "stand for them, so each citizen agent is population x street_share / citizens persons "
+        "(assumption)",
+    )
+    burn_in_days: int = P(
+        20, 0, 1000, "days",
+        "days the city runs before day 0, not recorded, at the day-0 legitimacy and no shock, so "
+        "that it starts from its resting state (docs/model.md 7.1; assumption: measured, the "
+        "resting active and jailed shares settle within about 15 days)",
+    )
 
     @model_validator(mode="after")
     def _sites_inside(self):
@@ -86,6 +99,53 @@ class Protesters(Section):
     movement: bool = Field(True, description="quiet and active agents move to a random empty cell in vision")
     activation_rounds: int = P(3, 1, 100, "rounds", "times a day Epstein's rule is re-applied on the day's new picture until nobody changes: citizens see others join during the day, as in Mesa's sequential activation; 1 = strictly simultaneous (assumption)")
     site_attraction: float = P(0.5, 0.0, 1.0, "share", "share of actives who each day head for the nearest strategic site instead of moving at random: crowds converge on the seats of power (assumption; Epstein's rule is 0)")
+    jail_model: Literal["detention", "epstein"] = Field(
+        "detention",
+        description="what an arrest costs: 'detention', a `charged_share` are charged and serve "
+        "U{0..max_jail_days}, the rest are held U{detention_min_days..detention_max_days} and walk "
+        "out in batches every `release_interval_days`; 'epstein', everyone serves "
+        "U{0..max_jail_days} (Epstein 2002) (docs/model.md 7.2)",
+    )
+    charged_share: float = P(
+        0.05, 0.0, 1.0, "share",
+        "share of the arrested who are charged with a crime and serve U{0..max_jail_days} under "
+        "the detention model; the rest are administrative detainees (assumption: most of those "
+        "detained in a crackdown are held for days and released)",
+    )
+    detention_min_days: int = P(
+        1, 0, 10_000, "days", "shortest administrative detention (assumption)"
+    )
+    detention_max_days: int = P(
+        15, 0, 10_000, "days",
+        "longest administrative detention (assumption: 15 days, the cap on administrative arrest "
+        "in the post-Soviet codes of administrative offences, e.g. Russia's art. 3.9; Kazakhstan's "
+        "own cap is not checked here)",
+    )
+    release_interval_days: int = P(
+        3, 1, 365, "days",
+        "administrative detainees whose term has run out walk out together on every such day: "
+        "courts and detention centres process them in batches (assumption)",
+    )
+    fatigue_rate: float = P(
+        0.1, 0.0, 1.0, "per day",
+        "rise of a citizen's protest fatigue F (0..1) for each day active; grievance "
+        "G = H (1 - L) (1 - F) (docs/model.md 7.1; assumption: a week or so of daily protest "
+        "halves a protester's grievance; 0 = Epstein's rule)",
+    )
+    fatigue_recovery: float = P(
+        0.01, 0.0, 1.0, "per day",
+        "fall of protest fatigue for each day not active (assumption: slower than it builds, so "
+        "that without a new shock the unrest does not return within the season)",
+    )
+
+    @model_validator(mode="after")
+    def _detention_order(self):
+        if self.detention_min_days > self.detention_max_days:
+            raise ValueError(
+                f"detention_min_days ({self.detention_min_days}) exceeds detention_max_days "
+                f"({self.detention_max_days}); the shortest detention must be at most the longest"
+            )
+        return self
 
 
 class Police(Section):
@@ -101,11 +161,31 @@ class Troops(Section):
 
     per_agent: int = P(50, 1, 100_000, "soldiers", "soldiers represented by one troop agent on the grid (assumption: a platoon)")
     policing_share: float = P(0.0, 0.0, 1.0, "share", "share of troop agents that patrol and arrest; 0 = guard posts only, as the CSTO in Almaty (Chausovsky, FP 7 Jan 2022)")
-    guard: bool = Field(True, description="channel: troops guard the capital's sites, freeing host forces")
-    guarantee: bool = Field(True, description="channel: troops on the ground are a credible guarantee that lifts the host forces' loyalty")
-    deterrence_channel: bool = Field(True, description="channel: the troops' presence deters protesters")
-    deterrence: float = P(0.1, 0.0, 1.0, "", "deterrence of foreign troops at full presence (assumption)")
-    presence_reference: float = P(2000.0, 1.0, 1_000_000.0, "troops", "troops in the capital at which their presence deters fully (assumption)")
+    guard: bool = Field(
+        True,
+        description="channel 1 (docs/model.md 7.5): troops guard strategic sites, freeing the "
+        "host's police for the streets; off: the model puts no troops on the city grid",
+    )
+    guarantee: bool = Field(
+        True,
+        description="channel 2: troops on the ground are a credible guarantee of the regime's "
+        "survival that lifts the loyalty of the host's forces; off: they do not",
+    )
+    deterrence_channel: bool = Field(
+        True,
+        description="channel 3: their presence deters protesters (a higher perceived arrest "
+        "risk); off: it does not",
+    )
+    deterrence: float = P(
+        0.2, 0.0, 1.0, "",
+        "deterrence at full presence: raises each citizen's estimated arrest risk P to "
+        "1 - (1 - P)(1 - deterrence) (assumption)",
+    )
+    presence_reference: float = P(
+        2000.0, 1.0, 1_000_000.0, "troops",
+        "foreign troops in the city at which their presence deters fully; fewer deter in "
+        "proportion (assumption: the CSTO's ~2,030 in Kazakhstan, Jan 2022)",
+    )
 
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
