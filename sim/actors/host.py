@@ -86,19 +86,23 @@ class HostGovernment(Component):
         self.regime_threat = min(1.0, w_u * self.unrest_index + w_s * stats.sites_lost / n_sites + w_p * lost)
         if self.status == RegimeStatus.FALLEN:
             return
-        self._apply(choose(cfg.playbook, self._view()))
-        self._loyalty()
+        self._loyalty()  # the forces answer the day's threat (and yesterday's measures) ...
+        self._apply(choose(cfg.playbook, self._view()))  # ... and the host sees them do it
         self._post_forces()
         self._collapse()
         self._legitimacy()
 
     def _count_persons(self, stats) -> None:
-        """Yesterday's arrests as persons detained, and the deaths of the clashes."""
-        per_agent = self.model.people_per_agent
-        arrested = stats.arrests * per_agent
+        """The day's arrests as persons detained, and the deaths of the clashes: crowds and forces
+        clash only in a crisis grave enough for an emergency (a lone protester arrested in a calm
+        city dies in no clash)."""
         pb = self.cfg.playbook
+        arrested = stats.arrests * self.model.people_per_agent
         self.detained += arrested
-        self.deaths += arrested * (pb.lethal_lethality if self.lethal else pb.clash_lethality)
+        if self.lethal:
+            self.deaths += arrested * pb.lethal_lethality
+        elif self.emergency:
+            self.deaths += arrested * pb.clash_lethality
 
     def _view(self) -> HostView:
         return HostView(

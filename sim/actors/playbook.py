@@ -9,9 +9,10 @@ start today. The rule, in order (each measure once, unless said otherwise):
   ``lift_after_days`` calm days, and declared again if the threat returns);
 - ``pay``: threat >= ``pay_at`` (emergency pay for the forces);
 - ``mass_arrests``: threat >= ``mass_arrests_at`` while the emergency holds;
-- ``ask``: a friendly host that may ask, when threat >= ``ask_at`` or its capital's forces are
-  defecting (share >= ``ask_defected``);
-- ``commit_army``: threat >= ``army_at`` (the army joins after its delay);
+- ``ask``: a friendly host that may ask, when its own forces are failing: threat >= ``ask_at`` or
+  the capital's forces defecting (share >= ``ask_defected``);
+- ``commit_army``: threat >= ``army_at``, or, for a host that cannot ask an ally, when its forces
+  are failing (the army and an ally are the two reinforcements; the army joins after its delay);
 - ``lethal_force``: threat >= ``lethal_at`` while the emergency holds.
 
 Nothing in a config scripts the day a measure comes; the thresholds are generic assumptions
@@ -81,10 +82,11 @@ def choose(p: PlaybookParams, v: HostView) -> list[Measure]:
         out.append(Measure.PAY)
     if emergency and t >= p.mass_arrests_at and not v.mass_arrests:
         out.append(Measure.MASS_ARRESTS)
-    if v.may_ask and not v.asked and (t >= p.ask_at or v.defected >= p.ask_defected):
+    failing = t >= p.ask_at or v.defected >= p.ask_defected  # its own forces are not enough
+    if v.may_ask and not v.asked and failing:
         out.append(Measure.ASK)
-    if t >= p.army_at and not v.army_ordered:
-        out.append(Measure.COMMIT_ARMY)
+    if not v.army_ordered and (t >= p.army_at or (failing and not v.may_ask)):
+        out.append(Measure.COMMIT_ARMY)  # a host with no ally to ask turns to its army instead
     if emergency and t >= p.lethal_at and not v.lethal:
         out.append(Measure.LETHAL_FORCE)
     return out

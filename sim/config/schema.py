@@ -66,7 +66,7 @@ class City(Section):
         "residents of the modelled city (docs/model.md 7.1; default: the order of a capital)",
     )
     street_share: float = P(
-        0.05, 0.0, 1.0, "share",
+        0.03, 0.0, 1.0, "share",
         "share of the residents who could take to the streets at all; the citizens on the grid "
         "stand for them, so each citizen agent is population x street_share / citizens persons "
         "(assumption)",
