@@ -9,8 +9,11 @@ package), adds each case's title (``case``), the form of Moscow's move (``form``
 date, and is checked for ids; ``--cases-csv`` gives another.
 
 Each case runs once per rule family (``russia.rule`` overridden to ``all_five`` and ``weighted``;
-nothing else of the rule is touched). A case whose config carries a perception bias also runs with
-the bias cleared (variant ``unbiased``), shown beside it and not scored.
+nothing else of the rule is touched) and per level (``sim.cases_levels``): ``decision``, the host's
+request as documented in ``history.csv`` (``request``, ``request_day``) applied as a fact, and
+``crisis``, the case as configured, its host asking (or not) by its own rule, also scored on whether
+it asked. A case whose config carries a perception bias also runs with the bias cleared (variant
+``unbiased``), shown beside it and not scored.
 
 Definitions (docs/cases.md):
 
@@ -41,6 +44,7 @@ import numpy as np
 import pandas as pd
 
 from .bundled import cases_dir
+from .cases_levels import LEVELS, asked_columns, asked_scores, at_level, check_requests
 from .cases_report import markdown_report, plot_heatmap, summary_text  # noqa: F401 (summary_text: sim cases)
 from .config import ConfigError, load_config
 from .decision import FACTORS
@@ -57,12 +61,13 @@ CASES_CSV_COLUMNS = ("id", "case", "start", "form")
 """Columns the backtest reads from the case table: the id, the title, the start date, the form."""
 
 TABLE_COLUMNS = (
-    "case", "title", "start", "rule", "variant", "scored", "hist_intervened", "hist_outcome", "hist_form",
+    "case", "title", "start", "level", "rule", "variant", "scored", "hist_intervened", "hist_outcome", "hist_form",
     "hist_scale", "hist_days",
     *(f"share_{o if o != 'watch' else 'none'}" for o in OUTCOMES),
     "p_intervene", "pred_intervened", "pred_scale", "pred_day", "decisive_day",
     *(f"{f}_{k}" for f in FACTORS for k in ("perceived", "true")),
     "missing", "hit", *(f"p_form_{f}" for f in FORMS), "pred_form", "form_hit",
+    "hist_request", "hist_request_day", "p_asked", "pred_request_day", "asked_hit",
 )
 
 
@@ -173,7 +178,7 @@ class Inputs:
     table: pd.DataFrame | None
     notes: list[str]
 
-    def identity(self, reps: int, seed: int, rules) -> dict:
+    def identity(self, reps: int, seed: int, rules, levels=LEVELS) -> dict:
         """What makes two backtests the same, for the output folder's manifest: the cases (each
         by a hash of its resolved config), their history, the replications, the seed, the rules."""
         configs = {}
@@ -182,7 +187,7 @@ class Inputs:
             configs[path.stem] = hashlib.sha256(text.encode()).hexdigest()[:16]
         history = hashlib.sha256(self.history.to_csv().encode()).hexdigest()[:16]
         return {"backtest": {"cases": configs, "history": history, "replications": reps, "root_seed": seed,
-                             "rules": list(rules)}}
+                             "rules": list(rules), "levels": list(levels)}}
 
 
 def load_inputs(directory: str | Path = DEFAULT_DIR, cases_csv: str | Path | None = None) -> Inputs:
@@ -193,6 +198,7 @@ def load_inputs(directory: str | Path = DEFAULT_DIR, cases_csv: str | Path | Non
         load_config(path)  # a broken case config stops the backtest before the first run
     table, note = load_cases_csv(cases_csv)
     notes = [note] if note else []
+    notes += check_requests(history, Path(directory) / "history.csv")
     unknown = [f.stem for f in files if f.stem not in history.index]
     if unknown:  # a new case runs and shows its prediction; it is scored once its history is coded
         notes.append(f"no coded history for {', '.join(unknown)}: shown, not scored (add a row with that id to "
@@ -269,7 +275,7 @@ def score_case(res, hist: pd.Series | None) -> dict:
 
 def run_backtest(directory: str | Path = DEFAULT_DIR, reps: int = 20, seed: int = 0, jobs: int | None = None,
                  cases_csv: str | Path | None = None, rules=RULES, progress: bool = False,
-                 inputs: Inputs | None = None) -> Backtest:
+                 inputs: Inputs | None = None, levels=LEVELS) -> Backtest:
     """Run every case config in ``directory`` under each rule family and score it against history.
 
     Args:
@@ -281,8 +287,9 @@ def run_backtest(directory: str | Path = DEFAULT_DIR, reps: int = 20, seed: int 
         rules: rule families to run.
         progress: print one line per case to stderr.
         inputs: the inputs already read by :func:`load_inputs` (else read here).
+        levels: the levels to run (``sim.cases_levels.LEVELS``: decision, crisis).
     """
-    from .runner import git_commit, package_versions, run_replications
+    from .runner import git_commit, package_versions
 
     inputs = inputs or load_inputs(directory, cases_csv)
     history, shared = inputs.history, inputs.table
@@ -290,31 +297,45 @@ def run_backtest(directory: str | Path = DEFAULT_DIR, reps: int = 20, seed: int 
     for path in inputs.files:
         cid = path.stem
         hist = history.loc[cid] if cid in history.index else None
-        known = hist is not None
         facts = shared.loc[cid] if shared is not None and cid in shared.index else None
-        for rule in rules:
-            cfg = load_config(path, [f"russia.rule={rule}"])
-            variants = [("", cfg)]
-            if cfg.russia.perception.bias:
-                variants.append(("unbiased", load_config(path, [f"russia.rule={rule}", "russia.perception.bias={}"])))
-            for variant, c in variants:
-                res = run_replications(c, reps=reps, seed=seed, jobs=jobs, progress=False)
-                row = {"case": cid, "title": facts["case"] if facts is not None else cid,
-                       "start": facts["start"] if facts is not None else None,
-                       "rule": rule, "variant": variant, "scored": variant == "" and known,
-                       "hist_intervened": int(hist["intervened"]) if known else None,
-                       "hist_outcome": hist["history_outcome"] if known else "unknown",
-                       "hist_form": facts["form"] if facts is not None else None,
-                       "hist_scale": _number(hist, "scale_troops"), "hist_days": _number(hist, "days_trigger_to_deploy")}
-                row.update(score_case(res, hist))
-                rows.append(row)
-                if progress:
-                    print(f"  {cid:<20} {rule:<9} {variant or '':<9} P(intervene) {row['p_intervene']:.2f}"
-                          f" {'-' if row['hit'] is None else 'hit' if row['hit'] else 'MISS'}", file=sys.stderr)
+        for level in levels:
+            for rule in rules:
+                rows += _run_case(path, level, rule, hist, facts, reps, seed, jobs, progress)
     table = pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
-    manifest = {**inputs.identity(reps, seed, rules), "cases_dir": str(inputs.directory),
+    manifest = {**inputs.identity(reps, seed, rules, levels), "cases_dir": str(inputs.directory),
                 "versions": package_versions(), "git_commit": git_commit(), "command": " ".join(sys.argv)}
     return Backtest(table, scores(table), inputs.notes, manifest)
+
+
+def _run_case(path: Path, level: str, rule: str, hist: pd.Series | None, facts, reps: int, seed: int,
+              jobs: int | None, progress: bool) -> list[dict]:
+    """The table rows of one case at one level under one rule: the case, and its unbiased variant
+    when it carries a perception bias."""
+    from .runner import run_replications
+
+    cid, known = path.stem, hist is not None
+    cfg = load_config(path, [f"russia.rule={rule}"])
+    variants = [("", cfg)]
+    if cfg.russia.perception.bias:
+        variants.append(("unbiased", load_config(path, [f"russia.rule={rule}", "russia.perception.bias={}"])))
+    rows = []
+    for variant, c in variants:
+        res = run_replications(at_level(c, level, hist), reps=reps, seed=seed, jobs=jobs, progress=False)
+        row = {"case": cid, "title": facts["case"] if facts is not None else cid,
+               "start": facts["start"] if facts is not None else None, "level": level,
+               "rule": rule, "variant": variant, "scored": variant == "" and known,
+               "hist_intervened": int(hist["intervened"]) if known else None,
+               "hist_outcome": hist["history_outcome"] if known else "unknown",
+               "hist_form": facts["form"] if facts is not None else None,
+               "hist_scale": _number(hist, "scale_troops"), "hist_days": _number(hist, "days_trigger_to_deploy")}
+        row.update(score_case(res, hist))
+        row.update(asked_columns(res.summary, hist))
+        rows.append(row)
+        if progress:
+            print(f"  {cid:<20} {level:<8} {rule:<9} {variant or '':<9} P(intervene) {row['p_intervene']:.2f}"
+                  f" {'-' if row['hit'] is None else 'hit' if row['hit'] else 'MISS'}"
+                  f"  P(asked) {row['p_asked']:.2f}", file=sys.stderr)
+    return rows
 
 
 def _number(hist: pd.Series | None, column: str) -> float:
@@ -322,9 +343,10 @@ def _number(hist: pd.Series | None, column: str) -> float:
 
 
 def scores(table: pd.DataFrame) -> pd.DataFrame:
-    """Accuracy and Brier per rule (scored rows; and with unbiased variants swapped in), and the baseline."""
+    """Accuracy and Brier per level and rule (scored rows; and with unbiased variants swapped in), the
+    baseline, and at the crisis level whether the host asked (``asked_*``)."""
     out = []
-    for rule, t in table.groupby("rule", sort=False):
+    for (level, rule), t in table.groupby(["level", "rule"], sort=False):
         sets = {"as coded": t[t["scored"]]}
         if (t["variant"] == "unbiased").any():
             unbiased = t[t["variant"] == "unbiased"]
@@ -337,8 +359,9 @@ def scores(table: pd.DataFrame) -> pd.DataFrame:
             majority = float(base >= 0.5)
             formed = s[s["form_hit"].notna()]
             form_hit = formed["form_hit"].astype(bool)
+            asked = asked_scores(s) if level == "crisis" else {}
             out.append({
-                "rule": rule, "cases": label, "n": len(s), "hits": int(hit.sum()),
+                "level": level, "rule": rule, "cases": label, "n": len(s), "hits": int(hit.sum()),
                 "accuracy": float(hit.mean()), "brier": float(np.mean((p - y) ** 2)),
                 "base_rate": float(base), "baseline_accuracy": float(np.mean(y == majority)),
                 "baseline_brier": float(np.mean((base - y) ** 2)),
@@ -349,6 +372,7 @@ def scores(table: pd.DataFrame) -> pd.DataFrame:
                 "form_misses": ", ".join(f"{c} ({p} for {h})" for c, p, h in
                                          zip(formed.loc[~form_hit, "case"], formed.loc[~form_hit, "pred_form"],
                                              formed.loc[~form_hit, "hist_form"])),
+                **asked,
             })
     return pd.DataFrame(out)
 
