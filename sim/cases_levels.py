@@ -108,7 +108,7 @@ def asked_scores(s: pd.DataFrame) -> dict:
         "asked_misses": ", ".join(
             f"{c} ({p:.2f} for {h})"
             for c, p, h in zip(
-                known.loc[~hit, "case"], known.loc[~hit, "p_asked"], known.loc[~hit, "hist_request"]
+                known.loc[~hit, "case"], known.loc[~hit, "p_asked"], known.loc[~hit, "hist_request"], strict=True
             )
         ),
     }

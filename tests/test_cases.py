@@ -6,7 +6,16 @@ import pandas as pd
 import pytest
 import yaml
 
-from sim.cases import DEFAULT_CASES_CSV, DEFAULT_DIR, RULES, TABLE_COLUMNS, case_files, load_history, run_backtest
+from sim.cases import (
+    DEFAULT_CASES_CSV,
+    DEFAULT_DIR,
+    LEVELS,
+    RULES,
+    TABLE_COLUMNS,
+    case_files,
+    load_history,
+    run_backtest,
+)
 from sim.cli import main
 from sim.config import load_config
 
@@ -60,13 +69,29 @@ def test_backtest_table_and_scores(backtest):
     assert list(t.columns) == list(TABLE_COLUMNS)
     n = len(case_files(DEFAULT_DIR))
     assert set(t["rule"]) == set(RULES)
-    assert t["scored"].sum() == n * len(RULES)
+    assert set(t["level"]) == set(LEVELS) == {"decision", "crisis"}
+    assert t["scored"].sum() == n * len(RULES) * len(LEVELS)
     assert (t.loc[t["variant"] == "unbiased", "case"] == "ukraine_2022").all()
     shares = t[[c for c in t.columns if c.startswith("share_")]].sum(axis=1)
     assert shares.round(9).eq(1).all()
     sc = backtest.scores
     assert {"accuracy", "brier", "baseline_brier", "baseline_accuracy"} <= set(sc.columns)
     assert set(sc["rule"]) == set(RULES)
+    # scores.csv: both levels; whether the host asked is scored at the crisis level only
+    assert set(sc["level"]) == set(LEVELS)
+    crisis = sc[sc["level"] == "crisis"]
+    assert (crisis["asked_n"] == n).all() and crisis["asked_hits"].between(0, n).all()
+    assert sc.loc[sc["level"] == "decision", "asked_n"].isna().all()
+    # the decision level applies the documented request: every documented "yes" asks in every run
+    hist = load_history(DEFAULT_DIR)
+    dec = t[(t["level"] == "decision") & (t["variant"] == "")].set_index("case")
+    for cid in hist.index[hist["request"] == "yes"]:
+        assert (dec.loc[[cid], "p_asked"] == 1.0).all(), cid
+        # an event dated d acts in the model's step d + 1, the daily row of day d + 1 (sim/model.py)
+        assert (dec.loc[[cid], "pred_request_day"] <= hist.loc[cid, "request_day"] + 1).all(), cid
+    for cid in hist.index[hist["request"] == "no"]:
+        assert (dec.loc[[cid], "p_asked"] == 0.0).all(), cid
+    assert "Crisis level" in backtest.markdown() and "host asked" in backtest.markdown()
     assert "| case |" in backtest.markdown()
     # titles, forms and start dates come from the shipped case table, and no note says it is missing
     assert t.loc[t["case"] == "kazakhstan_2022", "title"].iloc[0] == "Kazakhstan Bloody January"
@@ -110,7 +135,7 @@ def test_one_yaml_file_is_enough_to_add_a_case(tmp_path, capsys):
     assert main(["cases", str(d), "--reps", "1", "--jobs", "1", "--out", str(out)]) == 0
     t = pd.read_csv(out / "cases.csv")
     new = t[t["case"] == "unknown_case"]
-    assert len(new) == 2 and not new["scored"].any() and new["hit"].isna().all()
+    assert len(new) == 4 and not new["scored"].any() and new["hit"].isna().all()  # 2 levels x 2 rules
     assert new["p_intervene"].notna().all()
     sc = pd.read_csv(out / "scores.csv")
     assert (sc["n"] == 1).all()  # only the case with history is scored
