@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from .bundled import cases_dir
-from .cases_levels import LEVELS, check_requests
+from .cases_levels import LEVELS, check_request_days, check_requests
 from .config import ConfigError, load_config
 
 DEFAULT_DIR = cases_dir()
@@ -143,11 +143,15 @@ def load_inputs(directory: str | Path = DEFAULT_DIR, cases_csv: str | Path | Non
     """Read and check everything a backtest needs; raises ConfigError before anything runs."""
     files = case_files(directory)
     history = load_history(directory)
-    for path in files:
-        load_config(path)  # a broken case config stops the backtest before the first run
+    # a broken case config stops the backtest before the first run
+    configs = {path.stem: load_config(path) for path in files}
     table, note = load_cases_csv(cases_csv)
     notes = [note] if note else []
-    notes += check_requests(history, Path(directory) / "history.csv")
+    own = Path(directory) / "history.csv"
+    hist_path = own if own.is_file() else DEFAULT_DIR / "history.csv"
+    notes += check_requests(history, hist_path)
+    if "request" in history.columns:
+        check_request_days(history, hist_path, configs)
     unknown = [f.stem for f in files if f.stem not in history.index]
     if unknown:  # a new case runs and shows its prediction; it is scored once its history is coded
         notes.append(

@@ -35,22 +35,41 @@ def check_requests(h: pd.DataFrame, path) -> list[str]:
             f"{path} has no `request` column: the decision level runs each case as configured and "
             "the crisis level does not score whether the host asked"
         ]
-    bad = h.loc[~h["request"].isin(["yes", "no"]) & h["request"].notna()].index.tolist()
-    if bad:
+    bad = h.loc[~h["request"].isin(["yes", "no"]), "request"]
+    if len(bad):
+        rows = ", ".join(f"{i} ({v!r})" for i, v in bad.items())
         raise ConfigError(
-            f"{path}: `request` must be yes or no (the host government's documented request); "
-            f"rows {', '.join(map(str, bad))} are not."
+            f"{path}: column `request` must be yes or no in every row (did the host's government "
+            f"ask Moscow for help?); rows {rows} are not."
         )
     days = pd.to_numeric(h.get("request_day"), errors="coerce") if "request_day" in h else None
     asked = h["request"] == "yes"
-    if days is None or days[asked].isna().any() or (days[asked] < 0).any():
-        rows = h.index[asked].tolist() if days is None else h.index[asked & ~(days >= 0)].tolist()
+    if days is None:
+        days = pd.Series(np.nan, index=h.index)
+    whole = days.notna() & (days >= 0) & (days == days.round())
+    bad = h.loc[asked & ~whole, "request_day"] if "request_day" in h else h.loc[asked, "request"]
+    if len(bad):
+        rows = ", ".join(
+            f"{i} ({h['request_day'][i] if 'request_day' in h else 'no column'!r})"
+            for i in bad.index
+        )
         raise ConfigError(
-            f"{path}: a documented request (`request` = yes) needs its day, `request_day`, a whole "
-            f"number of days from the case's day 0 (0 or more); rows {', '.join(map(str, rows))} "
-            "have none."
+            f"{path}: a documented request (`request` = yes) needs its day in column `request_day`, "
+            f"a whole number of days from the case's day 0 (0 or more); rows {rows} have none."
         )
     return []
+
+
+def check_request_days(h: pd.DataFrame, path, configs: dict) -> None:
+    """Every documented request falls within its case's run (``configs``: id -> Config)."""
+    for cid, cfg in configs.items():
+        asked, day = documented(h.loc[cid]) if cid in h.index else (None, None)
+        if asked and day >= cfg.horizon_days:
+            raise ConfigError(
+                f"{path}: the documented request of {cid} is dated day {day} (`request_day`), but "
+                f"the case runs to day {cfg.horizon_days - 1} (horizon_days); give a day from 0 "
+                f"to {cfg.horizon_days - 1}."
+            )
 
 
 def documented(hist: pd.Series | None) -> tuple[bool | None, int | None]:
@@ -70,12 +89,6 @@ def at_level(cfg: Config, level: str, hist: pd.Series | None) -> Config:
         return cfg
     if not asked:
         return cfg.model_copy(update={"host": cfg.host.model_copy(update={"can_request": False})})
-    if day >= cfg.horizon_days:
-        raise ConfigError(
-            f"history.csv: the documented request of {cfg.name} is dated day {day}, but the case "
-            f"runs to day {cfg.horizon_days - 1} (horizon_days); give a request_day from 0 to "
-            f"{cfg.horizon_days - 1}."
-        )
     return cfg.model_copy(update={"events": [*cfg.events, Event(day=day, kind="host_request")]})
 
 
@@ -108,7 +121,10 @@ def asked_scores(s: pd.DataFrame) -> dict:
         "asked_misses": ", ".join(
             f"{c} ({p:.2f} for {h})"
             for c, p, h in zip(
-                known.loc[~hit, "case"], known.loc[~hit, "p_asked"], known.loc[~hit, "hist_request"], strict=True
+                known.loc[~hit, "case"],
+                known.loc[~hit, "p_asked"],
+                known.loc[~hit, "hist_request"],
+                strict=True,
             )
         ),
     }

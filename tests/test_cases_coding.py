@@ -2,6 +2,7 @@
 history, not a fact of a case config."""
 
 import re
+import shutil
 
 import pytest
 import yaml
@@ -67,3 +68,44 @@ def test_every_case_states_moscows_stance_toward_the_incumbent_with_a_source(pat
         if re.match(r"\s*incumbent_stance:\s*-?[\d.]+\s*#\s*\S", line)
     ]
     assert found, f"{path}: no russia.incumbent_stance with a comment"
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "phrase"),
+    [
+        ("request", "maybe", "column `request` must be yes or no"),
+        ("request_day", "", "needs its day in column `request_day`"),
+        ("request_day", "-1", "needs its day in column `request_day`"),
+        ("request_day", "99", "is dated day 99 (`request_day`)"),
+    ],
+)
+def test_a_bad_documented_request_is_one_paragraph(column, value, phrase, tmp_path, capsys):
+    # README: bad input is one paragraph naming the file, the key and the value, exit 2
+    from sim.cli import main
+
+    shutil.copy(DEFAULT_DIR / "armenia_2022.yaml", tmp_path)
+    hist = load_history(DEFAULT_DIR).reset_index()
+    hist = hist[hist["id"] == "armenia_2022"].astype({column: object})
+    hist.loc[:, column] = value
+    hist.to_csv(tmp_path / "history.csv", index=False)
+    out = tmp_path / "out"
+    code = main(
+        ["cases", str(tmp_path), "--reps", "1", "--jobs", "1", "--out", str(out), "--quiet"]
+    )
+    err = capsys.readouterr().err
+    assert code == 2 and phrase in err and "history.csv" in err and "armenia_2022" in err, err
+    assert "Traceback" not in err and "\n\n" not in err.strip()
+    assert not out.exists()
+
+
+def test_a_history_without_request_columns_still_runs_both_levels(tmp_path):
+    from sim.cases import run_backtest
+
+    shutil.copy(DEFAULT_DIR / "armenia_2022.yaml", tmp_path)
+    hist = load_history(DEFAULT_DIR).reset_index()
+    hist = hist[hist["id"] == "armenia_2022"].drop(columns=["request", "request_day"])
+    hist.to_csv(tmp_path / "history.csv", index=False)
+    bt = run_backtest(tmp_path, reps=1, seed=0, jobs=1, rules=("all_five",))
+    assert set(bt.table["level"]) == {"decision", "crisis"}
+    assert bt.table["asked_hit"].isna().all()
+    assert any("no `request` column" in n for n in bt.notes)
