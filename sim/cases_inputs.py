@@ -83,8 +83,8 @@ def load_cases_csv(path: str | Path | None) -> tuple[pd.DataFrame | None, str | 
     Raises ConfigError when a given path is missing, unreadable, or lacks one of
     ``CASES_CSV_COLUMNS`` (a history file, say, which has no titles).
     """
+    p = Path(path) if path is not None else DEFAULT_CASES_CSV
     explicit = path is not None
-    p = Path(path) if explicit else DEFAULT_CASES_CSV
     if not p.is_file():
         if explicit:
             raise ConfigError(

@@ -38,7 +38,7 @@ def _asked(r) -> tuple[str, str]:
     """The crisis level's request cells: history / model (share of runs, median day), and hit."""
     day = "" if pd.isna(r["hist_request_day"]) else f" day {r['hist_request_day']:.0f}"
     hist = f"{r['hist_request'] or '?'}{day}"
-    pday = "" if pd.isna(r["pred_request_day"]) else f", day {r['pred_request_day']:.0f}"
+    pday = "" if pd.isna(r["pred_request_day"]) else f", day {r['pred_request_day']:g}"
     model = f"{'yes' if r['p_asked'] >= 0.5 else 'no'} ({r['p_asked']:.0%}{pday})"
     if pd.isna(r["asked_hit"]):
         return f"{hist} / {model}", "not scored"

@@ -252,8 +252,8 @@ def test_readme_backtest_misses_explained(headline):
     crisis = t.xs(("crisis", "all_five"))
     decision = t.xs(("decision", "all_five"))
     # "the host's own rule asks in Kazakhstan 2022 (day 3 ...), Tajikistan 1992 (day 2 ...) and
-    # Kyrgyzstan 2010 (day 4 ...), and the five hosts hostile to Moscow never ask"
-    for case, day in (("kazakhstan_2022", 3), ("tajikistan_1992", 2), ("kyrgyzstan_2010", 4)):
+    # Kyrgyzstan 2010 (median day 3.5 ...), and the five hosts hostile to Moscow never ask"
+    for case, day in (("kazakhstan_2022", 3), ("tajikistan_1992", 2), ("kyrgyzstan_2010", 3.5)):
         assert crisis.loc[case, "p_asked"] >= 0.5 and crisis.loc[case, "pred_request_day"] == day
     hostile = ("transnistria_1992", "georgia_2008", "crimea_2014", "karabakh_2020", "ukraine_2022")
     assert (crisis.loc[list(hostile), "p_asked"] == 0).all()
