@@ -248,7 +248,7 @@ def test_readme_backtest_headline(headline):
 def test_readme_backtest_misses_explained(headline):
     """README, "Where the model misses, plainly": the figures each explanation states."""
     t = headline.table
-    t = t[t["variant"] == ""].set_index(["level", "rule", "case"])
+    t = t[t["variant"] == ""].set_index(["level", "rule", "case"]).sort_index()
     crisis = t.xs(("crisis", "all_five"))
     decision = t.xs(("decision", "all_five"))
     # "the host's own rule asks in Kazakhstan 2022 (day 3 ...), Tajikistan 1992 (day 2 ...) and
