@@ -109,3 +109,21 @@ def test_a_history_without_request_columns_still_runs_both_levels(tmp_path):
     assert set(bt.table["level"]) == {"decision", "crisis"}
     assert bt.table["asked_hit"].isna().all()
     assert any("no `request` column" in n for n in bt.notes)
+
+
+def test_the_levels_differ_only_by_the_documented_request():
+    # docs/cases.md "Two levels": the crisis level runs the config as it is (the host's own rule
+    # decides the request); the decision level adds the documented request, or bars one
+    from sim.cases_levels import at_level
+
+    h = load_history(DEFAULT_DIR)
+    for path in CASES:
+        cfg, hist = load_config(path), h.loc[path.stem]
+        assert at_level(cfg, "crisis", hist) is cfg
+        dec = at_level(cfg, "decision", hist)
+        if hist["request"] == "yes":
+            added = dec.events[len(cfg.events) :]
+            assert [(e.kind, e.day) for e in added] == [("host_request", hist["request_day"])]
+            assert dec.host == cfg.host
+        else:
+            assert dec.events == cfg.events and not dec.host.can_request
