@@ -42,17 +42,13 @@ def check_requests(h: pd.DataFrame, path) -> list[str]:
             f"{path}: column `request` must be yes or no in every row (did the host's government "
             f"ask Moscow for help?); rows {rows} are not."
         )
-    days = pd.to_numeric(h.get("request_day"), errors="coerce") if "request_day" in h else None
     asked = h["request"] == "yes"
-    if days is None:
-        days = pd.Series(np.nan, index=h.index)
+    raw = h["request_day"] if "request_day" in h else pd.Series("no column", index=h.index)
+    days = pd.to_numeric(raw, errors="coerce")
     whole = days.notna() & (days >= 0) & (days == days.round())
-    bad = h.loc[asked & ~whole, "request_day"] if "request_day" in h else h.loc[asked, "request"]
+    bad = raw[asked & ~whole]
     if len(bad):
-        rows = ", ".join(
-            f"{i} ({h['request_day'][i] if 'request_day' in h else 'no column'!r})"
-            for i in bad.index
-        )
+        rows = ", ".join(f"{i} ({v!r})" for i, v in bad.items())
         raise ConfigError(
             f"{path}: a documented request (`request` = yes) needs its day in column `request_day`, "
             f"a whole number of days from the case's day 0 (0 or more); rows {rows} have none."
