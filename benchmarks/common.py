@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 from mesa.examples.advanced.epstein_civil_violence.agents import Citizen, CitizenState, Cop
-from mesa.examples.advanced.epstein_civil_violence.model import EpsteinCivilViolence, EpsteinScenario
+from mesa.examples.advanced.epstein_civil_violence.model import (
+    EpsteinCivilViolence,
+    EpsteinScenario,
+)
 
 from sim.city import City, DayInputs
 from sim.config.schema import City as CityCfg

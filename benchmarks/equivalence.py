@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from benchmarks.common import MAX_JAIL, city_series, mesa_series  # noqa: E402
+from benchmarks.common import MAX_JAIL, city_series, mesa_series
 
 RESULTS = Path(__file__).resolve().parent / "results"
 OUTBURST_FLOOR = 0.005  # an outburst needs at least 0.5% of citizens active (about 6 at 40x40)
@@ -50,7 +50,7 @@ def macro(series: dict[str, np.ndarray]) -> dict[str, float]:
     above = a > theta
     starts = np.flatnonzero(above & ~np.r_[False, above[:-1]])
     ends = np.flatnonzero(above & ~np.r_[above[1:], False])
-    peaks = [float(a[s: e + 1].max()) for s, e in zip(starts, ends)]
+    peaks = [float(a[s: e + 1].max()) for s, e in zip(starts, ends, strict=True)]
     return {
         "active_mean": float(a.mean()),
         "active_sd": float(a.std()),

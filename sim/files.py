@@ -153,7 +153,7 @@ class FolderLock:
     def held(self) -> bool:
         return self._fd is not None
 
-    def acquire(self) -> "FolderLock":
+    def acquire(self) -> FolderLock:
         fd = os.open(self.folder / self.NAME, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -178,7 +178,7 @@ class FolderLock:
             os.close(self._fd)  # closing the file drops the lock
             self._fd = None
 
-    def __enter__(self) -> "FolderLock":
+    def __enter__(self) -> FolderLock:
         return self.acquire() if not self.held else self
 
     def __exit__(self, *exc) -> None:

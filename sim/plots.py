@@ -16,13 +16,13 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from . import palette  # noqa: E402
-from .decision import BURDENS, FACTORS, RULE_FACTORS  # noqa: E402
-from .files import save_figure  # noqa: E402
+from . import palette
+from .decision import BURDENS, FACTORS, RULE_FACTORS
+from .files import save_figure
 
 BAND = (0.1, 0.9)
 DPI = 110
@@ -194,7 +194,7 @@ def small_multiples(
         nrows, ncols, size=(3.6 * ncols + 0.6, 2.6 * nrows + 0.9), sharex=True, sharey=sharey
     )
     history = config.history
-    for ax, col in zip(axes.ravel(), columns):
+    for ax, col in zip(axes.ravel(), columns, strict=False):  # a grid may have a spare cell
         colour = palette.series_colour(col) or palette.TOTAL
         band(ax, daily, col, label(col), color=colour)
         mark_history(ax, history, text=ax in axes[0])
@@ -323,7 +323,7 @@ def plot_factors(daily: pd.DataFrame, config, path: Path, suffix: str = "") -> P
     fig, axes = _figure(2, 3, size=(12, 6.4), sharex=True, sharey=True)
     th = config.russia.thresholds
     history = config.history
-    for ax, f in zip(axes.ravel(), FACTORS):
+    for ax, f in zip(axes.ravel(), FACTORS, strict=True):
         colour = palette.FACTORS[f]
         band(
             ax, daily.dropna(subset=[f"{f}_perceived"]), f"{f}_perceived", "perceived", color=colour

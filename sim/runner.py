@@ -24,8 +24,8 @@ import pandas as pd
 
 from .config import Config
 from .files import write_parquet, write_text
-from .model import CrisisModel
 from .interrupts import Interrupted, RunAborted, deferred
+from .model import CrisisModel
 from .parallel import InProcess, LocalPool
 from .records import RANKED_OUTCOMES, summarize, summary_frame
 
@@ -95,7 +95,7 @@ class Results:
             **self.extra,
         }
 
-    def save(self, out: str | Path) -> "Results":
+    def save(self, out: str | Path) -> Results:
         """Write the three tables and the manifest into ``out``; returns self."""
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
@@ -105,7 +105,7 @@ class Results:
         write_text(out / "manifest.json", json.dumps(self.manifest(), indent=2, default=str))
         return self
 
-    def plot(self, out: str | Path) -> "Results":
+    def plot(self, out: str | Path) -> Results:
         """Draw the outcome curves into ``out/plots``; returns self."""
         from .plots import plot_results  # matplotlib only when plotting
 

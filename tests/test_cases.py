@@ -6,7 +6,15 @@ import pandas as pd
 import pytest
 import yaml
 
-from sim.cases import DEFAULT_CASES_CSV, DEFAULT_DIR, RULES, TABLE_COLUMNS, case_files, load_history, run_backtest
+from sim.cases import (
+    DEFAULT_CASES_CSV,
+    DEFAULT_DIR,
+    RULES,
+    TABLE_COLUMNS,
+    case_files,
+    load_history,
+    run_backtest,
+)
 from sim.cli import main
 from sim.config import load_config
 
@@ -30,7 +38,7 @@ def test_every_case_config_validates_and_has_a_history(path):
         assert load_config(path, [f"russia.rule={rule}"]).russia.rule == rule
     # facts only: the rule's own parameters are shared by all cases, never set in a case or what it extends
     for file, data in _chain(path):
-        assert not RULE_KEYS & set((data.get("russia") or {})), file
+        assert not RULE_KEYS & set(data.get("russia") or {}), file
 
 
 def test_the_library_covers_every_row_of_the_case_table():

@@ -17,8 +17,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .read import load_text, read_text
 from .names import safe_name
+from .read import load_text, read_text
 from .schema import Config
 
 

@@ -14,18 +14,18 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
-from .. import palette  # noqa: E402
-from ..files import save_figure, write_csv  # noqa: E402
-from ..history import history_table  # noqa: E402
-from ..plots import band, day_axis, label, mark_history  # noqa: E402
-from ..records import RANKED_OUTCOMES  # noqa: E402
-from ..store import ResultStore  # noqa: E402
-from .spec import ExperimentSpec  # noqa: E402
-from .statistics import describe, group_statistics, is_share, primary, stored_summary  # noqa: E402
+from .. import palette
+from ..files import save_figure, write_csv
+from ..history import history_table
+from ..plots import band, day_axis, label, mark_history
+from ..records import RANKED_OUTCOMES
+from ..store import ResultStore
+from .spec import ExperimentSpec
+from .statistics import describe, group_statistics, is_share, primary, stored_summary
 
 DPI = 110
 AXIS_LABELS = {
@@ -280,7 +280,7 @@ def _sensitivity(spec, summary, points, store, figs, tables):
         squeeze=False,
         layout="constrained",
     )
-    for ax, (outcome, part) in zip(axes[0], table.groupby("outcome", sort=False)):
+    for ax, (_outcome, part) in zip(axes[0], table.groupby("outcome", sort=False), strict=True):
         y = np.arange(len(part))
         ax.barh(y - 0.2, part[first], 0.4, xerr=part[f"{first}_conf"], label=first, color="#457b9d")
         if total:
@@ -332,7 +332,7 @@ def _tornado(spec, summary, points, store, figs, tables):
         squeeze=False,
         layout="constrained",
     )
-    for ax, (outcome, part) in zip(axes[0], table.groupby("outcome", sort=False)):
+    for ax, (_outcome, part) in zip(axes[0], table.groupby("outcome", sort=False), strict=True):
         part = part.assign(span=(part["high"] - part["low"]).abs()).sort_values("span")
         y = np.arange(len(part))
         mid = part["overall"].iloc[0]

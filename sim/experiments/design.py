@@ -18,7 +18,6 @@ from ..runner import replication_seeds
 from .spec import ExperimentSpec, check_keys
 
 
-
 @dataclass(frozen=True)
 class Point:
     """One setting of the experiment: a config file plus overrides."""
@@ -131,7 +130,7 @@ def build_points(spec: ExperimentSpec, spec_path: Path) -> list[Point]:
     else:
         rows = design_matrix(spec)
     for row in rows:
-        params = {k: _typed(k, v) for k, v in zip(names, row)}
+        params = {k: _typed(k, v) for k, v in zip(names, row, strict=True)}
         label = ", ".join(f"{k.split('.')[-1]}={v:.4g}" if isinstance(v, float) else f"{k.split('.')[-1]}={v}"
                           for k, v in params.items())
         out.append(Point(len(out), label, base, common + tuple(_override(k, v) for k, v in params.items()), params))
@@ -156,6 +155,6 @@ def build_runs(spec: ExperimentSpec, spec_path: Path, points: list[Point]) -> li
         except ConfigError as err:
             raise ConfigError(f"{spec_path}, point {p.index} ({p.name}): {err}") from None
         configs.setdefault(tuple(a.name for a in cfg.allies.members), cfg)
-        runs.extend(Run(key, p.index, r, s, cfg) for r, (key, s) in enumerate(zip(run_keys(cfg, seeds), seeds)))
+        runs.extend(Run(key, p.index, r, s, cfg) for r, (key, s) in enumerate(zip(run_keys(cfg, seeds), seeds, strict=True)))
     check_series(spec, spec_path, list(configs.values()))
     return runs

@@ -276,7 +276,7 @@ def cart_tree(
     )
     init = pd.DataFrame([x.min(), x.max()])
     rows = []
-    for box, st in zip(model.boxes, model.stats):
+    for box, st in zip(model.boxes, model.stats, strict=True):
         lim = pd.DataFrame({"low": box.iloc[0], "high": box.iloc[1]}).astype(float)
         lim["qp_low"] = np.where(lim["low"] != init.iloc[0], 0.0, np.nan)  # marks a restricted side
         lim["qp_high"] = np.where(lim["high"] != init.iloc[1], 0.0, np.nan)

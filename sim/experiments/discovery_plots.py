@@ -8,13 +8,13 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.patches import Rectangle  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.patches import Rectangle
 
-from ..files import save_figure  # noqa: E402
-from .discovery import QP_MAX, Box, short  # noqa: E402
+from ..files import save_figure
+from .discovery import QP_MAX, Box, short
 
 DPI = 110
 YES = "#c1121f"

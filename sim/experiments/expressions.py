@@ -110,7 +110,7 @@ def _eval(node: ast.AST, frame: pd.DataFrame, expression: str, what: str):
         return ARITHMETIC[type(node.op)](_number(ev(node.left)), _number(ev(node.right)))
     if isinstance(node, ast.Compare):
         out, left = None, ev(node.left)
-        for op, right_node in zip(node.ops, node.comparators):
+        for op, right_node in zip(node.ops, node.comparators, strict=True):
             right = ev(right_node)
             part = _compare(op, left, right, expression, frame, what)
             out = (

@@ -100,7 +100,7 @@ def group_statistics(
     """One row per group (e.g. per point) with ``by`` and every statistic of ``run_statistics``."""
     rows = [
         {
-            **dict(zip(by, key if isinstance(key, tuple) else (key,))),
+            **dict(zip(by, key if isinstance(key, tuple) else (key,), strict=True)),
             **run_statistics(part, outcomes),
         }
         for key, part in summary.groupby(by, dropna=False, sort=True)

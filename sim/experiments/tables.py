@@ -55,7 +55,7 @@ def daily_table(ok: list[dict], columns: list[str]) -> pa.Table:
             arrays.append(pa.nulls(sum(days), pa.float64()))  # a column no run has: all NaN
             continue
         values: list = []
-        for r, n in zip(ok, days):
+        for r, n in zip(ok, days, strict=True):
             values.extend(r["daily"].get(col, (None,) * n))
         arrays.append(_array(values))
     return _with_pandas_metadata(pa.Table.from_arrays(arrays, names=list(columns)))
@@ -74,7 +74,7 @@ def decisions_table(ok: list[dict]) -> pa.Table:
     orders = list(dict.fromkeys(tuple(row) for row in rows))
     names = list(dict.fromkeys(c for order in orders for c in order))  # in order of first appearance
     if len(orders) == 1:  # every row has the same columns in the same order: transpose them at once
-        arrays = [_array(list(v)) for v in zip(*(row.values() for row in rows))]
+        arrays = [_array(list(v)) for v in zip(*(row.values() for row in rows), strict=True)]
     else:
         arrays = [_array([row.get(c) for row in rows]) for c in names]
     ids = _ids(ok, [len(r["decisions"]) for r in ok])
@@ -83,7 +83,7 @@ def decisions_table(ok: list[dict]) -> pa.Table:
 
 def _ids(ok: list[dict], rows: list[int]) -> list[pa.Array]:
     """The key, point and rep columns: each run's own repeated over its rows."""
-    return [_array([r[k] for r, n in zip(ok, rows) for _ in range(n)]) for k in IDS]
+    return [_array([r[k] for r, n in zip(ok, rows, strict=True) for _ in range(n)]) for k in IDS]
 
 
 def _rows_table(rows: list[dict], names: list[str], dtypes: dict[str, str]) -> pa.Table:
