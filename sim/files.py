@@ -112,8 +112,9 @@ def check_writable(folder: str | Path, what: str = "output folder") -> Path:
         os.close(fd)
         os.unlink(probe)
     except OSError as exc:
-        reason = {errno.EROFS: "the file system is read-only", errno.EACCES: "permission denied",
-                  errno.EPERM: "permission denied", errno.ENOSPC: "the disk is full"}.get(exc.errno, exc.strerror)
+        reasons = {errno.EROFS: "the file system is read-only", errno.EACCES: "permission denied",
+                   errno.EPERM: "permission denied", errno.ENOSPC: "the disk is full"}
+        reason = (reasons.get(exc.errno) if exc.errno is not None else None) or exc.strerror or str(exc)
         raise ConfigError(f"{what} {folder} cannot be written ({reason}). Give another folder with --out, "
                           "one on a writable disk with free space.") from None
     return folder

@@ -110,6 +110,7 @@ def claim(folder: Path, kind: Kind, identity: dict, force: bool, labels: dict[st
                else "result files but no manifest.json saying which run made them")
         raise ConfigError(f"{folder} already holds {why} (an interrupted or older run, or someone else's files). "
                           "Give another output folder (--out), or --force to replace them.")
+    assert manifest is not None  # kind_of reads one for every kind but NOTHING and UNKNOWN
     changed = []
     for key, value in identity.items():
         diff = _differences(_normal(manifest.get(key)), _normal(value))

@@ -180,7 +180,7 @@ def run_replications(config: Config, reps: int = 50, seed: int = 0, jobs: int | 
     chunk = max(1, min(8, reps // (jobs * 4) or 1))
     chunks = [(config, work[i:i + chunk]) for i in range(0, len(work), chunk)]
     bar = tqdm(total=reps, desc=config.name, unit="run", disable=not progress, file=sys.stderr)
-    done = []
+    done: list[tuple[int, int, pd.DataFrame, dict, list[dict]]] = []
     warn = lambda text: tqdm.write(text, file=sys.stderr)  # noqa: E731 - above the bar
     runner = InProcess() if jobs == 1 else LocalPool(jobs, warn=warn)
     finished = False

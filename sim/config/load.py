@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from .names import safe_name
 from .read import load_text, read_text
@@ -261,7 +262,7 @@ def _model_at(loc: tuple, root: Any = Config) -> Any:
     return model
 
 
-def _did_you_mean(word: str, choices: typing.Iterable[str]) -> str:
+def _did_you_mean(word: object, choices: typing.Iterable[object]) -> str:
     close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
     return f" Did you mean {close[0]!r}?" if close else ""
 
@@ -274,17 +275,17 @@ def validate(data: dict, origins: dict, default_file: str, model: type[BaseModel
         raise ConfigError("\n".join(_explain(e, origins, default_file, model) for e in exc.errors())) from None
 
 
-def _explain(err: dict, origins: dict, default_file: str, root: Any = Config) -> str:
+def _explain(err: ErrorDetails, origins: dict, default_file: str, root: Any = Config) -> str:
     loc = tuple(err["loc"])
     path = ".".join(str(p) for p in loc) or "(top level)"
     source = _source_of(loc, origins, default_file)
     kind, value, ctx = err["type"], err.get("input"), err.get("ctx") or {}
     if kind == "extra_forbidden":
         parent = _model_at(loc[:-1], root)
-        allowed = sorted(parent.model_fields) if parent is not None and hasattr(parent, "model_fields") else []
+        keys = sorted(parent.model_fields) if parent is not None and hasattr(parent, "model_fields") else []
         return (
-            f"{source}: unknown key `{path}`.{_did_you_mean(loc[-1], allowed)}"
-            f" Allowed keys there: {', '.join(allowed)}."
+            f"{source}: unknown key `{path}`.{_did_you_mean(loc[-1], keys)}"
+            f" Allowed keys there: {', '.join(keys)}."
         )
     if kind == "value_error":
         where = f" at `{path}`" if loc else ""

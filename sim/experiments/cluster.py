@@ -87,7 +87,9 @@ class DaskCluster:
                           "run (stopped, crashed or unreachable), taking the batches in flight "
                           "with it.")
 
-    def imap_unordered(self, fn: Callable, tasks: Iterable[tuple]) -> Iterator[tuple[int, object]]:
+    def imap_unordered[T](
+        self, fn: Callable[..., T], tasks: Iterable[tuple]
+    ) -> Iterator[tuple[int, T]]:
         """(task index, result) for each task as it finishes."""
         futures = {self._executor.submit(fn, *args): i for i, args in enumerate(tasks)}
         pending, idle_since = set(futures), None

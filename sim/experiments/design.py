@@ -6,6 +6,7 @@ import functools
 import hashlib
 import itertools
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,15 +42,15 @@ class Run:
 
 
 def salib_problem(spec: ExperimentSpec) -> dict:
-    params = spec.design.parameters
-    return {"num_vars": len(params), "names": list(params), "bounds": [list(p.range) for p in params.values()]}
+    params = spec.sweep.parameters
+    return {"num_vars": len(params), "names": list(params), "bounds": [list(p.bounds()) for p in params.values()]}
 
 
 def design_matrix(spec: ExperimentSpec) -> np.ndarray:
     """The sampled parameter values, one row per point (lhs, sobol, morris)."""
     from SALib.sample import latin, morris, sobol
 
-    d, problem = spec.design, salib_problem(spec)
+    d, problem = spec.sweep, salib_problem(spec)
     if d.kind == "lhs":
         return latin.sample(problem, d.samples, seed=d.seed)
     if d.kind == "sobol":
@@ -111,10 +112,10 @@ def build_points(spec: ExperimentSpec, spec_path: Path) -> list[Point]:
     base = here / spec.base
     out: list[Point] = []
     if spec.variants is not None:
-        crossing = [(None, None)]
+        crossing: list[tuple[str | None, Any]] = [(None, None)]
         if spec.cross:
-            (key, values), = spec.cross.items()
-            crossing = [(key, v) for v in values]
+            ((crossed, values),) = spec.cross.items()
+            crossing = [(crossed, v) for v in values]
         for name, v in spec.variants.items():
             path = here / v.config if v.config else base
             own = tuple(_override(k, x) for k, x in v.set.items())
@@ -124,9 +125,11 @@ def build_points(spec: ExperimentSpec, spec_path: Path) -> list[Point]:
                 params = {key: value} if key else {}
                 out.append(Point(len(out), label, path, common + own + extra, params))
         return out
-    names = list(spec.design.parameters)
-    if spec.design.kind == "grid":
-        rows = itertools.product(*(spec.design.parameters[k].values for k in names))
+    design = spec.sweep
+    names = list(design.parameters)
+    rows: Iterable[Sequence[Any]]
+    if design.kind == "grid":
+        rows = itertools.product(*(design.parameters[k].grid_values() for k in names))
     else:
         rows = design_matrix(spec)
     for row in rows:
@@ -148,7 +151,8 @@ def build_runs(spec: ExperimentSpec, spec_path: Path, points: list[Point]) -> li
     """Every (point, replication), configs resolved and validated up front, and the spec's
     ``series`` checked against the columns those configs record."""
     seeds = replication_seeds(spec.seed, spec.replications)
-    runs, configs = [], {}
+    runs: list[Run] = []
+    configs: dict[tuple[str, ...], Config] = {}
     for p in points:
         try:
             cfg = load_config(p.config_path, p.overrides)

@@ -88,7 +88,7 @@ def design_runs(out: Path) -> tuple[ExperimentSpec, pd.DataFrame, list[str]]:
             f"{out}: experiment {spec.name!r} has no finished runs yet; run `sim experiment` "
             "on its spec first."
         )
-    return spec, summary, list(spec.design.parameters)
+    return spec, summary, list(spec.sweep.parameters)
 
 
 def discover(
@@ -200,7 +200,7 @@ def report(
     scope = f"of the {found.runs} runs where {where}" if where else f"of the {found.runs} runs"
     lines = [
         f"{spec.name}: `{found.question}` is true in {found.yes} {scope} ({found.yes / found.runs:.0%}), "
-        f"over {len(found.parameters)} design parameters ({spec.design.kind}, {spec.replications} "
+        f"over {len(found.parameters)} design parameters ({spec.sweep.kind}, {spec.replications} "
         "replications per point)."
     ]
     if found.boxes:

@@ -147,7 +147,8 @@ def prim_boxes(
             paste_alpha=peel_alpha,
             mass_min=mass_min,
         )
-    boxes, trajectories = [], []
+    boxes: list[Box] = []
+    trajectories: list[pd.DataFrame] = []
     y = np.asarray(y, dtype=bool)
     taken = np.zeros(len(x), dtype=bool)  # runs inside an earlier box's rule
     while len(boxes) < max_boxes:
@@ -257,9 +258,10 @@ def cart_tree(
     """A shallow CART tree: (fitted classifier, its text, one row per leaf with its rule and stats)."""
     from sklearn.tree import DecisionTreeClassifier, export_text
 
-    _, cart, _, _ = _ema()
+    _ema()  # EMA imported once, with its import-time warnings silenced
+    from ema_workbench.analysis.cart import CART
 
-    class Shallow(cart.CART):
+    class Shallow(CART):
         """EMA's CART with a depth limit and a fixed seed, so the tree stays readable and repeatable."""
 
         def build_tree(self):

@@ -181,8 +181,8 @@ def tree_figure(clf, names: list[str], question: str, path: Path) -> Path:
 def scores_figure(scores: pd.DataFrame, question: str, path: Path) -> Path:
     """Feature scores, highest at the top."""
     fig, ax = plt.subplots(figsize=(7, 0.4 * len(scores) + 1.6), layout="constrained")
-    ax.barh(scores["parameter"], scores["score"], color="#457b9d")
-    ax.bar_label(ax.containers[0], fmt="%.2f", fontsize=8, padding=2)
+    bars = ax.barh(scores["parameter"], scores["score"], color="#457b9d")
+    ax.bar_label(bars, fmt="%.2f", fontsize=8, padding=2)
     ax.invert_yaxis()
     ax.set_xlabel("extra-trees feature score (sums to 1)")
     ax.set_title(f"Which parameters tell apart: {question}", fontsize=10)

@@ -58,8 +58,9 @@ def run_batch(runs: list[Run]) -> list[dict]:
             with deferred():  # a stop signal waits for the run to end, never raising inside numba
                 daily, summary, log = simulate(r.config, r.seed)
         except Exception as exc:  # any failure of one run is recorded, not fatal
-            if requested():  # a stop was under way: what the run raised is not the model's failure
-                raise Interrupted(requested()) from exc
+            signum = requested()
+            if signum:  # a stop was under way: what the run raised is not the model's failure
+                raise Interrupted(signum) from exc
             out.append({**base, "error": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc()})
             continue
         out.append({**base, "daily": daily, "summary": summary, "decisions": log})

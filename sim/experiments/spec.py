@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import Field, field_validator, model_validator
 
@@ -24,12 +24,16 @@ from ..limits import check_runs
 MAX_SEED = 2**63 - 1
 """Largest root seed (numpy's SeedSequence takes any; 63 bits keep it a plain integer everywhere)."""
 
-OUTCOMES = ("deployed", "deploy_day", "peak_troops", "withdrawn_day", "days_deployed", "regime_survived",
-            "peak_unrest", "final_unrest", "days_to_order", "final_sanctions", "peak_ally_unrest",
-            "final_territory_share", "final_reputation")
+Outcome = Literal["deployed", "deploy_day", "peak_troops", "withdrawn_day", "days_deployed",
+                  "regime_survived", "peak_unrest", "final_unrest", "days_to_order", "final_sanctions",
+                  "peak_ally_unrest", "final_territory_share", "final_reputation"]
+OUTCOMES: tuple[str, ...] = get_args(Outcome)
 """Per-run summary columns an experiment can analyse (numeric or boolean)."""
 
-PLOTS = ("compare", "outcomes", "heatmap", "sensitivity", "tornado")
+DEFAULT_OUTCOMES: tuple[Outcome, ...] = ("deployed", "deploy_day", "peak_unrest")
+
+Plot = Literal["compare", "outcomes", "heatmap", "sensitivity", "tornado"]
+PLOTS: tuple[str, ...] = get_args(Plot)
 
 
 class Variant(Section):
@@ -54,6 +58,18 @@ class Parameter(Section):
         if self.range is not None and not self.range[0] < self.range[1]:
             raise ValueError(f"range {list(self.range)} must have low < high")
         return self
+
+    def grid_values(self) -> list[Any]:
+        """The values of a grid parameter (``Design`` checks that a grid's parameters have them)."""
+        if self.values is None:
+            raise ValueError(f"parameter has a range {self.range}, not grid values")
+        return self.values
+
+    def bounds(self) -> tuple[float, float]:
+        """[low, high] of a sampled parameter (``Design`` checks that lhs, sobol and morris have it)."""
+        if self.range is None:
+            raise ValueError(f"parameter has grid values {self.values}, not a range")
+        return self.range
 
 
 class Design(Section):
@@ -88,10 +104,10 @@ class ExperimentSpec(Section):
     variants: dict[str, Variant] | None = None
     cross: dict[str, list[Any]] | None = Field(None, description="cross every variant with these values of one key")
     design: Design | None = None
-    outcomes: list[Literal[OUTCOMES]] = Field(default_factory=lambda: ["deployed", "deploy_day", "peak_unrest"])
+    outcomes: list[Outcome] = Field(default_factory=lambda: list(DEFAULT_OUTCOMES))
     series: list[str] = Field(default_factory=lambda: ["active_share", "troops_total", "regime_threat", "sanctions"],
                               description="daily columns compared across variants")
-    plots: list[Literal[PLOTS]] | None = Field(None, description="default: every plot that fits the spec")
+    plots: list[Plot] | None = Field(None, description="default: every plot that fits the spec")
     batch_size: int | None = Field(None, ge=1, le=10_000, description="runs per task; default: automatic")
 
     @field_validator("name")
@@ -113,15 +129,24 @@ class ExperimentSpec(Section):
             raise ValueError("`cross` has no values, so there would be no points; give at least one value")
         return self
 
+    @property
+    def sweep(self) -> Design:
+        """The design of a spec without variants (validation gives every spec one or the other)."""
+        if self.design is None:
+            raise ValueError(f"experiment {self.name!r} compares variants; it has no design")
+        return self.design
+
     def plan_size(self) -> tuple[int, str]:
         """(points, how they come about), computed from the spec without sampling the design."""
         if self.variants is not None:
             n = len(self.variants) * (len(next(iter(self.cross.values()))) if self.cross else 1)
             return n, f"{n:,} points"
-        d, dims = self.design, len(self.design.parameters)
+        d = self.sweep
+        dims = len(d.parameters)
         if d.kind == "grid":
-            n = math.prod(len(p.values) for p in d.parameters.values())
-            return n, f"a grid of {' x '.join(str(len(p.values)) for p in d.parameters.values())} = {n:,} points"
+            sizes = [len(p.grid_values()) for p in d.parameters.values()]
+            n = math.prod(sizes)
+            return n, f"a grid of {' x '.join(map(str, sizes))} = {n:,} points"
         per = {"lhs": 1, "sobol": dims + 2, "morris": dims + 1}[d.kind]
         return d.samples * per, f"{d.kind} with {d.samples:,} samples x {per} = {d.samples * per:,} points"
 
@@ -130,9 +155,9 @@ class ExperimentSpec(Section):
             return list(self.plots)
         if self.variants is not None:
             return ["compare", "outcomes"]
-        if self.design.kind == "grid":
-            return ["heatmap"] if len(self.design.parameters) <= 2 else ["tornado"]
-        if self.design.kind in ("sobol", "morris"):
+        if self.sweep.kind == "grid":
+            return ["heatmap"] if len(self.sweep.parameters) <= 2 else ["tornado"]
+        if self.sweep.kind in ("sobol", "morris"):
             return ["sensitivity", "tornado"]
         return ["tornado"]
 

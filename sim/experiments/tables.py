@@ -89,7 +89,10 @@ def _ids(ok: list[dict], rows: list[int]) -> list[pa.Array]:
 def _rows_table(rows: list[dict], names: list[str], dtypes: dict[str, str]) -> pa.Table:
     """A table of the rows' values under ``names`` (None where a row lacks one), as a pandas frame
     built from the rows and cast to ``dtypes`` (pandas dtype names from ``ARROW``) would hold them."""
-    arrays = [_array([row.get(c) for row in rows], ARROW.get(dtypes.get(c))) for c in names]
+    arrays = [
+        _array([row.get(c) for row in rows], ARROW.get(dtypes[c]) if c in dtypes else None)
+        for c in names
+    ]
     table = pa.Table.from_arrays(arrays, names=names)
     return _with_pandas_metadata(table, tuple((c, d) for c, d in dtypes.items() if c in names))
 
