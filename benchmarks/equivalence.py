@@ -37,7 +37,11 @@ TOLERANCES = {
     "active_mean": ("mean active share", 0.001, 0.30),
     "active_sd": ("standard deviation of the active share over time", 0.001, 0.30),
     "active_max": ("largest active share in the run", 0.002, 0.30),
-    "outbursts_per_100": ("outbursts per 100 steps (runs of steps above max(2 x median, 0.5%))", 0.25, 0.30),
+    "outbursts_per_100": (
+        "outbursts per 100 steps (runs of steps above max(2 x median, 0.5%))",
+        0.25,
+        0.30,
+    ),
     "outburst_peak": ("mean peak active share of an outburst", 0.002, 0.30),
     "jailed_mean": ("mean jailed share", 0.002, 0.15),
 }
@@ -50,7 +54,7 @@ def macro(series: dict[str, np.ndarray]) -> dict[str, float]:
     above = a > theta
     starts = np.flatnonzero(above & ~np.r_[False, above[:-1]])
     ends = np.flatnonzero(above & ~np.r_[above[1:], False])
-    peaks = [float(a[s: e + 1].max()) for s, e in zip(starts, ends, strict=True)]
+    peaks = [float(a[s : e + 1].max()) for s, e in zip(starts, ends, strict=True)]
     return {
         "active_mean": float(a.mean()),
         "active_sd": float(a.std()),
@@ -67,8 +71,9 @@ def _run(job):
     return kind, seed, macro(f(seed, size, steps, burn_in, max_jail))
 
 
-def run_all(seeds: int, size: int, steps: int, burn_in: int, processes: int = 2,
-            max_jail: int = MAX_JAIL) -> dict[str, list[dict]]:
+def run_all(
+    seeds: int, size: int, steps: int, burn_in: int, processes: int = 2, max_jail: int = MAX_JAIL
+) -> dict[str, list[dict]]:
     jobs = [(k, s, size, steps, burn_in, max_jail) for s in range(seeds) for k in ("mesa", "ours")]
     out: dict[str, list[dict]] = {"ours": [], "mesa": []}
     if processes > 1:
@@ -89,19 +94,55 @@ def compare(runs: dict[str, list[dict]]) -> list[dict]:
         m = np.array([r[key] for r in runs["mesa"]], dtype=float)
         o, m = o[~np.isnan(o)], m[~np.isnan(m)]
         if o.size == 0 and m.size == 0:  # e.g. no outburst in any run of either model: they agree
-            rows.append({"key": key, "desc": desc, "ours": float("nan"), "mesa": float("nan"), "diff": 0.0,
-                         "se": 0.0, "tol": floor, "ok": True, "n": (0, 0)})
+            rows.append(
+                {
+                    "key": key,
+                    "desc": desc,
+                    "ours": float("nan"),
+                    "mesa": float("nan"),
+                    "diff": 0.0,
+                    "se": 0.0,
+                    "tol": floor,
+                    "ok": True,
+                    "n": (0, 0),
+                }
+            )
             continue
         if o.size == 0 or m.size == 0:
-            rows.append({"key": key, "desc": desc, "ours": float(o.mean()) if o.size else float("nan"),
-                         "mesa": float(m.mean()) if m.size else float("nan"), "diff": float("nan"), "se": float("nan"),
-                         "tol": floor, "ok": False, "n": (o.size, m.size)})
+            rows.append(
+                {
+                    "key": key,
+                    "desc": desc,
+                    "ours": float(o.mean()) if o.size else float("nan"),
+                    "mesa": float(m.mean()) if m.size else float("nan"),
+                    "diff": float("nan"),
+                    "se": float("nan"),
+                    "tol": floor,
+                    "ok": False,
+                    "n": (o.size, m.size),
+                }
+            )
             continue
-        se = float(np.sqrt(o.var(ddof=1) / o.size + m.var(ddof=1) / m.size)) if min(o.size, m.size) > 1 else 0.0
+        se = (
+            float(np.sqrt(o.var(ddof=1) / o.size + m.var(ddof=1) / m.size))
+            if min(o.size, m.size) > 1
+            else 0.0
+        )
         diff = float(o.mean() - m.mean())
         tol = max(floor, rel * abs(float(m.mean())), 3 * se)
-        rows.append({"key": key, "desc": desc, "ours": float(o.mean()), "mesa": float(m.mean()), "diff": diff,
-                     "se": se, "tol": tol, "ok": abs(diff) <= tol, "n": (o.size, m.size)})
+        rows.append(
+            {
+                "key": key,
+                "desc": desc,
+                "ours": float(o.mean()),
+                "mesa": float(m.mean()),
+                "diff": diff,
+                "se": se,
+                "tol": tol,
+                "ok": abs(diff) <= tol,
+                "n": (o.size, m.size),
+            }
+        )
     return rows
 
 
@@ -125,8 +166,10 @@ def report(rows: list[dict], args) -> str:
         "|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
-        lines.append(f"| {r['desc']} | {r['ours']:.5f} | {r['mesa']:.5f} | {r['diff']:+.5f} | {3 * r['se']:.5f} | "
-                     f"{r['tol']:.5f} | {r['n'][0]}, {r['n'][1]} | {'yes' if r['ok'] else '**no**'} |")
+        lines.append(
+            f"| {r['desc']} | {r['ours']:.5f} | {r['mesa']:.5f} | {r['diff']:+.5f} | {3 * r['se']:.5f} | "
+            f"{r['tol']:.5f} | {r['n'][0]}, {r['n'][1]} | {'yes' if r['ok'] else '**no**'} |"
+        )
     lines += ["", f"All statistics agree: **{'yes' if all(r['ok'] for r in rows) else 'no'}**.", ""]
     return "\n".join(lines)
 
@@ -137,9 +180,16 @@ def main(argv=None) -> int:
     ap.add_argument("--steps", type=int, default=200)
     ap.add_argument("--burn-in", type=int, default=50)
     ap.add_argument("--size", type=int, default=40)
-    ap.add_argument("--max-jail", type=int, default=MAX_JAIL, help="J_max for both models (Mesa's own default: 1000)")
+    ap.add_argument(
+        "--max-jail",
+        type=int,
+        default=MAX_JAIL,
+        help="J_max for both models (Mesa's own default: 1000)",
+    )
     ap.add_argument("--processes", type=int, default=2)
-    ap.add_argument("--name", default="equivalence", help="stem of the report files in benchmarks/results")
+    ap.add_argument(
+        "--name", default="equivalence", help="stem of the report files in benchmarks/results"
+    )
     args = ap.parse_args(argv)
     runs = run_all(args.seeds, args.size, args.steps, args.burn_in, args.processes, args.max_jail)
     rows = compare(runs)

@@ -104,19 +104,29 @@ def check_writable(folder: str | Path, what: str = "output folder") -> Path:
     folder = Path(folder)
     for parent in [folder, *folder.parents]:
         if parent.exists() and not parent.is_dir():
-            raise ConfigError(f"{what} {folder}: {parent} is a file, not a folder. Give a folder path "
-                              "(e.g. --out results/my_run) where no file stands in the way.")
+            raise ConfigError(
+                f"{what} {folder}: {parent} is a file, not a folder. Give a folder path "
+                "(e.g. --out results/my_run) where no file stands in the way."
+            )
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, probe = tempfile.mkstemp(prefix=".write-check.", dir=folder)
         os.close(fd)
         os.unlink(probe)
     except OSError as exc:
-        reasons = {errno.EROFS: "the file system is read-only", errno.EACCES: "permission denied",
-                   errno.EPERM: "permission denied", errno.ENOSPC: "the disk is full"}
-        reason = (reasons.get(exc.errno) if exc.errno is not None else None) or exc.strerror or str(exc)
-        raise ConfigError(f"{what} {folder} cannot be written ({reason}). Give another folder with --out, "
-                          "one on a writable disk with free space.") from None
+        reasons = {
+            errno.EROFS: "the file system is read-only",
+            errno.EACCES: "permission denied",
+            errno.EPERM: "permission denied",
+            errno.ENOSPC: "the disk is full",
+        }
+        reason = (
+            (reasons.get(exc.errno) if exc.errno is not None else None) or exc.strerror or str(exc)
+        )
+        raise ConfigError(
+            f"{what} {folder} cannot be written ({reason}). Give another folder with --out, "
+            "one on a writable disk with free space."
+        ) from None
     return folder
 
 
@@ -166,9 +176,13 @@ class FolderLock:
             raise ConfigError(
                 f"{self.what} {self.folder} is being written by another sim process ({holder}). "
                 "Two writers in one folder would store the same runs twice: wait for that one to "
-                "finish (or stop it), or give another --out.") from None
-        info = {"pid": os.getpid(), "command": self.command,
-                "started": time.strftime("%Y-%m-%d %H:%M:%S")}
+                "finish (or stop it), or give another --out."
+            ) from None
+        info = {
+            "pid": os.getpid(),
+            "command": self.command,
+            "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+        }
         os.ftruncate(fd, 0)
         os.pwrite(fd, json.dumps(info).encode("utf-8"), 0)
         self._fd = fd

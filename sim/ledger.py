@@ -84,4 +84,3 @@ class TroopLedger:
         for i, name in enumerate(self.countries):
             cols[f"troops_{ally_column(name)}"] = functools.partial(self._whole_soldiers, i)
         return cols
-

@@ -147,8 +147,9 @@ class LocalPool:
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.slots, mp_context=context(),
-                                             initializer=worker_init)
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.slots, mp_context=context(), initializer=worker_init
+            )
             # the pool's own table of its processes: whom to kill on a stop, who died on a break
             self._procs = self._pool._processes
         return self._pool
@@ -195,16 +196,22 @@ class LocalPool:
         # the pool stops the others with SIGTERM: the one that died first died of something else
         dead = [p for p in procs.values() if p.exitcode not in (None, -signal.SIGTERM)]
         dead = dead or list(procs.values())
-        who = (f"worker process {dead[0].pid} {describe_exit(dead[0].exitcode)}" if dead
-               else "a worker process died")
+        who = (
+            f"worker process {dead[0].pid} {describe_exit(dead[0].exitcode)}"
+            if dead
+            else "a worker process died"
+        )
         if restarts > RESTARTS:
             raise RunAborted(
                 f"Worker processes died {restarts} times ({who}), so {unfinished} task(s) did not "
                 "finish. This happens when something outside kills them, or when memory runs short "
-                "(the kernel's out-of-memory killer); fewer --jobs use less memory.")
-        self.warn(f"warning: {who}, which stops the whole process pool; the {unfinished} task(s) "
-                  f"not finished are run again on a fresh pool of {self.slots} workers (restart "
-                  f"{restarts} of at most {RESTARTS}). Nothing finished is lost.")
+                "(the kernel's out-of-memory killer); fewer --jobs use less memory."
+            )
+        self.warn(
+            f"warning: {who}, which stops the whole process pool; the {unfinished} task(s) "
+            f"not finished are run again on a fresh pool of {self.slots} workers (restart "
+            f"{restarts} of at most {RESTARTS}). Nothing finished is lost."
+        )
 
     def close(self, kill: bool = False) -> None:
         """Shut the pool down after the tasks in flight, or (``kill``) at once, killing workers."""

@@ -29,9 +29,21 @@ from .model import CrisisModel
 from .parallel import InProcess, LocalPool
 from .records import RANKED_OUTCOMES, summarize, summary_frame
 
-NOTHING_WRITTEN = ("No files were written (`sim run` and `sim cases` write theirs once every "
-                   "replication has run); run the same command again.")
-PACKAGES = ("moscow-sim", "mesa", "numpy", "pandas", "pyarrow", "pydantic", "matplotlib", "pyyaml", "tqdm")
+NOTHING_WRITTEN = (
+    "No files were written (`sim run` and `sim cases` write theirs once every "
+    "replication has run); run the same command again."
+)
+PACKAGES = (
+    "moscow-sim",
+    "mesa",
+    "numpy",
+    "pandas",
+    "pyarrow",
+    "pydantic",
+    "matplotlib",
+    "pyyaml",
+    "tqdm",
+)
 
 
 def replication_seeds(root_seed: int, reps: int) -> list[int]:
@@ -57,7 +69,9 @@ def run_one(config: Config, seed: int) -> tuple[pd.DataFrame, dict, list[dict]]:
     return pd.DataFrame(columns), summary, log
 
 
-def _run_chunk(args: tuple[Config, list[tuple[int, int]]]) -> list[tuple[int, int, pd.DataFrame, dict, list[dict]]]:
+def _run_chunk(
+    args: tuple[Config, list[tuple[int, int]]],
+) -> list[tuple[int, int, pd.DataFrame, dict, list[dict]]]:
     """Replications in this process; a stop signal waits for the one in progress (``deferred``)."""
     config, jobs = args
     out = []
@@ -118,7 +132,9 @@ class Results:
         s = self.summary
         n = len(s)
         shares = s["outcome"].value_counts(normalize=True)
-        parts = ", ".join(f"{k} {shares.get(k, 0):.0%}" for k in RANKED_OUTCOMES if shares.get(k, 0))
+        parts = ", ".join(
+            f"{k} {shares.get(k, 0):.0%}" for k in RANKED_OUTCOMES if shares.get(k, 0)
+        )
         dep = s[s["deployed"]]
 
         def med(col, frame=s, fmt="{:.1f}"):
@@ -133,7 +149,11 @@ class Results:
         lines = [
             head,
             f"  outcome (strongest decision per run): {parts}"
-            + (f"; option carried out (form): {taken}" if set(forms.index) - {"none", "guard"} else ""),
+            + (
+                f"; option carried out (form): {taken}"
+                if set(forms.index) - {"none", "guard"}
+                else ""
+            ),
             f"  deployed in {s['deployed'].mean():.0%} of runs; median deploy day {med('deploy_day', dep)}, "
             f"median peak troops {med('peak_troops', dep, '{:,.0f}')}, median withdrawn day {med('withdrawn_day', dep)}",
             f"  regime survived in {s['regime_survived'].mean():.0%}; median days to restore order {med('days_to_order')}; "
@@ -160,8 +180,9 @@ class Results:
         ]
 
 
-def run_replications(config: Config, reps: int = 50, seed: int = 0, jobs: int | None = None,
-                     progress: bool = True) -> Results:
+def run_replications(
+    config: Config, reps: int = 50, seed: int = 0, jobs: int | None = None, progress: bool = True
+) -> Results:
     """Run ``reps`` replications of ``config`` from root seed ``seed`` on ``jobs`` processes.
 
     Args:
@@ -178,7 +199,7 @@ def run_replications(config: Config, reps: int = 50, seed: int = 0, jobs: int | 
     jobs = max(1, min(jobs or os.cpu_count() or 1, reps))
     work = list(enumerate(seeds))
     chunk = max(1, min(8, reps // (jobs * 4) or 1))
-    chunks = [(config, work[i:i + chunk]) for i in range(0, len(work), chunk)]
+    chunks = [(config, work[i : i + chunk]) for i in range(0, len(work), chunk)]
     bar = tqdm(total=reps, desc=config.name, unit="run", disable=not progress, file=sys.stderr)
     done: list[tuple[int, int, pd.DataFrame, dict, list[dict]]] = []
     warn = lambda text: tqdm.write(text, file=sys.stderr)  # noqa: E731 - above the bar
@@ -218,8 +239,14 @@ def package_versions() -> dict[str, str]:
 def git_commit() -> str | None:
     """The commit of the working tree the package runs from, when it is a git checkout."""
     try:
-        res = subprocess.run(["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent, capture_output=True,
-                             text=True, timeout=5, check=False)
+        res = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=Path(__file__).parent,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return res.stdout.strip() or None if res.returncode == 0 else None

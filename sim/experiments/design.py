@@ -43,7 +43,11 @@ class Run:
 
 def salib_problem(spec: ExperimentSpec) -> dict:
     params = spec.sweep.parameters
-    return {"num_vars": len(params), "names": list(params), "bounds": [list(p.bounds()) for p in params.values()]}
+    return {
+        "num_vars": len(params),
+        "names": list(params),
+        "bounds": [list(p.bounds()) for p in params.values()],
+    }
 
 
 def design_matrix(spec: ExperimentSpec) -> np.ndarray:
@@ -65,8 +69,12 @@ def _typed(key: str, value: Any) -> Any:
     f = _field_at(tuple(key.split(".")))
     if f is not None and f.annotation is int:
         return int(round(float(value)))
-    if isinstance(value, np.floating) or (f is not None and f.annotation is float and isinstance(value, int)
-                                          and not isinstance(value, bool)):
+    if isinstance(value, np.floating) or (
+        f is not None
+        and f.annotation is float
+        and isinstance(value, int)
+        and not isinstance(value, bool)
+    ):
         return float(value)
     return value
 
@@ -89,8 +97,13 @@ def _columns_for_allies(allies: tuple[str, ...]) -> tuple[str, ...]:
     from ..config import config_from_dict
     from ..model import CrisisModel
 
-    cfg = config_from_dict({"allies": {"members": [{"name": a} for a in allies]},
-                            "city": {"width": 10, "height": 10, "sites": []}}, source="<columns>")
+    cfg = config_from_dict(
+        {
+            "allies": {"members": [{"name": a} for a in allies]},
+            "city": {"width": 10, "height": 10, "sites": []},
+        },
+        source="<columns>",
+    )
     return tuple(CrisisModel(cfg, rng=0, compiled=False).datacollector.model_reporters)
 
 
@@ -99,8 +112,10 @@ def check_series(spec: ExperimentSpec, spec_path: Path, configs: list[Config]) -
     known = list(dict.fromkeys(c for cfg in configs for c in daily_series(cfg)))
     for col in spec.series:
         if col not in known:
-            raise ConfigError(f"{spec_path}, key `series`: {col!r} is not a daily column of this experiment's "
-                              f"runs.{_did_you_mean(col, known)} Allowed: {', '.join(known)}.")
+            raise ConfigError(
+                f"{spec_path}, key `series`: {col!r} is not a daily column of this experiment's "
+                f"runs.{_did_you_mean(col, known)} Allowed: {', '.join(known)}."
+            )
 
 
 def build_points(spec: ExperimentSpec, spec_path: Path) -> list[Point]:
@@ -134,9 +149,19 @@ def build_points(spec: ExperimentSpec, spec_path: Path) -> list[Point]:
         rows = design_matrix(spec)
     for row in rows:
         params = {k: _typed(k, v) for k, v in zip(names, row, strict=True)}
-        label = ", ".join(f"{k.split('.')[-1]}={v:.4g}" if isinstance(v, float) else f"{k.split('.')[-1]}={v}"
-                          for k, v in params.items())
-        out.append(Point(len(out), label, base, common + tuple(_override(k, v) for k, v in params.items()), params))
+        label = ", ".join(
+            f"{k.split('.')[-1]}={v:.4g}" if isinstance(v, float) else f"{k.split('.')[-1]}={v}"
+            for k, v in params.items()
+        )
+        out.append(
+            Point(
+                len(out),
+                label,
+                base,
+                common + tuple(_override(k, v) for k, v in params.items()),
+                params,
+            )
+        )
     return out
 
 
@@ -159,6 +184,9 @@ def build_runs(spec: ExperimentSpec, spec_path: Path, points: list[Point]) -> li
         except ConfigError as err:
             raise ConfigError(f"{spec_path}, point {p.index} ({p.name}): {err}") from None
         configs.setdefault(tuple(a.name for a in cfg.allies.members), cfg)
-        runs.extend(Run(key, p.index, r, s, cfg) for r, (key, s) in enumerate(zip(run_keys(cfg, seeds), seeds, strict=True)))
+        runs.extend(
+            Run(key, p.index, r, s, cfg)
+            for r, (key, s) in enumerate(zip(run_keys(cfg, seeds), seeds, strict=True))
+        )
     check_series(spec, spec_path, list(configs.values()))
     return runs

@@ -24,9 +24,21 @@ from ..limits import check_runs
 MAX_SEED = 2**63 - 1
 """Largest root seed (numpy's SeedSequence takes any; 63 bits keep it a plain integer everywhere)."""
 
-Outcome = Literal["deployed", "deploy_day", "peak_troops", "withdrawn_day", "days_deployed",
-                  "regime_survived", "peak_unrest", "final_unrest", "days_to_order", "final_sanctions",
-                  "peak_ally_unrest", "final_territory_share", "final_reputation"]
+Outcome = Literal[
+    "deployed",
+    "deploy_day",
+    "peak_troops",
+    "withdrawn_day",
+    "days_deployed",
+    "regime_survived",
+    "peak_unrest",
+    "final_unrest",
+    "days_to_order",
+    "final_sanctions",
+    "peak_ally_unrest",
+    "final_territory_share",
+    "final_reputation",
+]
 OUTCOMES: tuple[str, ...] = get_args(Outcome)
 """Per-run summary columns an experiment can analyse (numeric or boolean)."""
 
@@ -39,8 +51,12 @@ PLOTS: tuple[str, ...] = get_args(Plot)
 class Variant(Section):
     """One scenario variant: another config and/or overrides on top of the base."""
 
-    config: str | None = Field(None, description="config file, relative to the spec; default: the spec's base")
-    set: dict[str, Any] = Field(default_factory=dict, description="overrides, key -> value, as with --set")
+    config: str | None = Field(
+        None, description="config file, relative to the spec; default: the spec's base"
+    )
+    set: dict[str, Any] = Field(
+        default_factory=dict, description="overrides, key -> value, as with --set"
+    )
 
 
 class Parameter(Section):
@@ -52,9 +68,13 @@ class Parameter(Section):
     @model_validator(mode="after")
     def _one(self):
         if (self.values is None) == (self.range is None):
-            raise ValueError("give either `values` (grid) or `range` [low, high] (lhs, sobol, morris)")
+            raise ValueError(
+                "give either `values` (grid) or `range` [low, high] (lhs, sobol, morris)"
+            )
         if self.values is not None and not self.values:
-            raise ValueError("`values` is empty, so the grid would have no points; give at least one value")
+            raise ValueError(
+                "`values` is empty, so the grid would have no points; give at least one value"
+            )
         if self.range is not None and not self.range[0] < self.range[1]:
             raise ValueError(f"range {list(self.range)} must have low < high")
         return self
@@ -75,9 +95,16 @@ class Parameter(Section):
 class Design(Section):
     """A design over parameters."""
 
-    kind: Literal["grid", "lhs", "sobol", "morris"] = Field(description="full factorial, Latin hypercube, Saltelli-Sobol or Morris")
+    kind: Literal["grid", "lhs", "sobol", "morris"] = Field(
+        description="full factorial, Latin hypercube, Saltelli-Sobol or Morris"
+    )
     parameters: dict[str, Parameter] = Field(description="config key -> values or range")
-    samples: int = Field(32, ge=1, le=1_000_000, description="lhs: points; sobol: base samples N (N(2D+2) points); morris: trajectories")
+    samples: int = Field(
+        32,
+        ge=1,
+        le=1_000_000,
+        description="lhs: points; sobol: base samples N (N(2D+2) points); morris: trajectories",
+    )
     levels: int = Field(4, ge=2, le=100, description="morris: grid levels")
     seed: int = Field(0, ge=0, le=2**32 - 1, description="seed of the sampling design")
 
@@ -95,20 +122,35 @@ class Design(Section):
 class ExperimentSpec(Section):
     """An experiment: base scenario, variants or design, replications, outcomes, plots."""
 
-    name: str = Field(description="short name; the default output folder is results/experiments/<name>")
+    name: str = Field(
+        description="short name; the default output folder is results/experiments/<name>"
+    )
     description: str = ""
     base: str = Field(description="base scenario config, relative to the spec file")
-    set: dict[str, Any] = Field(default_factory=dict, description="overrides applied to every point")
+    set: dict[str, Any] = Field(
+        default_factory=dict, description="overrides applied to every point"
+    )
     replications: int = Field(10, ge=1, le=100_000)
-    seed: int = Field(0, ge=0, le=MAX_SEED, description="root seed; replication r uses the same stream at every point")
+    seed: int = Field(
+        0,
+        ge=0,
+        le=MAX_SEED,
+        description="root seed; replication r uses the same stream at every point",
+    )
     variants: dict[str, Variant] | None = None
-    cross: dict[str, list[Any]] | None = Field(None, description="cross every variant with these values of one key")
+    cross: dict[str, list[Any]] | None = Field(
+        None, description="cross every variant with these values of one key"
+    )
     design: Design | None = None
     outcomes: list[Outcome] = Field(default_factory=lambda: list(DEFAULT_OUTCOMES))
-    series: list[str] = Field(default_factory=lambda: ["active_share", "troops_total", "regime_threat", "sanctions"],
-                              description="daily columns compared across variants")
+    series: list[str] = Field(
+        default_factory=lambda: ["active_share", "troops_total", "regime_threat", "sanctions"],
+        description="daily columns compared across variants",
+    )
     plots: list[Plot] | None = Field(None, description="default: every plot that fits the spec")
-    batch_size: int | None = Field(None, ge=1, le=10_000, description="runs per task; default: automatic")
+    batch_size: int | None = Field(
+        None, ge=1, le=10_000, description="runs per task; default: automatic"
+    )
 
     @field_validator("name")
     @classmethod
@@ -118,7 +160,9 @@ class ExperimentSpec(Section):
     @model_validator(mode="after")
     def _variants_or_design(self):
         if (self.variants is None) == (self.design is None):
-            raise ValueError("give either `variants` (named scenarios to compare) or `design` (a sweep), not both")
+            raise ValueError(
+                "give either `variants` (named scenarios to compare) or `design` (a sweep), not both"
+            )
         if self.variants is not None and not self.variants:
             raise ValueError("`variants` is empty; name at least one variant")
         if self.cross is not None and self.variants is None:
@@ -126,7 +170,9 @@ class ExperimentSpec(Section):
         if self.cross is not None and len(self.cross) != 1:
             raise ValueError("`cross` takes exactly one key")
         if self.cross is not None and not next(iter(self.cross.values())):
-            raise ValueError("`cross` has no values, so there would be no points; give at least one value")
+            raise ValueError(
+                "`cross` has no values, so there would be no points; give at least one value"
+            )
         return self
 
     @property
@@ -148,7 +194,10 @@ class ExperimentSpec(Section):
             n = math.prod(sizes)
             return n, f"a grid of {' x '.join(map(str, sizes))} = {n:,} points"
         per = {"lhs": 1, "sobol": dims + 2, "morris": dims + 1}[d.kind]
-        return d.samples * per, f"{d.kind} with {d.samples:,} samples x {per} = {d.samples * per:,} points"
+        return (
+            d.samples * per,
+            f"{d.kind} with {d.samples:,} samples x {per} = {d.samples * per:,} points",
+        )
 
     def default_plots(self) -> list[str]:
         if self.plots is not None:
@@ -171,14 +220,20 @@ def load_spec(path: str | Path) -> ExperimentSpec:
     spec = validate(data, origins, str(path), model=ExperimentSpec)
     base = path.parent / spec.base
     if not base.is_file():
-        raise ConfigError(f"{path}, key `base`: the config {spec.base!r} does not exist (looked for {base}).")
+        raise ConfigError(
+            f"{path}, key `base`: the config {spec.base!r} does not exist (looked for {base})."
+        )
     for name, v in (spec.variants or {}).items():
         if v.config is not None and not (path.parent / v.config).is_file():
-            raise ConfigError(f"{path}, key `variants.{name}.config`: the config {v.config!r} does not exist "
-                              f"(looked for {path.parent / v.config}).")
+            raise ConfigError(
+                f"{path}, key `variants.{name}.config`: the config {v.config!r} does not exist "
+                f"(looked for {path.parent / v.config})."
+            )
     check_keys(spec, path)
     points, detail = spec.plan_size()
-    check_runs(points * spec.replications, f"{detail} x {spec.replications:,} replications", str(path))
+    check_runs(
+        points * spec.replications, f"{detail} x {spec.replications:,} replications", str(path)
+    )
     return spec
 
 
@@ -186,7 +241,9 @@ def check_keys(spec: ExperimentSpec, path: str | Path) -> None:
     """Every config key the spec sets (``set``, ``variants.*.set``, ``cross``, design parameters) must
     be a key of the schema; a misspelt one is a ConfigError naming it, with close matches."""
     keyed = [("set", k) for k in spec.set]
-    keyed += [(f"variants.{name}.set", k) for name, v in (spec.variants or {}).items() for k in v.set]
+    keyed += [
+        (f"variants.{name}.set", k) for name, v in (spec.variants or {}).items() for k in v.set
+    ]
     keyed += [("cross", k) for k in spec.cross or {}]
     keyed += [("design.parameters", k) for k in (spec.design.parameters if spec.design else {})]
     for where, key in keyed:

@@ -20,7 +20,11 @@ from ..records import SUMMARY_COLUMNS, SUMMARY_DTYPES
 from .design import Point
 
 IDS = ("key", "point", "rep")
-ARROW = {"Int64": pa.int64(), "bool": pa.bool_(), "uint64": pa.uint64()}  # the pandas dtypes fixed by name
+ARROW = {
+    "Int64": pa.int64(),
+    "bool": pa.bool_(),
+    "uint64": pa.uint64(),
+}  # the pandas dtypes fixed by name
 
 
 def pack(results: list[dict], points: dict[int, Point], columns: list[str]) -> dict[str, bytes]:
@@ -40,8 +44,16 @@ def pack(results: list[dict], points: dict[int, Point], columns: list[str]) -> d
         tables["summary"] = summary_table(ok, points)
         tables["decisions"] = decisions_table(ok)
     if bad:
-        rows = [{**{k: r[k] for k in IDS}, "seed": r["seed"], "point_name": points[r["point"]].name,
-                 "error": r["error"], "traceback": r["traceback"]} for r in bad]
+        rows = [
+            {
+                **{k: r[k] for k in IDS},
+                "seed": r["seed"],
+                "point_name": points[r["point"]].name,
+                "error": r["error"],
+                "traceback": r["traceback"],
+            }
+            for r in bad
+        ]
         tables["errors"] = _rows_table(rows, list(rows[0]), {"seed": "uint64"})
     return {name: _parquet(table) for name, table in tables.items()}
 
@@ -50,7 +62,7 @@ def daily_table(ok: list[dict], columns: list[str]) -> pa.Table:
     """The runs' daily series one below the other, each row with its run's key, point and rep."""
     days = [len(next(iter(r["daily"].values()))) for r in ok]
     arrays = _ids(ok, days)
-    for col in columns[len(IDS):]:
+    for col in columns[len(IDS) :]:
         if all(col not in r["daily"] for r in ok):
             arrays.append(pa.nulls(sum(days), pa.float64()))  # a column no run has: all NaN
             continue
@@ -63,16 +75,30 @@ def daily_table(ok: list[dict], columns: list[str]) -> pa.Table:
 
 def summary_table(ok: list[dict], points: dict[int, Point]) -> pa.Table:
     """One row per run: ``SUMMARY_COLUMNS``, then key, point, point name and the point's parameters."""
-    rows = [{"rep": r["rep"], "seed": r["seed"], **r["summary"], "key": r["key"], "point": r["point"],
-             "point_name": points[r["point"]].name, **points[r["point"]].params} for r in ok]
-    return _rows_table(rows, [*SUMMARY_COLUMNS, *(c for c in rows[0] if c not in SUMMARY_COLUMNS)], SUMMARY_DTYPES)
+    rows = [
+        {
+            "rep": r["rep"],
+            "seed": r["seed"],
+            **r["summary"],
+            "key": r["key"],
+            "point": r["point"],
+            "point_name": points[r["point"]].name,
+            **points[r["point"]].params,
+        }
+        for r in ok
+    ]
+    return _rows_table(
+        rows, [*SUMMARY_COLUMNS, *(c for c in rows[0] if c not in SUMMARY_COLUMNS)], SUMMARY_DTYPES
+    )
 
 
 def decisions_table(ok: list[dict]) -> pa.Table:
     """Every run's decision log, one row per day, each with its run's key, point and rep."""
     rows = [row for r in ok for row in r["decisions"]]
     orders = list(dict.fromkeys(tuple(row) for row in rows))
-    names = list(dict.fromkeys(c for order in orders for c in order))  # in order of first appearance
+    names = list(
+        dict.fromkeys(c for order in orders for c in order)
+    )  # in order of first appearance
     if len(orders) == 1:  # every row has the same columns in the same order: transpose them at once
         arrays = [_array(list(v)) for v in zip(*(row.values() for row in rows), strict=True)]
     else:
@@ -104,7 +130,9 @@ def _array(values: list, type: pa.DataType | None = None) -> pa.Array:
     a missing value are float64.
     """
     if type is None and values and isinstance(values[0], str):
-        type = pa.large_string()  # text read as text: a fifth of the cost of inferring it, then casting
+        type = (
+            pa.large_string()
+        )  # text read as text: a fifth of the cost of inferring it, then casting
     arr = pa.array(values, type=type, from_pandas=True)
     if type is not None:
         return arr
@@ -134,5 +162,9 @@ def _parquet(table: pa.Table) -> bytes:
     """The table as parquet bytes; dictionary encoding only for text, where it pays: on the float
     series it took most of the write time and, after compression, made the files larger."""
     buf = io.BytesIO()
-    pq.write_table(table, buf, use_dictionary=[f.name for f in table.schema if pa.types.is_large_string(f.type)])
+    pq.write_table(
+        table,
+        buf,
+        use_dictionary=[f.name for f in table.schema if pa.types.is_large_string(f.type)],
+    )
     return buf.getvalue()
