@@ -21,7 +21,7 @@ import pandas as pd
 from .. import palette
 from ..files import save_figure, write_csv
 from ..history import history_table
-from ..plots import band, day_axis, label, mark_history
+from ..chart import band, day_axis, label, mark_history
 from ..records import RANKED_OUTCOMES
 from ..store import ResultStore
 from .spec import ExperimentSpec
