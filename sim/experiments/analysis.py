@@ -19,9 +19,9 @@ import numpy as np
 import pandas as pd
 
 from .. import palette
+from ..chart import band, day_axis, label, mark_history
 from ..files import save_figure, write_csv
 from ..history import history_table
-from ..chart import band, day_axis, label, mark_history
 from ..records import RANKED_OUTCOMES
 from ..store import ResultStore
 from .spec import ExperimentSpec
