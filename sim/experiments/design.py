@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..config import Config, ConfigError, load_config
-from ..config.load import _did_you_mean, _field_at
+from ..config.explain import did_you_mean, field_at
 from ..runner import replication_seeds
 from .spec import ExperimentSpec, check_keys
 
@@ -66,7 +66,7 @@ def _typed(key: str, value: Any) -> Any:
     """A design value in its parameter's type: sampled values rounded for an integer parameter,
     whole numbers written for a real one (``values: [0, 0.5, 1]``) made floats, so that every
     point stores the column with one type and the tables load with one call."""
-    f = _field_at(tuple(key.split(".")))
+    f = field_at(tuple(key.split(".")))
     if f is not None and f.annotation is int:
         return int(round(float(value)))
     if isinstance(value, np.floating) or (
@@ -114,7 +114,7 @@ def check_series(spec: ExperimentSpec, spec_path: Path, configs: list[Config]) -
         if col not in known:
             raise ConfigError(
                 f"{spec_path}, key `series`: {col!r} is not a daily column of this experiment's "
-                f"runs.{_did_you_mean(col, known)} Allowed: {', '.join(known)}."
+                f"runs.{did_you_mean(col, known)} Allowed: {', '.join(known)}."
             )
 
 
