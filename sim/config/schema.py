@@ -17,7 +17,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from .names import ally_column, check_name
 
-
 def P(default, lo=None, hi=None, unit: str = "", doc: str = ""):
     """A documented parameter: default, inclusive bounds, unit and description with its source."""
     return Field(default, ge=lo, le=hi, description=doc, json_schema_extra={"unit": unit})
