@@ -58,7 +58,7 @@ def make_city(
 def make_mesa(
     size: int, seed: int, vision: int = 7, max_jail: int = MAX_JAIL
 ) -> EpsteinCivilViolence:
-    """Mesa's shipped example, as shipped, with the same parameters (its citizens see cop_vision)."""
+    """Mesa's shipped example as shipped, with the same parameters (citizens see cop_vision)."""
     scenario = EpsteinScenario(
         rng=seed,
         citizen_density=DEFAULTS["density"],

@@ -70,7 +70,7 @@ def band(
 
 
 def day_axis(ax, history=None, ticks: int = 8) -> None:
-    """Label the x axis in days from day 0, with calendar dates below when the history has a start date."""
+    """The x axis in days from day 0, with calendar dates below where the history has a start."""
     start = getattr(history, "start_date", None)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=ticks))
     if start is None:
@@ -148,7 +148,7 @@ def legend(fig, ax, ncol: int | None = None) -> None:
 
 
 def nothing_to_show(path: Path, title: str, message: str) -> Path:
-    """A figure that says in words why there is no plot (so no stale plot is left under its name)."""
+    """A figure saying in words why there is no plot (so no stale plot stays under its name)."""
     fig, ax = plt.subplots(figsize=(7.5, 2.2), layout="constrained")
     ax.axis("off")
     ax.set_title(title, fontsize=11, fontweight="bold")

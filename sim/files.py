@@ -43,7 +43,7 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def atomic_write(path: str | Path, write: Callable[[io.BufferedWriter], object]) -> Path:
-    """Write ``path`` through ``write(file)`` into a temporary file, fsync it, then rename it into place."""
+    """Write ``path`` through ``write(file)`` into a temporary file, fsync, rename it into place."""
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -97,7 +97,8 @@ def save_figure(fig, path: str | Path, **kwargs) -> Path:
 
 
 def check_writable(folder: str | Path, what: str = "output folder") -> Path:
-    """Make sure ``folder`` exists (creating it) and a file can be written in it; else a ConfigError.
+    """Make sure ``folder`` exists (creating it) and a file can be written in it, else raise a
+    ConfigError.
 
     Called before any run starts, so that a run never ends with its results unwritable.
     """

@@ -136,8 +136,8 @@ def claim(folder: Path, kind: Kind, identity: dict, force: bool, labels: dict[st
     if not changed or force:
         return  # the same run again overwrites its identical results; --force replaces another's
     raise ConfigError(
-        f"{folder} holds the results of another run of {kind.value.removeprefix('a ')}: it differs in "
-        f"{'; '.join(changed)}. Give another output folder (--out), or --force to replace those "
+        f"{folder} holds the results of another run of {kind.value.removeprefix('a ')}: it differs "
+        f"in {'; '.join(changed)}. Give another output folder (--out), or --force to replace those "
         "results."
     )
 

@@ -76,8 +76,9 @@ class TroopLedger:
         return int(round(float(self.on_ground[i])))
 
     def columns(self) -> dict:
-        """``troops_total`` and ``troops_<country>``: troops on the ground at the end of the day, whole
-        soldiers (the ledger itself keeps fractions: a phased withdrawal moves a share a day)."""
+        """``troops_total`` and ``troops_<country>``: troops on the ground at the end of the day,
+        whole soldiers (the ledger itself keeps fractions: a phased withdrawal moves a share a
+        day)."""
         cols: dict[str, Callable[[], int]] = {
             "troops_total": lambda: int(np.rint(self.on_ground).sum())  # whole soldiers, as below
         }

@@ -121,7 +121,7 @@ def plot_results(daily: pd.DataFrame, config, out: Path) -> list[Path]:
 
 
 def plot_troops(daily: pd.DataFrame, config, path: Path) -> Path:
-    """Foreign troops on the ground: all countries, then one small panel per contributing country."""
+    """Foreign troops on the ground: all countries, then a small panel per contributing country."""
     n = daily["rep"].nunique()
     if not (daily["troops_total"].fillna(0) > 0).any():
         return nothing_to_show(
@@ -189,8 +189,8 @@ def plot_factors(daily: pd.DataFrame, config, path: Path, suffix: str = "") -> P
     rule = config.russia.rule
     head = f"Moscow's five factors and motive (rule {rule}{suffix})"
     extra = (
-        "; perceived solid, true dashed; green: where a factor passes (opposition and costs must stay "
-        "below their thresholds)"
+        "; perceived solid, true dashed; green: where a factor passes (opposition and costs "
+        "must stay below their thresholds)"
         + (
             "; the weighted rule uses no thresholds: shown for reference"
             if rule == "weighted"
@@ -203,13 +203,13 @@ def plot_factors(daily: pd.DataFrame, config, path: Path, suffix: str = "") -> P
 
 
 def decision_shares(daily: pd.DataFrame) -> pd.DataFrame:
-    """Share of runs taking each decision, per day (rows: days; columns: decisions in palette order)."""
+    """Each decision's share of runs per day (rows: days; columns: decisions in palette order)."""
     shares = pd.crosstab(daily["day"], daily["decision"], normalize="index")
     return shares[[d for d in palette.DECISIONS if d in shares.columns]]
 
 
 def plot_overview(daily: pd.DataFrame, config, path: Path) -> Path:
-    """One figure for a README: unrest, troops, the host government, and Moscow's daily decisions."""
+    """One figure for a README: unrest, troops, the host government and Moscow's daily decisions."""
     fig, axes = new_figure(2, 2, size=(11.5, 7.4), sharex=True)
     history = config.history
     (a, b), (c, d) = axes

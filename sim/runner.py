@@ -47,7 +47,8 @@ PACKAGES = (
 
 
 def replication_seeds(root_seed: int, reps: int) -> list[int]:
-    """One 64-bit seed per replication, spawned from ``root_seed``; ``CrisisModel(cfg, rng=s)`` replays it."""
+    """One 64-bit seed per replication, spawned from ``root_seed``; ``CrisisModel(cfg, rng=s)``
+    replays it."""
     children = np.random.SeedSequence(root_seed).spawn(reps)
     return [int(c.generate_state(1, dtype=np.uint64)[0]) for c in children]
 
@@ -127,8 +128,9 @@ class Results:
         return self
 
     def describe(self) -> str:
-        """A short text summary fitting the scenario: for a war, the option taken, territory, losses, the
-        war's end and sanctions; otherwise outcome shares, deployment, survival and unrest."""
+        """A short text summary fitting the scenario: for a war, the option taken, territory,
+        losses, the war's end and sanctions; otherwise outcome shares, deployment, survival and
+        unrest."""
         s = self.summary
         n = len(s)
         shares = s["outcome"].value_counts(normalize=True)
@@ -154,10 +156,11 @@ class Results:
                 if set(forms.index) - {"none", "guard"}
                 else ""
             ),
-            f"  deployed in {s['deployed'].mean():.0%} of runs; median deploy day {med('deploy_day', dep)}, "
-            f"median peak troops {med('peak_troops', dep, '{:,.0f}')}, median withdrawn day {med('withdrawn_day', dep)}",
-            f"  regime survived in {s['regime_survived'].mean():.0%}; median days to restore order {med('days_to_order')}; "
-            f"median peak unrest {med('peak_unrest', fmt='{:.1%}')}",
+            f"  deployed in {s['deployed'].mean():.0%} of runs; median deploy day "
+            f"{med('deploy_day', dep)}, median peak troops {med('peak_troops', dep, '{:,.0f}')}, "
+            f"median withdrawn day {med('withdrawn_day', dep)}",
+            f"  regime survived in {s['regime_survived'].mean():.0%}; median days to restore "
+            f"order {med('days_to_order')}; median peak unrest {med('peak_unrest', fmt='{:.1%}')}",
         ]
         return "\n".join(lines)
 
@@ -168,15 +171,19 @@ class Results:
         ended = s["war_end_day"].notna()
         t = s["final_territory_share"]
         return [
-            f"  option carried out (form, per run): {taken}; deployed in {s['deployed'].mean():.0%} of runs, "
-            f"median peak troops {med('peak_troops', s[s['deployed']], '{:,.0f}')}, more than one deployment in "
+            f"  option carried out (form, per run): {taken}; deployed in "
+            f"{s['deployed'].mean():.0%} of runs, median peak troops "
+            f"{med('peak_troops', s[s['deployed']], '{:,.0f}')}, more than one deployment in "
             f"{(s['deployments'] > 1).mean():.0%}",
-            f"  war ended (ceasefire) in {ended.mean():.0%} of runs, median day {med('war_end_day', s[ended], '{:.0f}')}; "
-            f"territory held by Moscow's side at the end: median {t.median():.3f} (10-90%: {t.quantile(0.1):.3f}-{t.quantile(0.9):.3f})",
-            f"  losses (median, dead, wounded and captured): Russian {med('russian_losses', fmt='{:,.0f}')}, host "
-            f"{med('host_losses', fmt='{:,.0f}')}; host soldiers defected {med('host_forces_defected', fmt='{:,.0f}')}; "
-            f"deaths, all sides {med('war_deaths', fmt='{:,.0f}')}",
-            f"  sanctions: median peak {med('peak_sanctions', fmt='{:.2f}')}; regime survived in {s['regime_survived'].mean():.0%}",
+            f"  war ended (ceasefire) in {ended.mean():.0%} of runs, median day "
+            f"{med('war_end_day', s[ended], '{:.0f}')}; territory held by Moscow's side at the "
+            f"end: median {t.median():.3f} (10-90%: {t.quantile(0.1):.3f}-{t.quantile(0.9):.3f})",
+            "  losses (median, dead, wounded and captured): Russian "
+            f"{med('russian_losses', fmt='{:,.0f}')}, host {med('host_losses', fmt='{:,.0f}')}; "
+            f"host soldiers defected {med('host_forces_defected', fmt='{:,.0f}')}; deaths, all "
+            f"sides {med('war_deaths', fmt='{:,.0f}')}",
+            f"  sanctions: median peak {med('peak_sanctions', fmt='{:.2f}')}; regime survived in "
+            f"{s['regime_survived'].mean():.0%}",
         ]
 
 

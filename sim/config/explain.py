@@ -82,7 +82,7 @@ def did_you_mean(word: object, choices: typing.Iterable[object]) -> str:
 
 
 def validate(data: dict, origins: dict, default_file: str, model: type[BaseModel] = Config) -> Any:
-    """Validate merged data against ``model``, turning pydantic's errors into one clear paragraph each."""
+    """Validate merged data against ``model``; each of pydantic's errors becomes one paragraph."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -84,7 +84,8 @@ def read_yaml(
         return {}
     if not isinstance(data, dict):
         raise ConfigError(
-            f"{path} must hold a mapping of keys to values at the top level, not a {type(data).__name__}."
+            f"{path} must hold a mapping of keys to values at the top level, not a "
+            f"{type(data).__name__}."
         )
     return data
 
@@ -100,7 +101,8 @@ def _read_with_extends(path: Path, origins: dict, chain: tuple) -> dict:
     if parent is not None:
         if not isinstance(parent, str):
             raise ConfigError(
-                f"{path}, key `extends`: {parent!r} is not allowed; give the relative path of another config as a string."
+                f"{path}, key `extends`: {parent!r} is not allowed; give the relative path of "
+                "another config as a string."
             )
         target = path.parent / parent
         if not target.is_file():
@@ -190,7 +192,7 @@ def check_key(key: str, label: str = "--set") -> tuple[str, ...]:
 
 
 def parse_value(raw: str) -> Any:
-    """An override's value, parsed as YAML (bounded as config files are); unparseable text stays text."""
+    """An override's value parsed as YAML (bounded as config files are); else the text itself."""
     try:
         return load_text(raw) if raw.strip() else ""
     except (yaml.YAMLError, ValueError):
@@ -230,8 +232,8 @@ def apply_override(
                 node[part] = _default_list(parts[: i + 1])
             if not isinstance(node.get(part), list):
                 raise ConfigError(
-                    f"{where}: `{'.'.join(parts[: i + 1])}` is not a list in this config, so it has "
-                    f"no item {nxt}."
+                    f"{where}: `{'.'.join(parts[: i + 1])}` is not a list in this config, so it "
+                    f"has no item {nxt}."
                 )
             node = node[part]
         else:
@@ -275,6 +277,7 @@ def _default_list(parts: tuple[str, ...]) -> Any:
 def _list_item(items: list, index: int, key: str) -> Any:
     if not 0 <= index < len(items):
         raise ConfigError(
-            f"{key}: item {index} does not exist; the list has {len(items)} item(s), numbered from 0."
+            f"{key}: item {index} does not exist; the list has {len(items)} item(s), "
+            "numbered from 0."
         )
     return items[index]

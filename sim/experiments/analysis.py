@@ -1,4 +1,5 @@
-"""Analysis of stored experiment results: comparisons, phase diagrams, Sobol/Morris indices, tornado.
+"""Analysis of stored experiment results: comparisons, phase diagrams, Sobol/Morris indices,
+tornado plots.
 
 Everything here reads only the result store, so ``sim plot DIR`` redraws every figure without
 running anything. Each table names its statistic (``sim.experiments.statistics``): a yes/no
@@ -37,7 +38,7 @@ AXIS_LABELS = {
 
 
 def load(out: str | Path) -> tuple[ExperimentSpec, pd.DataFrame, pd.DataFrame, ResultStore]:
-    """(spec, plan, summary of the plan's runs with point columns, store) from an experiment folder."""
+    """(spec, plan, summary of the plan's runs with point columns, store) of an experiment."""
     store = ResultStore(out)
     spec = ExperimentSpec.model_validate(store.read_json("manifest.json")["spec"])
     plan, summary = stored_summary(out)
@@ -45,7 +46,7 @@ def load(out: str | Path) -> tuple[ExperimentSpec, pd.DataFrame, pd.DataFrame, R
 
 
 def point_table(spec: ExperimentSpec, summary: pd.DataFrame) -> pd.DataFrame:
-    """One row per point: its parameters, its number of runs and the named statistics of each outcome."""
+    """One row per point: its parameters, its run count, the named statistics of each outcome."""
     params = [c for c in summary.columns if "." in c]  # design parameters are config keys
     return group_statistics(summary, ["point", "point_name", *params], list(spec.outcomes))
 

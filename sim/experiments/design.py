@@ -108,7 +108,7 @@ def _columns_for_allies(allies: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def check_series(spec: ExperimentSpec, spec_path: Path, configs: list[Config]) -> None:
-    """Every ``series`` column must be recorded by some point's runs; else a ConfigError listing them."""
+    """Every ``series`` column must be recorded by some point's runs; else a ConfigError says so."""
     known = list(dict.fromkeys(c for cfg in configs for c in daily_series(cfg)))
     for col in spec.series:
         if col not in known:

@@ -76,7 +76,8 @@ def run_batch(runs: list[Run]) -> list[dict]:
 def run_and_pack(runs: list[Run], points: dict[int, Point], columns: list[str]) -> dict:
     """Run a batch and encode its tables as parquet bytes, in the worker.
 
-    The driver then only writes bytes to disk, so on a small machine it takes no CPU from the workers.
+    The driver then only writes bytes to disk, so on a small machine it takes no CPU from the
+    workers.
     Returns the batch's keys, how many runs failed, and table name -> parquet bytes.
     """
     results = run_batch(runs)
@@ -88,7 +89,7 @@ def run_and_pack(runs: list[Run], points: dict[int, Point], columns: list[str]) 
 
 
 def ally_sets(runs: list[Run]) -> list[Config]:
-    """One config per distinct set of allies, in order of first appearance: their daily columns differ."""
+    """One config per distinct set of allies, in order of appearance: their daily columns differ."""
     first: dict[tuple, Config] = {}
     for r in runs:
         first.setdefault(tuple(a.name for a in r.config.allies.members), r.config)

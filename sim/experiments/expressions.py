@@ -1,7 +1,8 @@
 """Yes/no questions about runs, written as small expressions over the summary's columns.
 
-``deployed``, ``regime_survived == False``, ``deploy_day <= 5``, ``deployed and not regime_survived``,
-``outcome in ["deploy", "limited"]``, ``peak_troops > 3000 or final_sanctions >= 0.2``.
+``deployed``, ``regime_survived == False``, ``deploy_day <= 5``,
+``deployed and not regime_survived``, ``outcome in ["deploy", "limited"]``,
+``peak_troops > 3000 or final_sanctions >= 0.2``.
 
 The expression is parsed with Python's ``ast`` and only a small grammar is evaluated (names of
 columns, numbers, strings, True/False, lists of constants, comparisons, and/or/not, & | ~,

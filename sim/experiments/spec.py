@@ -22,7 +22,7 @@ from ..config.schema import Section
 from ..limits import check_runs
 
 MAX_SEED = 2**63 - 1
-"""Largest root seed (numpy's SeedSequence takes any; 63 bits keep it a plain integer everywhere)."""
+"""Largest root seed (numpy's SeedSequence takes any; 63 bits stay a plain integer everywhere)."""
 
 Outcome = Literal[
     "deployed",
@@ -60,7 +60,7 @@ class Variant(Section):
 
 
 class Parameter(Section):
-    """A design parameter: ``values`` for a grid, ``range`` [low, high] for lhs, sobol and morris."""
+    """A design parameter: ``values`` for a grid, ``range`` [low, high] for lhs, sobol, morris."""
 
     values: list[Any] | None = Field(None, description="grid values")
     range: tuple[float, float] | None = Field(None, description="[low, high] for sampled designs")
@@ -86,7 +86,7 @@ class Parameter(Section):
         return self.values
 
     def bounds(self) -> tuple[float, float]:
-        """[low, high] of a sampled parameter (``Design`` checks that lhs, sobol and morris have it)."""
+        """[low, high] of a sampled parameter (``Design`` checks lhs, sobol and morris have it)."""
         if self.range is None:
             raise ValueError(f"parameter has grid values {self.values}, not a range")
         return self.range
@@ -161,7 +161,8 @@ class ExperimentSpec(Section):
     def _variants_or_design(self):
         if (self.variants is None) == (self.design is None):
             raise ValueError(
-                "give either `variants` (named scenarios to compare) or `design` (a sweep), not both"
+                "give either `variants` (named scenarios to compare) or `design` (a sweep), "
+                "not both"
             )
         if self.variants is not None and not self.variants:
             raise ValueError("`variants` is empty; name at least one variant")
@@ -238,8 +239,8 @@ def load_spec(path: str | Path) -> ExperimentSpec:
 
 
 def check_keys(spec: ExperimentSpec, path: str | Path) -> None:
-    """Every config key the spec sets (``set``, ``variants.*.set``, ``cross``, design parameters) must
-    be a key of the schema; a misspelt one is a ConfigError naming it, with close matches."""
+    """Every config key the spec sets (``set``, ``variants.*.set``, ``cross``, design parameters)
+    must be a key of the schema; a misspelt one is a ConfigError naming it, with close matches."""
     keyed = [("set", k) for k in spec.set]
     keyed += [
         (f"variants.{name}.set", k) for name, v in (spec.variants or {}).items() for k in v.set

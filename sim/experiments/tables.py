@@ -1,4 +1,4 @@
-"""A finished batch as the store's tables, encoded as parquet bytes: daily, summary, decisions, errors.
+"""A finished batch as the store's tables (daily, summary, decisions, errors) in parquet bytes.
 
 The tables go straight from the runs' column lists and rows into Arrow arrays. Through pandas (a
 frame per run, concatenated, converted) they cost more than the rest of the sweep machinery
@@ -74,7 +74,7 @@ def daily_table(ok: list[dict], columns: list[str]) -> pa.Table:
 
 
 def summary_table(ok: list[dict], points: dict[int, Point]) -> pa.Table:
-    """One row per run: ``SUMMARY_COLUMNS``, then key, point, point name and the point's parameters."""
+    """One row per run: ``SUMMARY_COLUMNS``, then key, point, point name, the point's parameters."""
     rows = [
         {
             "rep": r["rep"],
@@ -113,8 +113,9 @@ def _ids(ok: list[dict], rows: list[int]) -> list[pa.Array]:
 
 
 def _rows_table(rows: list[dict], names: list[str], dtypes: dict[str, str]) -> pa.Table:
-    """A table of the rows' values under ``names`` (None where a row lacks one), as a pandas frame
-    built from the rows and cast to ``dtypes`` (pandas dtype names from ``ARROW``) would hold them."""
+    """A table of the rows' values under ``names`` (None where a row lacks one), as a pandas
+    frame built from the rows and cast to ``dtypes`` (pandas dtype names from ``ARROW``) would
+    hold them."""
     arrays = [
         _array([row.get(c) for row in rows], ARROW.get(dtypes[c]) if c in dtypes else None)
         for c in names
@@ -124,7 +125,8 @@ def _rows_table(rows: list[dict], names: list[str], dtypes: dict[str, str]) -> p
 
 
 def _array(values: list, type: pa.DataType | None = None) -> pa.Array:
-    """An Arrow array typed as pandas types the same values in a frame column, unless ``type`` is given.
+    """An Arrow array typed as pandas types the same values in a frame column, unless ``type`` is
+    given.
 
     NaN and None are nulls; strings are ``large_string`` (pandas' ``str`` columns); integers with
     a missing value are float64.
