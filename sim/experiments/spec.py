@@ -24,7 +24,7 @@ from ..limits import check_runs
 MAX_SEED = 2**63 - 1
 """Largest root seed (numpy's SeedSequence takes any; 63 bits stay a plain integer everywhere)."""
 
-Outcome = Literal[
+OutcomeColumn = Literal[
     "deployed",
     "deploy_day",
     "peak_troops",
@@ -39,13 +39,13 @@ Outcome = Literal[
     "final_territory_share",
     "final_reputation",
 ]
-OUTCOMES: tuple[str, ...] = get_args(Outcome)
+OUTCOMES: tuple[str, ...] = get_args(OutcomeColumn)
 """Per-run summary columns an experiment can analyse (numeric or boolean)."""
 
-DEFAULT_OUTCOMES: tuple[Outcome, ...] = ("deployed", "deploy_day", "peak_unrest")
+DEFAULT_OUTCOMES: tuple[OutcomeColumn, ...] = ("deployed", "deploy_day", "peak_unrest")
 
-Plot = Literal["compare", "outcomes", "heatmap", "sensitivity", "tornado"]
-PLOTS: tuple[str, ...] = get_args(Plot)
+PlotName = Literal["compare", "outcomes", "heatmap", "sensitivity", "tornado"]
+PLOTS: tuple[str, ...] = get_args(PlotName)
 
 
 class Variant(Section):
@@ -142,12 +142,12 @@ class ExperimentSpec(Section):
         None, description="cross every variant with these values of one key"
     )
     design: Design | None = None
-    outcomes: list[Outcome] = Field(default_factory=lambda: list(DEFAULT_OUTCOMES))
+    outcomes: list[OutcomeColumn] = Field(default_factory=lambda: list(DEFAULT_OUTCOMES))
     series: list[str] = Field(
         default_factory=lambda: ["active_share", "troops_total", "regime_threat", "sanctions"],
         description="daily columns compared across variants",
     )
-    plots: list[Plot] | None = Field(None, description="default: every plot that fits the spec")
+    plots: list[PlotName] | None = Field(None, description="default: every plot that fits the spec")
     batch_size: int | None = Field(
         None, ge=1, le=10_000, description="runs per task; default: automatic"
     )
