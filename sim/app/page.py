@@ -12,12 +12,15 @@ from html import escape
 
 import solara
 
+from ..city import warm_up
 from .city import city_html, legend
 from .controls import BIASED, CONTROLS, LABELS, RULES, base_config, changed, show, slider_range
 from .log import daily_csv, decision_rows, decisions_csv, log_table
 from .panels import all_charts, factor_panel
 from .session import SPEEDS, Session
 from .style import CSS
+
+warm_up()  # load the compiled engine when the server starts, not on the first page load
 
 
 def _bold(text: str) -> str:
@@ -31,25 +34,22 @@ def _bold(text: str) -> str:
 
 @solara.component
 def RunButtons(s: Session):
-    """Reset, play or pause, step; the day counter; the play speed."""
-    playing = s.playing.value
+    """Reset, play or pause, step; the play speed (the day is in the headline)."""
+    playing, running = s.playing.value, s.running.value
     model = s.model.value
-    s.day.value  # noqa: B018  (re-render with the day: the counter and the end of the run)
     solara.use_thread(s.play_loop, dependencies=[playing, model], intrusive_cancel=False)
     with solara.Row(justify="space-between"):
         solara.Button("Reset", color="primary", on_click=s.reset)
         if playing:
             solara.Button("❚❚", color="primary", on_click=s.pause)
         else:
-            solara.Button("▶", color="primary", on_click=s.play, disabled=not model.running)
-        solara.Button(
-            "Step", color="primary", on_click=s.step, disabled=playing or not model.running
-        )
-    end = "" if model.running else " (the end of the run)"
+            solara.Button("▶", color="primary", on_click=s.play, disabled=not running)
+        solara.Button("Step", color="primary", on_click=s.step, disabled=playing or not running)
+    end = "" if running else " This run has reached its last day: press Reset for a new one."
     solara.HTML(
         tag="div",
-        unsafe_innerHTML=f"Day <b>{model.day}</b> of {model.cfg.horizon_days}{end}",
         classes=["day-counter"],
+        unsafe_innerHTML=f"One step is one day; the run lasts {model.cfg.horizon_days} days.{end}",
     )
     solara.Select("Play speed", values=list(SPEEDS), value=s.speed)
     if s.error.value:
@@ -145,9 +145,7 @@ def Compare(s: Session):
 
 
 @solara.component
-def Headline(s: Session):
-    s.day.value  # noqa: B018
-    m = s.model.value
+def Headline(s: Session, m, day: int):
     russia, host = m.russia, m.host
     head = f"Day {m.day}: Moscow's decision **{russia.outcome}** (state: {russia.state})"
     request = f"day {host.request_day}" if host.requested else "none"
@@ -172,9 +170,7 @@ def Headline(s: Session):
 
 
 @solara.component
-def CityCard(s: Session):
-    day = s.day.value
-    m = s.model.value
+def CityCard(s: Session, m, day: int):
     html = solara.use_memo(lambda: city_html(m.city.snapshot(), m.countries), [m, day])
     stats = m.city_stats
     title = (
@@ -192,18 +188,16 @@ def CityCard(s: Session):
 
 
 @solara.component
-def FactorCard(s: Session):
-    s.day.value  # noqa: B018
+def FactorCard(s: Session, m, day: int):
     solara.HTML(
         tag="div", classes=["card", "factor-panel"], unsafe_innerHTML=factor_panel(s.model.value)
     )
 
 
 @solara.component
-def Charts(s: Session):
-    s.day.value  # noqa: B018
+def Charts(s: Session, m, day: int):
     base = s.baseline if s.compare.value and not isinstance(s.baseline, str) else None
-    cards = all_charts(s.model.value, s.marks, base, s.start)
+    cards = all_charts(m, s.marks, base, s.start)
     note = ""
     if s.compare.value and isinstance(s.baseline, str):
         note = f"<div class='baseline-note card'>{escape(s.baseline)}</div>"
@@ -215,9 +209,7 @@ def Charts(s: Session):
 
 
 @solara.component
-def LogCard(s: Session):
-    s.day.value  # noqa: B018
-    m = s.model.value
+def LogCard(s: Session, m, day: int):
     rows = decision_rows(m.russia.log, m.cfg.russia)
     stem = f"{m.cfg.name}_seed{m.seed}_day{m.day}"
     with solara.Row(classes=["downloads"]):
@@ -247,6 +239,20 @@ def LogCard(s: Session):
 
 
 @solara.component
+def MainView(s: Session):
+    """Everything that changes with the day; the one component that follows the day, so that a
+    step is one render."""
+    day, m = s.day.value, s.model.value
+    with solara.Div(classes=["dashboard-main"]):
+        Headline(s, m, day)
+        with solara.Div(classes=["top-row"]):
+            CityCard(s, m, day)
+            FactorCard(s, m, day)
+        Charts(s, m, day)
+        LogCard(s, m, day)
+
+
+@solara.component
 def Dashboard():
     """The page; one session (model, controls, lock) per browser tab."""
     cfg = solara.use_memo(base_config, [])
@@ -269,13 +275,7 @@ def Dashboard():
             solara.HTML(
                 tag="div", classes=["credits"], unsafe_innerHTML="Built with Mesa and Solara."
             )
-        with solara.Div(classes=["dashboard-main"]):
-            Headline(s)
-            with solara.Div(classes=["top-row"]):
-                CityCard(s)
-                FactorCard(s)
-            Charts(s)
-            LogCard(s)
+        MainView(s)
 
 
 Page = Dashboard

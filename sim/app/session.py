@@ -38,6 +38,7 @@ class Session:
     compare: solara.Reactive = field(default_factory=lambda: solara.Reactive(False))
     speed: solara.Reactive = field(default_factory=lambda: solara.Reactive("normal (0.3 s a day)"))
     error: solara.Reactive = field(default_factory=lambda: solara.Reactive(""))
+    running: solara.Reactive = field(default_factory=lambda: solara.Reactive(True))
     lock: threading.Lock = field(default_factory=threading.Lock)
     play_flag: bool = False
 
@@ -57,8 +58,9 @@ class Session:
             if not m.running:
                 return False
             m.step()
-            day = m.day
+            day, running = m.day, m.running
         self.day.set(day)
+        self.running.set(running)
         return True
 
     def play(self) -> None:
@@ -83,6 +85,7 @@ class Session:
         with self.lock:
             self.model.set(model)
         self.day.set(0)
+        self.running.set(True)
 
     def play_loop(self, cancel: threading.Event) -> None:
         """Step while playing, a pause of the chosen speed between days; ends on Pause, at the
@@ -98,4 +101,5 @@ class Session:
                 m.step()
                 day = m.day
             self.day.set(day)
+        self.running.set(self.model.value.running)
         self.playing.set(False)
