@@ -1,0 +1,268 @@
+"""The dashboard's parts without a browser: controls, charts, map, stored runs, decision log, CSV,
+and the run buttons' lock. Fast; the page itself is tested in Chromium by tests/test_dashboard.py."""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import threading
+import time
+import zlib
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.app import baseline, charts, city, controls, log, panels
+from sim.app.controls import KEYS, DashboardModel, base_config, configure, control_values
+
+# --- controls --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def cfg():
+    return base_config()
+
+
+@pytest.fixture(scope="module")
+def model12(cfg):
+    model = DashboardModel(seed="0", base=cfg)
+    for _ in range(12):
+        model.step()
+    return model
+
+
+def test_controls_default_to_the_scenario_and_apply_as_overrides(cfg):
+    model = DashboardModel(base=cfg)  # every control at the scenario's value
+    assert model.cfg == cfg
+    values = control_values(cfg)
+    assert set(controls.SLIDERS) | {"can_request", "rule"} == set(values)
+    changed = DashboardModel(
+        dict(
+            legitimacy=0.6,
+            price_shock=0.7,
+            alignment=-0.5,
+            police_loyalty=0.9,
+            can_request=False,
+            sanctions_credibility=0.9,
+            forces_available=12000,
+            rule="weighted",
+            bias_support=0.2,
+            bias_costs=-0.3,
+        ),
+        seed="7",
+        base=cfg,
+    )
+    c = changed.cfg
+    assert (c.host.legitimacy, c.host.alignment, c.host.can_request) == (0.6, -0.5, False)
+    assert (c.west.sanctions_credibility, c.russia.forces_available, c.russia.rule) == (
+        0.9,
+        12000,
+        "weighted",
+    )
+    assert c.russia.perception.bias == {"support": 0.2, "costs": -0.3}
+    assert [e.value for e in c.events if e.kind == "hardship_shock"] == [0.7]
+    assert changed.seed == 7 and changed.controls["police_loyalty"] == 0.9
+    assert c.city == cfg.city and c.allies == cfg.allies and c.name == cfg.name
+
+
+def test_each_control_sets_the_key_its_table_row_names(cfg):
+    # the one table control -> config key (KEYS): reading and writing both go through it
+    for name, key in KEYS.items():
+        old = control_values(cfg)[name]
+        if isinstance(old, bool):
+            new = not old
+        elif isinstance(old, str):
+            new = "weighted" if old == "all_five" else "all_five"
+        else:
+            new = old // 2 if isinstance(old, int) else round(old / 2 + 0.1, 2)
+        changed = configure(cfg, **{name: new})
+        value = changed
+        for part in key.split("."):
+            value = getattr(value, part)
+        assert value == pytest.approx(new) if isinstance(new, float) else value == new, name
+        assert control_values(changed)[name] == value
+
+
+def test_a_control_shows_its_value_with_its_unit():
+    assert controls.SLIDERS["police_loyalty"].show(0.7) == "0.70 (0-1)"
+    assert controls.SLIDERS["forces_available"].show(45000) == "45,000 soldiers"
+    assert controls.show("can_request", False) == "no"
+    assert controls.changed(
+        {"legitimacy": 0.8, "rule": "all_five"}, {"legitimacy": 0.6, "rule": "all_five"}
+    ) == {"legitimacy": (0.8, 0.6)}
+
+
+# --- charts ----------------------------------------------------------------------------------------
+
+
+def test_axes_stand_before_data_and_grow_by_tens():
+    assert (
+        charts.x_span(0, 60) == 30 and charts.x_span(29, 60) == 30 and charts.x_span(30, 60) == 40
+    )
+    assert charts.x_span(5, 12) == 12  # never past the horizon
+    assert [charts.nice_top(v) for v in (0, 0.3, 3731, 45000)] == [1.0, 0.5, 5000, 50000]
+    empty = charts.svg_chart([charts.Line("x", [], "#000")], 30, y_range=None)
+    assert "<polyline" not in empty and ">30</text>" in empty and ">1</text>" in empty
+
+
+def test_a_line_is_one_point_a_day_and_nan_leaves_a_gap():
+    svg = charts.svg_chart(
+        [charts.Line("x", [0.1, 0.2, float("nan"), 0.4, 0.5], "#000")], 30, (0, 1)
+    )
+    runs = re.findall(r"points='([^']*)'", svg)
+    assert [len(r.split()) for r in runs] == [2, 2]
+
+
+def test_markers_bands_and_thresholds_are_drawn_where_given():
+    marks = [
+        charts.Marker(3, "request", "R", "day 3"),
+        charts.Marker(45, "withdrawal", "W", "day 45"),
+    ]
+    band = charts.Band("10-90%", [0.1] * 5, [0.3] * 5, "#f00")
+    svg = charts.svg_chart(
+        [], 30, (0, 1), markers=marks, bands=[band], threshold=charts.Threshold(0.5, True)
+    )
+    assert svg.count("class='history-marker'") == 1  # day 45 lies past the shown 30 days
+    assert "data-event='request'" in svg and "class='band'" in svg and "class='threshold'" in svg
+
+
+# --- the dashboard's charts from a model ----------------------------------------------------------
+
+
+def test_charts_name_their_series_in_words_and_mark_the_history(cfg, model12):
+    marks = baseline.markers(cfg)
+    assert [m.event for m in marks][:5] == [
+        "shock",
+        "request",
+        "landing",
+        "order",
+        "withdrawal_start",
+    ]
+    html = "".join(panels.all_charts(model12, marks, None, baseline.start_label(cfg)))
+    for raw in ("active_share", "jailed_share", "troops_total", "regime_threat"):
+        assert raw not in html
+    assert "active protesters" in html and "all foreign troops" in html
+    for event in ("request", "landing", "order", "withdrawal"):
+        assert html.count(f"data-event='{event}'") == 3, event  # on each of the three charts
+    assert "0 = 2 Jan 2022" in html
+    factors = panels.factor_panel(model12)
+    assert factors.count("<svg") == 6 and ("✓" in factors or "✗" in factors)
+
+
+def test_the_stored_runs_median_and_band_overlay_the_charts(cfg, tmp_path, model12):
+    from sim.runner import run_replications
+
+    assert "sim run kazakhstan_2022" in baseline.load_baseline(cfg, tmp_path / "none")
+    run_replications(cfg, reps=4, seed=0, jobs=1, progress=False).save(tmp_path / "run")
+    base = baseline.load_baseline(cfg, tmp_path / "run")
+    assert base.reps == 4 and base.note == ""
+    assert len(base.median["active_share"]) == cfg.horizon_days + 1
+    assert np.all(base.p10["troops_total"] <= base.median["troops_total"])
+    assert np.all(base.median["troops_total"] <= base.p90["troops_total"])
+    html = "".join(panels.all_charts(model12, [], base, ""))
+    assert html.count("class='band'") == 3 and "stored runs (4)" in html
+    other = cfg.model_copy(update={"name": "other"})
+    assert "not other" in baseline.load_baseline(other, tmp_path / "run")
+
+
+# --- the map -------------------------------------------------------------------------------------
+
+
+def _unpng(data: bytes) -> np.ndarray:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    w, h = struct.unpack(">II", data[16:24])
+    raw = zlib.decompress(data[data.index(b"IDAT") + 4 : data.index(b"IEND") - 8])
+    rows = np.frombuffer(raw, dtype=np.uint8).reshape(h, 1 + 3 * w)
+    assert not rows[:, 0].any()  # filter byte 0
+    return rows[:, 1:].reshape(h, w, 3)
+
+
+def test_the_map_is_the_grid_one_pixel_a_cell(model12):
+    snap = model12.city.snapshot()
+    img = city.city_pixels(snap, model12.countries)
+    assert img.shape == (snap.height, snap.width, 3)
+    assert np.array_equal(_unpng(city.png(img)), img)
+    active = snap.pos[snap.state == 1][0]
+    assert tuple(img.reshape(-1, 3)[active]) == tuple(city._rgb(city.STATE_COLOURS[1]))
+    html = city.city_html(snap, model12.countries)
+    assert html.count("class='site-label'") == len(snap.site_names)
+
+
+# --- the decision log and the downloads -----------------------------------------------------------
+
+
+def test_the_log_explains_a_held_deployment(model12):
+    rows = log.decision_rows(model12.russia.log, model12.cfg.russia)
+    assert [r["day"] for r in rows] == list(range(12, 0, -1))
+    held = [
+        r
+        for r in rows
+        if r["decision"] in ("deploy", "limited")
+        and r["state"] == "deployed"
+        and r["rule says"] not in ("deploy", "limited")
+    ]
+    assert held, "the baseline's seed 0 holds its force on days the rule says watch"
+    first = min(r["day"] for r in rows if r["state"] == "deployed")
+    for r in held:
+        assert r["why"].startswith(
+            f"force stays until calm: held since day {first} although the rule says "
+            f"{r['rule says']}"
+        )
+
+
+def test_held_since_is_the_start_of_the_deployment_in_force():
+    rows = [
+        {"day": d, "state": s}
+        for d, s in enumerate(
+            ["watching", "deployed", "deployed", "withdrawn", "deployed", "deployed"], start=1
+        )
+    ]
+    assert log.held_since(rows, 2) == 2 and log.held_since(rows, 5) == 5
+
+
+def test_the_downloads_are_the_days_and_the_log_so_far(model12):
+    daily = pd.read_csv(io.BytesIO(log.daily_csv(model12.datacollector.model_vars)))
+    assert list(daily["day"]) == list(range(13)) and "active_share" in daily
+    decisions = pd.read_csv(io.BytesIO(log.decisions_csv(model12.russia.log, model12.cfg.russia)))
+    assert list(decisions["day"]) == list(range(1, 13)) and {
+        "outcome",
+        "rule_verdict",
+        "why",
+    } <= set(decisions)
+
+
+# --- the run buttons -----------------------------------------------------------------------------
+
+
+def test_pause_stops_at_once(cfg):
+    # Mesa's play loop sleeps, then steps without looking: one more day after Pause. Here a day
+    # starts only under the lock while playing, so no day follows a Pause that has returned.
+    from sim.app.session import Session
+
+    s = Session.open(cfg)
+    s.speed.set("slow (1 s a day)")
+    s.play()
+    loop = threading.Thread(target=s.play_loop, args=(threading.Event(),))
+    loop.start()
+    deadline = time.monotonic() + 10
+    while s.model.value.day < 1 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    s.pause()  # in the middle of the 1 s wait before day 2
+    paused_on = s.model.value.day
+    loop.join(timeout=5)
+    assert not loop.is_alive() and paused_on == 1 and s.model.value.day == 1
+    assert s.step() and s.model.value.day == 2  # Step still works after Pause
+
+
+def test_reset_applies_the_chosen_controls_and_seed(cfg):
+    from sim.app.session import Session
+
+    s = Session.open(cfg)
+    s.step()
+    s.chosen.set({**s.chosen.value, "can_request": False})
+    s.seed.set("5")
+    s.reset()
+    m = s.model.value
+    assert m.day == 0 and m.cfg.host.can_request is False and m.seed == 5 and s.day.value == 0
