@@ -13,8 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+import numpy as np
+
 W, H = 360, 190  # the SVG's own coordinates; it scales to its card's width
 PAD_L, PAD_R, PAD_T, PAD_B = 44, 10, 18, 28
+Values = Sequence[float] | np.ndarray
+"""A daily series from day 0: a list as collected, or an array of stored runs' quantiles."""
 
 
 @dataclass(frozen=True)
@@ -22,7 +26,7 @@ class Line:
     """One daily series, from day 0; NaN leaves a gap."""
 
     label: str
-    values: Sequence[float]
+    values: Values
     colour: str
     dashed: bool = False
     width: float = 2.0
@@ -33,8 +37,8 @@ class Band:
     """A shaded range per day (the stored runs' 10th to 90th percentile), from day 0."""
 
     label: str
-    lo: Sequence[float]
-    hi: Sequence[float]
+    lo: Values
+    hi: Values
     colour: str
 
 
@@ -93,9 +97,10 @@ class _Frame:
         return self.h - PAD_B - (self.h - PAD_T - PAD_B) * (value - self.lo) / (self.hi - self.lo)
 
 
-def _paths(values: Sequence[float], f: _Frame) -> list[str]:
+def _paths(values: Values, f: _Frame) -> list[str]:
     """Point lists of the runs of finite values within the shown days."""
-    runs, now = [], []
+    runs: list[list[str]] = []
+    now: list[str] = []
     for day, v in enumerate(values[: f.days + 1]):
         if v is None or math.isnan(float(v)):
             if now:

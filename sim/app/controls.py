@@ -122,8 +122,9 @@ def control_values(cfg: Config) -> dict:
     values["forces_available"] = int(values["forces_available"])
     shocks = _hardship_events(cfg)
     values["price_shock"] = cfg.events[shocks[0]].value if shocks else 0.0
+    bias: dict[str, float] = {str(k): v for k, v in cfg.russia.perception.bias.items()}
     for f in BIASED:
-        values[f"bias_{f}"] = cfg.russia.perception.bias.get(f, 0.0)
+        values[f"bias_{f}"] = bias.get(f, 0.0)
     return values
 
 

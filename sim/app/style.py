@@ -25,6 +25,7 @@ svg.chart text.marker { font-weight: 700; fill: #222; }
 .legend { font-size: 12px; color: #333; line-height: 1.5; margin-top: 2px; }
 .legend.note { color: #666; font-size: 11px; }
 .legend .key { display: inline-block; margin-right: 10px; white-space: nowrap; }
+.legend .key.markers { white-space: normal; }
 .legend .key i { display: inline-block; width: 18px; height: 0; margin-right: 4px; vertical-align: middle; }
 .legend .key i.box { width: 11px; height: 11px; border-top: none; }
 .factor-grid { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 2px 10px; }
