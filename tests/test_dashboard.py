@@ -205,12 +205,12 @@ def _check_layout(page) -> None:
         or city["y"] >= box["y"] + box["height"]
     )
     assert apart, (box, city)
-    # whatever is drawn on top at points across the panel belongs to the panel (no badge, no card)
+    # whatever is drawn on top, at points 12 px apart across the panel, belongs to the panel (no
+    # badge, no other card)
     covered = page.evaluate(
         """() => { const p = document.querySelector('.factor-panel'), r = p.getBoundingClientRect();
         const bad = [];
-        for (let i = 0; i < 7; i++) for (let j = 0; j < 7; j++) {
-          const x = r.left + 2 + (r.width - 4) * i / 6, y = r.top + 2 + (r.height - 4) * j / 6;
+        for (let x = r.left + 2; x < r.right - 1; x += 12) for (let y = r.top + 2; y < r.bottom - 1; y += 12) {
           if (y < 0 || y >= innerHeight) continue;
           const e = document.elementFromPoint(x, y);
           if (!e || !p.contains(e)) bad.push([x, y, e ? e.outerHTML.slice(0, 80) : null]);
