@@ -9,11 +9,14 @@ Chromium (``/usr/bin/chromium``, as ``tests/test_dashboard.py`` does) at 1280x72
 - time to first render: from ``page.goto`` until the day-0 headline ("Day 0: Moscow's decision")
   is shown and every image on the page has loaded;
 - per step: from the click on Step until the next day's headline is shown and every image has
-  loaded (the page is then fully drawn for that day), over ``--steps`` steps (at least 20).
+  loaded (the page is then fully drawn for that day), over ``--steps`` steps (at least 20);
+- then Play for 6 s at the page's default speed and Pause: days shown per second of play, and the
+  days that still appear in the 2 s after the Pause click (a step under way when Pause is clicked
+  may still be drawn; Mesa's play loop also took one more step after it).
 
 Writes the figures to ``--out`` (default benchmarks/results/dashboard_step.json) and prints, as its
-last line, a JSON object: median and 90th percentile seconds per step, time to first render,
-steps, and the per-step times.
+last line, a JSON object: median and 90th percentile seconds per step, time to first render, the
+play figures, steps, and the per-step times.
 """
 
 from __future__ import annotations
@@ -92,6 +95,26 @@ def drawn(page, day: int) -> None:
     page.wait_for_function(IMAGES, timeout=60_000, polling=10)
 
 
+def shown_day(page) -> int:
+    return page.evaluate("() => +document.body.innerText.match(/Day (\\d+): Moscow/)[1]")
+
+
+def play(page, seconds: float = 6.0) -> dict:
+    """Play at the page's default speed for ``seconds``, then Pause: days shown per second of
+    play, and the days that still appear in the 2 s after the Pause click."""
+    start = shown_day(page)
+    page.get_by_role("button", name="▶", exact=True).click()
+    t = time.perf_counter()
+    time.sleep(seconds)
+    page.get_by_role("button", name="❚❚", exact=True).click()
+    at_pause, elapsed = shown_day(page), time.perf_counter() - t
+    time.sleep(2.0)
+    return {
+        "play_days_per_s": round((at_pause - start) / elapsed, 2),
+        "days_shown_after_pause": shown_day(page) - at_pause,
+    }
+
+
 def measure(url: str, steps: int) -> dict:
     from playwright.sync_api import sync_playwright
 
@@ -110,6 +133,7 @@ def measure(url: str, steps: int) -> dict:
                 step.click()
                 drawn(page, day)
                 times.append(time.perf_counter() - t)
+            played = play(page)
         finally:
             browser.close()
     times.sort()
@@ -118,6 +142,7 @@ def measure(url: str, steps: int) -> dict:
         "median_step_s": round(statistics.median(times), 3),
         "p90_step_s": round(p90, 3),
         "first_render_s": round(first, 2),
+        **played,
         "steps": steps,
         "step_s": [round(x, 3) for x in times],
     }
@@ -143,7 +168,13 @@ def main(argv: list[str] | None = None) -> dict:
     finally:
         stop(proc)
     log.unlink(missing_ok=True)
-    result = {"repo": str(args.repo.resolve()), "cores": os.cpu_count(), **result}
+    load = [round(x, 1) for x in os.getloadavg()]  # the machine may be shared: say how busy it was
+    result = {
+        "repo": str(args.repo.resolve()),
+        "cores": os.cpu_count(),
+        "load_1_5_15_min": load,
+        **result,
+    }
     tmp = args.out.with_suffix(".tmp")
     tmp.write_text(json.dumps(result, indent=1) + "\n")
     os.replace(tmp, args.out)

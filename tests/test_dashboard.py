@@ -279,7 +279,11 @@ def test_dashboard(server, tmp_path):
                 .group(1)
                 .replace(",", "")
             )
-            assert troops > 0 and "request for help: day" in situation, situation
+            assert (
+                troops > 0
+                and "request for help: day" in situation
+                and "host government" in situation
+            )
 
             # README: the layout fits 1280x720; nothing covers the factor panel
             _check_layout(page)

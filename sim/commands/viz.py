@@ -172,14 +172,14 @@ def main(args) -> int:
 
     path = resolve_config(args.config)
     config = load_config(path)  # a bad config: one paragraph and exit 2 (sim/cli.py)
+    if args.baseline is not None and not args.baseline.is_dir():
+        raise ConfigError(
+            f"--baseline {args.baseline}: no such folder. Give the folder a `sim run` wrote its "
+            f"results to (by default results/{config.name}/), or leave --baseline out."
+        )
     check_address(args.host, args.port)
     os.environ[CONFIG_ENV] = str(path.resolve())
     if args.baseline is not None:
-        if not args.baseline.is_dir():
-            raise ConfigError(
-                f"--baseline {args.baseline}: no such folder. Give the folder a `sim run` wrote its "
-                f"results to (by default results/{config.name}/), or leave --baseline out."
-            )
         os.environ[BASELINE_ENV] = str(args.baseline.resolve())
     os.environ.setdefault(
         "SOLARA_TELEMETRY_MIXPANEL_ENABLE", "false"
