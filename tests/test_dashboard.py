@@ -2,7 +2,8 @@
 
 Needs Debian's Chromium at /usr/bin/chromium (`.ci/run` installs it); without it the test is
 skipped, except under CI (the environment variable CI set), where that is a failure. The server is
-given a small stored `sim run` of the Kazakhstan baseline to compare with (``--baseline``). In a
+started in a folder holding a small stored `sim run` of the Kazakhstan baseline in
+results/kazakhstan_2022/, where the page looks for the runs to compare with. In a
 1280x720 window the test checks the controls show their values and ranges, the layout (nothing
 covers the factor panel, nothing overflows), Step, Play and Pause, the history markers, the
 stored runs' overlay, the decision log, the CSV downloads, and a control applied on Reset. A
@@ -41,7 +42,7 @@ STEP_S = (
     30  # a step takes about 0.2 s (benchmarks/dashboard_step.py); generous for a loaded CI machine
 )
 WIDTH, HEIGHT = 1280, 720  # a laptop screen (issue 16)
-REPS = 6  # the stored run to compare with
+REPS = 10  # the stored run to compare with
 
 
 def _require_browser():
@@ -75,7 +76,7 @@ def stored_run(tmp_path) -> Path:
     from sim.config import load_config
     from sim.runner import run_replications
 
-    folder = tmp_path / "stored"
+    folder = tmp_path / "results" / "kazakhstan_2022"  # where `sim run kazakhstan_2022` stores it
     run_replications(
         load_config(ROOT / "configs" / "kazakhstan_2022.yaml"),
         reps=REPS,
@@ -88,8 +89,8 @@ def stored_run(tmp_path) -> Path:
 
 @pytest.fixture
 def server(tmp_path, stored_run):
-    """`sim viz` on a free port of 127.0.0.1, comparing with ``stored_run``; its URL. Always
-    stopped, with bounded waits."""
+    """`sim viz` on a free port of 127.0.0.1, started in the folder that holds ``stored_run`` (so it
+    finds it where `sim run` leaves it); its URL. Always stopped, with bounded waits."""
     _require_browser()
     port = _free_port()
     log = tmp_path / "server.log"
@@ -100,13 +101,11 @@ def server(tmp_path, stored_run):
                 "-m",
                 "sim",
                 "viz",
-                "configs/kazakhstan_2022.yaml",
+                str(ROOT / "configs" / "kazakhstan_2022.yaml"),
                 "--port",
                 str(port),
-                "--baseline",
-                str(stored_run),
             ],
-            cwd=ROOT,
+            cwd=tmp_path,
             stdout=out,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
@@ -300,6 +299,9 @@ def test_dashboard(server, tmp_path):
 
             # README: "compare with the stored runs" overlays their median and 10-90% band
             expect(charts.locator("polygon.band")).to_have_count(0)
+            expect(page.locator(".baseline-note")).to_have_text(
+                f"{REPS} stored runs in results/kazakhstan_2022/"
+            )
             page.get_by_role("checkbox", name=re.compile("Compare with the stored runs")).check()
             expect(charts.locator("polygon.band")).to_have_count(3)
             expect(charts).to_contain_text(f"stored runs ({REPS}): active protesters, median")

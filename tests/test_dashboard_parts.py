@@ -17,6 +17,8 @@ import pytest
 from sim.app import baseline, charts, city, controls, log, panels
 from sim.app.controls import KEYS, DashboardModel, base_config, configure, control_values
 
+from .conftest import CONFIGS
+
 # --- controls --------------------------------------------------------------------------------------
 
 
@@ -324,3 +326,21 @@ def test_reset_applies_the_chosen_controls_and_seed(cfg):
     s.reset()
     m = s.model.value
     assert m.day == 0 and m.cfg.host.can_request is False and m.seed == 5 and s.day.value == 0
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in CONFIGS.glob("*.yaml")))
+def test_every_shipped_scenario_draws(name):
+    # sim viz takes any shipped scenario: each one's page parts build from its first days
+    from sim.bundled import find_config
+    from sim.config import load_config
+
+    cfg = load_config(find_config(name))
+    model = DashboardModel(seed="0", base=cfg)
+    for _ in range(3):
+        model.step()
+    marks = baseline.markers(cfg)
+    html = "".join(panels.all_charts(model, marks, None, baseline.start_label(cfg)))
+    assert html.count("<svg") == 3 and panels.factor_panel(model).count("<svg") == 6
+    assert html.count("class='history-marker'") == 3 * sum(m.day <= 30 for m in marks)
+    assert "<img" in city.city_html(model.city.snapshot(), model.countries)
+    assert len(log.decision_rows(model.russia.log, cfg.russia)) == (3 if cfg.russia.enabled else 0)

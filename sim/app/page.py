@@ -230,6 +230,11 @@ def LogCard(s: Session, m, day: int):
             f"<div class='chart-title'>Moscow's decision log ({len(rows)} days, newest first)</div>"
             f"<div class='log-scroll'>{log_table(rows)}</div>"
         )
+    elif not m.cfg.russia.enabled:
+        body = (
+            "<div class='chart-title'>Moscow's decision log</div><i>Moscow takes no decisions in "
+            "this scenario (russia.enabled is false).</i>"
+        )
     else:
         body = (
             "<div class='chart-title'>Moscow's decision log</div><i>Empty: Moscow first reads the "
