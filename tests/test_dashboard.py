@@ -47,7 +47,10 @@ REPS = 10  # the stored run to compare with
 
 def _require_browser():
     if not CHROMIUM.exists():
-        reason = f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium) for the dashboard test"
+        reason = (
+            f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium) "
+            "for the dashboard test"
+        )
         if os.environ.get("CI"):
             pytest.fail(reason)
         pytest.skip(reason)
@@ -209,7 +212,8 @@ def _check_layout(page) -> None:
     covered = page.evaluate(
         """() => { const p = document.querySelector('.factor-panel'), r = p.getBoundingClientRect();
         const bad = [];
-        for (let x = r.left + 2; x < r.right - 1; x += 12) for (let y = r.top + 2; y < r.bottom - 1; y += 12) {
+        for (let x = r.left + 2; x < r.right - 1; x += 12)
+        for (let y = r.top + 2; y < r.bottom - 1; y += 12) {
           if (y < 0 || y >= innerHeight) continue;
           const e = document.elementFromPoint(x, y);
           if (!e || !p.contains(e)) bad.push([x, y, e ? e.outerHTML.slice(0, 80) : null]);
@@ -270,7 +274,7 @@ def test_dashboard(server, tmp_path):
             time.sleep(1.5)
             assert _day(page) == paused
 
-            # mid-crisis on day 5 of the baseline: the government has asked and troops are on the ground
+            # mid-crisis on day 5 of the baseline: the government has asked, troops are there
             _step_to(page, 5)
             situation = page.locator(".decision-situation").inner_text()
             troops = int(
@@ -291,7 +295,8 @@ def test_dashboard(server, tmp_path):
             if os.environ.get("SIM_UPDATE_SCREENSHOT"):
                 page.screenshot(path=str(ROOT / "docs" / "img" / "dashboard.png"))
 
-            # README: the charts mark the scenario's history (Kazakhstan: request, landing, order, withdrawal)
+            # README: the charts mark the scenario's history (Kazakhstan: request, landing, order,
+            # withdrawal)
             charts = page.locator(".chart-row")
             for event in ("request", "landing", "order", "withdrawal"):
                 expect(charts.locator(f".history-marker[data-event='{event}']")).to_have_count(3)

@@ -1,5 +1,6 @@
 """The dashboard's parts without a browser: controls, charts, map, stored runs, decision log, CSV,
-and the run buttons' lock. Fast; the page itself is tested in Chromium by tests/test_dashboard.py."""
+and the run buttons' lock. Fast; the page itself is tested in Chromium by
+tests/test_dashboard.py."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from sim.app.controls import KEYS, DashboardModel, base_config, configure, contr
 
 from .conftest import CONFIGS
 
-# --- controls --------------------------------------------------------------------------------------
+# --- controls ------------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +97,7 @@ def test_a_control_shows_its_value_with_its_unit():
     ) == {"legitimacy": (0.8, 0.6)}
 
 
-# --- charts ----------------------------------------------------------------------------------------
+# --- charts --------------------------------------------------------------------------------------
 
 
 def test_axes_stand_before_data_and_grow_by_tens():

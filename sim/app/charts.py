@@ -133,7 +133,8 @@ def _axes(f: _Frame, ticks: Sequence[float], start_label: str) -> list[str]:
             f"<text x='{x:.1f}' y='{f.h - PAD_B + 13}' text-anchor='middle' class='tick'>{d}</text>"
         )
     out.append(
-        f"<text x='{f.w - PAD_R}' y='{f.h - 3}' text-anchor='end' class='axis'>day{start_label}</text>"
+        f"<text x='{f.w - PAD_R}' y='{f.h - 3}' text-anchor='end' class='axis'>"
+        f"day{start_label}</text>"
     )
     return out
 

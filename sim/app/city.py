@@ -67,7 +67,7 @@ def png(img: np.ndarray) -> bytes:
 
 def sites_layer(city: CitySnapshot, countries: list[str]) -> str:
     """The strategic sites over the grid (SVG in cell units): held green, stormed red with a
-    cross; the border's colour is the main foreign contingent guarding it; a label with its guards."""
+    cross; the border's colour is the main foreign contingent guarding it."""
     out = [
         f"<svg class='sites' viewBox='0 0 {city.width} {city.height}' preserveAspectRatio='none' "
         "xmlns='http://www.w3.org/2000/svg'>"
@@ -80,12 +80,14 @@ def sites_layer(city: CitySnapshot, countries: list[str]) -> str:
             palette.country_colour(countries[int(np.argmax(troops))]) if troops.sum() else "#ffffff"
         )
         out.append(
-            f"<rect x='{x - 0.6}' y='{y - 0.6}' width='2.2' height='2.2' fill='{HELD if held else STORMED}' "
+            f"<rect x='{x - 0.6}' y='{y - 0.6}' width='2.2' height='2.2' "
+            f"fill='{HELD if held else STORMED}' "
             f"stroke='{edge}' stroke-width='0.6'/>"
         )
         if not held:
             out.append(
-                f"<path d='M{x - 0.3} {y - 0.3}L{x + 1.3} {y + 1.3}M{x + 1.3} {y - 0.3}L{x - 0.3} {y + 1.3}' "
+                f"<path d='M{x - 0.3} {y - 0.3}L{x + 1.3} {y + 1.3}"
+                f"M{x + 1.3} {y - 0.3}L{x - 0.3} {y + 1.3}' "
                 "stroke='#fff' stroke-width='0.5'/>"
             )
     out.append("</svg>")

@@ -1,8 +1,8 @@
 """The dashboard page: the sidebar (run buttons, controls, stored runs) and the main view (the
 headline, the city, Moscow's factors, the charts, the decision log and the downloads).
 
-Each component reads only the session's values it shows, so a new day redraws the main view and
-the day counter, not the controls. The charts and the map are HTML and SVG built as text
+Each component reads only the session's values it shows, so a new day redraws the main view, not
+the sidebar. The charts and the map are HTML and SVG built as text
 (``panels``, ``city``), not matplotlib figures.
 """
 
@@ -24,12 +24,13 @@ warm_up()  # load the compiled engine when the server starts, not on the first p
 
 
 def _bold(text: str) -> str:
-    """``**bold**`` to <b>bold</b> (the panels are HTML; solara.Markdown would load mermaid from a CDN)."""
+    """``**bold**`` to <b>bold</b> (the panels are HTML: solara.Markdown would load mermaid from
+    a CDN)."""
     parts = escape(text).split("**")
     return "".join(f"<b>{p}</b>" if i % 2 else p for i, p in enumerate(parts))
 
 
-# --- the sidebar -----------------------------------------------------------------------------------
+# --- the sidebar --------------------------------------------------------------------------------
 
 
 @solara.component
@@ -63,7 +64,7 @@ def Slider(s: Session, name: str):
     lo, hi = slider_range(s.cfg, name)
 
     def set_value(v):
-        s.chosen.set({**s.chosen.value, name: v})
+        s.chosen.set({**s.chosen.value, name: round(float(v), 6)})  # no 0.55000000000000004
 
     solara.HTML(
         tag="div",
@@ -141,7 +142,7 @@ def Compare(s: Session):
     solara.HTML(tag="div", classes=["baseline-note"], unsafe_innerHTML=escape(text))
 
 
-# --- the main view ---------------------------------------------------------------------------------
+# --- the main view ------------------------------------------------------------------------------
 
 
 @solara.component
@@ -150,20 +151,23 @@ def Headline(s: Session, m, day: int):
     head = f"Day {m.day}: Moscow's decision **{russia.outcome}** (state: {russia.state})"
     request = f"day {host.request_day}" if host.requested else "none"
     situation = (
-        f"Foreign troops on the ground **{m.ledger.total:,.0f}** · host government **{host.status}**, "
+        f"Foreign troops on the ground **{m.ledger.total:,.0f}** · "
+        f"host government **{host.status}**, "
         f"regime threat {host.regime_threat:.2f} · request for help: **{request}** · "
         f"sanctions {m.west.sanctions:.2f} · reputation {russia.reputation:.2f}"
     )
     c = m.controls
     scenario = (
         f"Scenario **{m.cfg.name}**, seed {m.seed} · rule **{c['rule']}** · host may request help: "
-        f"**{show('can_request', c['can_request'])}** · police loyalty **{show('police_loyalty', c['police_loyalty'])}**"
+        f"**{show('can_request', c['can_request'])}** · police loyalty "
+        f"**{show('police_loyalty', c['police_loyalty'])}**"
     )
     solara.HTML(
         tag="div",
         classes=["headline"],
         unsafe_innerHTML=(
-            f"<h3 class='decision-head'>{_bold(head)}</h3><p class='decision-situation'>{_bold(situation)}</p>"
+            f"<h3 class='decision-head'>{_bold(head)}</h3>"
+            f"<p class='decision-situation'>{_bold(situation)}</p>"
             f"<p class='scenario-summary'>{_bold(scenario)}</p>"
         ),
     )
@@ -174,7 +178,8 @@ def CityCard(s: Session, m, day: int):
     html = solara.use_memo(lambda: city_html(m.city.snapshot(), m.countries), [m, day])
     stats = m.city_stats
     title = (
-        f"The city on day {m.day}: {stats.active_share:.0%} active, {stats.jailed_share:.0%} jailed, "
+        f"The city on day {m.day}: {stats.active_share:.0%} active, "
+        f"{stats.jailed_share:.0%} jailed, "
         f"{stats.sites_held}/{stats.sites_held + stats.sites_lost} sites held"
     )
     solara.HTML(

@@ -148,11 +148,13 @@ def factor_panel(model: CrisisModel) -> str:
             size=(220, 130),
         )
         cells.append(
-            f"<div class='factor' data-factor='{f}'><div class='factor-title' style='color:{colour}'>"
+            f"<div class='factor' data-factor='{f}'>"
+            f"<div class='factor-title' style='color:{colour}'>"
             f"{escape(title)}</div>{svg}</div>"
         )
     note = (
-        "Moscow's factors: perceived (solid), true (dashed); dotted: the all_five rule's threshold, "
+        "Moscow's factors: perceived (solid), true (dashed); "
+        "dotted: the all_five rule's threshold, "
         "shaded: the side where a factor fails."
     )
     if model.cfg.russia.rule != "all_five":

@@ -26,7 +26,8 @@ svg.chart text.marker { font-weight: 700; fill: #222; }
 .legend.note { color: #666; font-size: 11px; }
 .legend .key { display: inline-block; margin-right: 10px; white-space: nowrap; }
 .legend .key.markers { white-space: normal; }
-.legend .key i { display: inline-block; width: 18px; height: 0; margin-right: 4px; vertical-align: middle; }
+.legend .key i { display: inline-block; width: 18px; height: 0; margin-right: 4px;
+  vertical-align: middle; }
 .legend .key i.box { width: 11px; height: 11px; border-top: none; }
 .factor-grid { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 2px 10px; }
 .factor-title { font-size: 12px; font-weight: 600; }
@@ -35,7 +36,8 @@ svg.chart text.marker { font-weight: 700; fill: #222; }
   image-rendering: pixelated; }
 .city-map svg.sites { position: absolute; inset: 0; width: 100%; height: 100%; }
 .site-label { position: absolute; transform: translateX(-50%); font-size: 11px; line-height: 1.2;
-  background: #fffd; padding: 0 3px; border-radius: 3px; white-space: nowrap; pointer-events: none; }
+  background: #fffd; padding: 0 3px; border-radius: 3px; white-space: nowrap;
+  pointer-events: none; }
 .log-scroll { max-height: 300px; overflow: auto; }
 table.log { border-collapse: collapse; font-size: 12px; width: 100%; }
 table.log th { position: sticky; top: 0; background: #f3f3f3; text-align: left; }

@@ -1,7 +1,8 @@
 """``sim viz [CONFIG]``: the interactive dashboard (``sim/app/``, a Solara page) in the browser.
 
 The config is checked here first (a mistake exits with code 2, as everywhere), then Solara's server
-runs ``sim.app.page`` with the config's path in the environment variable ``SIM_VIZ_CONFIG``. The server
+runs ``sim.app.page`` with the config's path in the environment variable ``SIM_VIZ_CONFIG``. The
+server
 replaces this process (``exec``), so stopping ``sim viz`` (Ctrl-C, or a signal to its pid) stops it.
 
 Solara's page loads its JavaScript and CSS through the server's CDN proxy, which fetches them from a
@@ -100,7 +101,8 @@ def solara_command(args) -> list[str]:
 
 
 def cdn_cache_dir() -> Path:
-    """The cache of Solara's CDN proxy (``SOLARA_ASSETS_PROXY_CACHE_DIR``, else under sys.prefix)."""
+    """The cache of Solara's CDN proxy (``SOLARA_ASSETS_PROXY_CACHE_DIR``, else under
+    sys.prefix)."""
     from solara.server import settings
 
     return Path(settings.assets.proxy_cache_dir)
