@@ -13,6 +13,8 @@ import pandas as pd
 from ..records import INTERVENED
 
 COLUMNS = ("day", "decision", "state", "rule says", "score", "troops ordered", "why")
+SHOWN = 60
+"""Rows the page's table shows (the newest); the CSV download has them all."""
 
 
 def held_since(log: Sequence[dict], i: int) -> int:
@@ -79,7 +81,7 @@ def decision_rows(log: Sequence[dict], russia_cfg) -> list[dict]:
     return rows
 
 
-def log_table(rows: list[dict], limit: int = 60) -> str:
+def log_table(rows: list[dict], limit: int = SHOWN) -> str:
     """The log's rows as an HTML table (newest first), at most ``limit`` rows."""
     head = "".join(f"<th>{escape(c)}</th>" for c in COLUMNS)
     body = "".join(

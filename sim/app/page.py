@@ -15,7 +15,7 @@ import solara
 from ..city import warm_up
 from .city import city_html, legend
 from .controls import BIASED, CONTROLS, LABELS, RULES, base_config, changed, show, slider_range
-from .log import daily_csv, decision_rows, decisions_csv, log_table
+from .log import SHOWN, daily_csv, decision_rows, decisions_csv, log_table
 from .panels import all_charts, factor_panel
 from .session import SPEEDS, Session
 from .style import CSS
@@ -232,7 +232,8 @@ def LogCard(s: Session, m, day: int):
         )
     if rows:
         body = (
-            f"<div class='chart-title'>Moscow's decision log ({len(rows)} days, newest first)</div>"
+            f"<div class='chart-title'>Moscow's decision log ({len(rows)} days, newest first"
+            f"{f'; the newest {SHOWN} shown, the CSV has all' if len(rows) > SHOWN else ''})</div>"
             f"<div class='log-scroll'>{log_table(rows)}</div>"
         )
     elif not m.cfg.russia.enabled:
