@@ -270,6 +270,17 @@ def test_the_log_names_orders_withdrawals_and_failing_factors():
     assert "withdrawing" in log.why(
         [{**base, "state": "withdrawing", "outcome": "withdraw"}], 0, russia
     )
+    # an operation against the host (a war) does not end on calm, nor do peacekeepers
+    war = {
+        **base,
+        "outcome": "deploy",
+        "state": "deployed",
+        "rule_verdict": "delay",
+        "form": "full",
+    }
+    assert log.why([war], 0, russia).startswith("operation under way since day 1 although the rule")
+    keep = {**war, "form": "peacekeeping"}
+    assert log.why([keep], 0, russia).startswith("peacekeepers stay while the ceasefire holds")
 
 
 def test_held_since_is_the_start_of_the_deployment_in_force():

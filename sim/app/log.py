@@ -10,7 +10,12 @@ from html import escape
 
 import pandas as pd
 
+from ..decision import HOSTILE_FORMS
 from ..records import INTERVENED
+
+HOSTILE = tuple(f.value for f in HOSTILE_FORMS)
+"""Forms of an operation against the host (a war): they end on failing factors or losses, not on
+calm."""
 
 COLUMNS = ("day", "decision", "state", "rule says", "score", "troops ordered", "why")
 SHOWN = 60
@@ -28,7 +33,9 @@ def held_since(log: Sequence[dict], i: int) -> int:
 
 def why(log: Sequence[dict], i: int, russia_cfg) -> str:
     """Row ``i`` in words: troops ordered, a deployment held although today's rule says otherwise
-    (a force once sent stays until calm), a withdrawal, or what the rule found."""
+    (a guard force once sent stays until calm; an operation against the host until its factors
+    fail or its losses mount; peacekeepers while the ceasefire holds), a withdrawal, or what the
+    rule found."""
     row = log[i]
     ordered = row.get("troops_ordered") or 0
     failed = row.get("failed") or ""
@@ -36,13 +43,29 @@ def why(log: Sequence[dict], i: int, russia_cfg) -> str:
         return f"ordered {ordered:,} troops; they land after {russia_cfg.lead_time_days} day(s)"
     if row["state"] == "deployed" and row["outcome"] in INTERVENED:
         since = held_since(log, i)
-        if row["rule_verdict"] not in INTERVENED:
+        form = row.get("form", "")
+        if row["rule_verdict"] in INTERVENED:
             return (
-                f"force stays until calm: held since day {since} although the rule says "
-                f"{row['rule_verdict']}; it leaves once order holds with a secure regime for "
-                f"{russia_cfg.withdraw_calm_days} days in a row"
+                f"force on the ground since day {since}; the rule still says {row['rule_verdict']}"
             )
-        return f"force on the ground since day {since}; the rule still says {row['rule_verdict']}"
+        if form in HOSTILE:
+            return (
+                f"operation under way since day {since} although the rule says "
+                f"{row['rule_verdict']}: "
+                f"it is scaled back or withdrawn once one of its factors has clearly failed "
+                f"{russia_cfg.abandon_days} days in a row, or its losses pass the tolerance"
+            )
+        if form == "peacekeeping":
+            return (
+                f"peacekeepers stay while the ceasefire holds: there since day {since} "
+                "although the "
+                f"rule says {row['rule_verdict']}"
+            )
+        return (
+            f"force stays until calm: held since day {since} although the rule says "
+            f"{row['rule_verdict']}; it leaves once order holds with a secure regime for "
+            f"{russia_cfg.withdraw_calm_days} days in a row"
+        )
     if row["state"] == "withdrawing":
         return (
             f"order held with a secure regime for {russia_cfg.withdraw_calm_days} days: the force "

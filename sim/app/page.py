@@ -205,11 +205,12 @@ def Charts(s: Session, m, day: int):
     cards = all_charts(m, s.marks, base, s.start)
     note = ""
     if s.compare.value and isinstance(s.baseline, str):
-        note = f"<div class='baseline-note card'>{escape(s.baseline)}</div>"
+        note = f"<div class='baseline-note card wide'>{escape(s.baseline)}</div>"
+    grid = "".join(f"<div class='card'>{c}</div>" for c in cards)
     solara.HTML(
         tag="div",
         classes=["chart-row"],
-        unsafe_innerHTML=note + "".join(f"<div class='card'>{c}</div>" for c in cards),
+        unsafe_innerHTML=f"{note}<div class='chart-grid'>{grid}</div>",
     )
 
 

@@ -16,8 +16,10 @@ CSS = """
 .headline .scenario-summary { color: #555; font-size: 12px; }
 .top-row { display: grid; grid-template-columns: repeat(auto-fit, minmax(340px, 1fr)); gap: 10px;
   margin: 6px 0 10px; width: 100%; }
-.chart-row { display: grid; grid-template-columns: repeat(auto-fit, minmax(280px, 1fr)); gap: 10px;
-  margin-bottom: 10px; width: 100%; }
+.chart-row { margin-bottom: 10px; width: 100%; }
+.chart-grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(280px, 1fr)); gap: 10px;
+  width: 100%; }
+.baseline-note.wide { margin-bottom: 8px; }
 .chart-title { font-weight: 600; font-size: 13px; margin-bottom: 4px; }
 svg.chart { width: 100%; height: auto; display: block; }
 svg.chart text { font: 10px sans-serif; fill: #444; }
