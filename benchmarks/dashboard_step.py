@@ -33,6 +33,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from sim.files import write_text
+
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -175,9 +177,7 @@ def main(argv: list[str] | None = None) -> dict:
         "load_1_5_15_min": load,
         **result,
     }
-    tmp = args.out.with_suffix(".tmp")
-    tmp.write_text(json.dumps(result, indent=1) + "\n")
-    os.replace(tmp, args.out)
+    write_text(args.out, json.dumps(result, indent=1) + "\n")
     print(json.dumps(result))
     return result
 
