@@ -175,9 +175,10 @@ def _check_controls(page) -> None:
     assert heads.count() == ranges.count() == len(CONTROLS)
     for i, c in enumerate(CONTROLS):
         head = heads.nth(i)
-        assert head.is_visible() or head.scroll_into_view_if_needed() is None and head.is_visible()
+        value = head.locator(".control-value")
+        assert head.is_visible() and value.is_visible(), c.name  # shown, not only as a tooltip
         assert head.inner_text().split("\n")[0].strip() == c.label
-        assert head.locator(".control-value").inner_text() == c.show(values[c.name]), c.name
+        assert value.inner_text() == c.show(values[c.name]), c.name
         lo, hi = slider_range(cfg, c.name)
         spans = ranges.nth(i).locator("span")
         assert (spans.first.inner_text(), spans.last.inner_text()) == (
