@@ -17,6 +17,7 @@ import pytest
 
 from sim.app import baseline, charts, city, controls, log, panels
 from sim.app.controls import KEYS, DashboardModel, base_config, configure, control_values
+from sim.model import CrisisModel
 
 from .conftest import CONFIGS
 
@@ -38,7 +39,7 @@ def model12(cfg):
 
 def test_controls_default_to_the_scenario_and_apply_as_overrides(cfg):
     model = DashboardModel(base=cfg)  # every control at the scenario's value
-    assert model.cfg == cfg
+    assert isinstance(model, CrisisModel) and model.cfg == cfg  # README: the model `sim run` runs
     values = control_values(cfg)
     assert set(controls.SLIDERS) | {"can_request", "rule"} == set(values)
     changed = DashboardModel(
@@ -148,6 +149,10 @@ def test_charts_name_their_series_in_words_and_mark_the_history(cfg, model12):
     for raw in ("active_share", "jailed_share", "troops_total", "regime_threat"):
         assert raw not in html
     assert "active protesters" in html and "all foreign troops" in html
+    # README: foreign troops in total and by country (each contingent that came)
+    troops = panels.troops_chart(model12)
+    came = [c for j, c in enumerate(model12.countries) if model12.ledger.sent[j] > 0]
+    assert came and all(f"</i>{c}</span>" in troops for c in came)
     for event in ("request", "landing", "order", "withdrawal"):
         assert html.count(f"data-event='{event}'") == 3, event  # on each of the three charts
     assert "0 = 2 Jan 2022" in html
@@ -199,8 +204,11 @@ def test_the_map_is_the_grid_one_pixel_a_cell(model12):
     img = city.city_pixels(snap, model12.countries)
     assert img.shape == (snap.height, snap.width, 3)
     assert np.array_equal(_unpng(city.png(img)), img)
+    cells = img.reshape(-1, 3)
     active = snap.pos[snap.state == 1][0]
-    assert tuple(img.reshape(-1, 3)[active]) == tuple(city._rgb(city.STATE_COLOURS[1]))
+    assert tuple(cells[active]) == tuple(city._rgb(city.STATE_COLOURS[1]))
+    police = snap.patrol_pos[snap.patrol_owner == 0][0]
+    assert tuple(cells[police]) == tuple(city._rgb(city.palette.POLICE))
     # README: the sites, held or stormed, labelled with the police and troop units guarding them
     html = city.city_html(snap, model12.countries)
     labels = re.findall(r"class='site-label'[^>]*>(.*?)</div>", html)
