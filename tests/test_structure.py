@@ -85,7 +85,6 @@ TOO_LONG_ALLOWED = {
     "config/schema.py",  # the whole typed config in one module: split it by section
 }
 TOO_MANY_PARAMETERS_ALLOWED = {
-    "app.py:DashboardModel.__init__",  # SolaraViz passes every dashboard control as a keyword
 }
 
 
