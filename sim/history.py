@@ -9,6 +9,7 @@ column, so ``history_table`` says, per fact, what history gives and what the run
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -35,7 +36,7 @@ def calendar(history, day: int) -> str:
 def history_table(summary: pd.DataFrame, history) -> pd.DataFrame:
     """One row per fact or total with a model column: what history gives, the runs' median and
     10-90% range (over the runs where the day came), and the share of runs where it came."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     if history is None:
         return pd.DataFrame(rows)
     for fact in history.timeline:

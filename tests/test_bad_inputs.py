@@ -155,6 +155,7 @@ COMMAND_LINE = {  # id -> (argv, phrase, how to prepare the folder `{d}`)
     "viz --port 70000": (["viz", "--port", "70000"], "a port is 1 to 65535", None),
     "viz --port 0": (["viz", "--port", "0"], "a port is 1 to 65535", None),
     "viz unknown scenario": (["viz", "nowhere_2030"], "shipped scenario", None),
+    "viz --baseline no such folder": (["viz", "--baseline", "{d}/nowhere"], "no such folder", None),
     "plot no such folder": (["plot", "{d}/nowhere"], "is not a folder", None),
     "plot an empty folder": (["plot", "{d}"], "no results", None),
     "plot a corrupt manifest": (["plot", "{d}"], "cannot be read as JSON", _corrupt_manifest),

@@ -194,9 +194,9 @@ def test_same_seed_same_run_and_different_seed_differs():
             c.step(DayInputs(0.6, 0.3 if t < 3 else 0.0))
         s = c.state
         runs.append((s.pos.copy(), s.state.copy(), s.patrol_pos.copy(), s.site_held.copy()))
-    for a, b in zip(runs[0], runs[1]):
+    for a, b in zip(runs[0], runs[1], strict=True):
         np.testing.assert_array_equal(a, b)
-    assert not all(np.array_equal(a, b) for a, b in zip(runs[0], runs[2]))
+    assert not all(np.array_equal(a, b) for a, b in zip(runs[0], runs[2], strict=True))
 
 
 def _around_sites(c: City, grid_flat: np.ndarray, r: int) -> np.ndarray:

@@ -110,7 +110,7 @@ def test_too_many_guards_to_pack_falls_back_to_the_same_days():
     for c in (ref, fast):
         c.set_troops(np.array([3_500_000.0]))  # 70,000 troop agents (50 soldiers each)
     assert fast.state.troop_guards.sum() >= 2**16
-    for d in range(8):
+    for _ in range(8):
         inputs = DayInputs(0.3, 0.4)
         assert ref.step(inputs) == fast.step(inputs)
         _same_arrays(ref, fast)
@@ -128,7 +128,7 @@ def test_both_engines_follow_DAY_as_declared(monkeypatch):
         monkeypatch.setattr(day, "DAY", order)
         ref, fast = _pair(True, "von_neumann", vision=4, seed=5)
         days = []
-        for d in range(10):
+        for _ in range(10):
             inputs = DayInputs(0.5, 0.3)
             days.append(ref.step(inputs))
             assert fast.step(inputs) == days[-1]

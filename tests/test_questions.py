@@ -42,7 +42,7 @@ def test_when_moscow_deploys_says_what_the_readme_says(tmp_path):
     assert f"The box says `{found.sentence(1)}`" in text
     assert (found.runs, round(100 * found.yes / found.runs)) == (900, 68)  # "in 68% of the runs"
     assert "where 90% of runs see troops" in text and round(found.boxes[0].density, 2) == 0.90
-    scores = dict(zip(found.scores["parameter"], found.scores["score"].round(2)))
+    scores = dict(zip(found.scores["parameter"], found.scores["score"].round(2), strict=True))
     assert (
         scores["host.legitimacy"] == 0.55 and scores["host.forces.police.loyalty"] == 0.11
     )  # feature scores
