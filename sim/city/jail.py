@@ -100,7 +100,7 @@ class Jail:
         if not self.tiring:
             return
         f = self.s.fatigue
-        step = np.full(f.size, -self.recovery, dtype=np.float32)
+        step = np.where(self.s.state == JAILED, np.float32(0), -self.recovery)
         step[who] = self.rate
         f += step
         np.clip(f, 0, 1, out=f)
