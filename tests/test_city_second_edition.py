@@ -172,3 +172,25 @@ def test_the_new_inputs_default_to_the_first_editions_day():
         s = a.step(DayInputs(0.7, 0.3))
         t = b.step(DayInputs(0.7, 0.3, deterrence=0.0, visibility=1.0, arrest_intensity=1.0))
         assert s == t
+
+
+@pytest.mark.parametrize("intensity,expected", [(2.0, 2.0), (1.5, 1.5), (5.0, 4.0), (0.5, 0.5)])
+def test_a_patrol_makes_arrest_intensity_arrests_a_day(intensity, expected):
+    # docs/model.md 7.2: one patrol that sees 4 actives (nobody else sees them) picks m of them
+    # without replacement, m = the intensity rounded up or down at random: E[arrests] = E[min(m, 4)]
+    from sim.city.state import ACTIVE, JAILED, QUIET
+
+    c = city(7, compiled=False)
+    s, rules = c.state, c.day.rules
+    s.patrol_pos, s.patrol_owner = s.patrol_pos[:1].copy(), s.patrol_owner[:1].copy()
+    y, x = np.divmod(s.pos, CFG.city.width)
+    py, px = divmod(int(s.patrol_pos[0]), CFG.city.width)
+    seen = np.flatnonzero(np.abs(y - py) + np.abs(x - px) <= CFG.police.vision)[:4]
+    hits, n = 0, 2000
+    for _ in range(n):
+        s.state[:] = QUIET
+        s.jail[:] = 0
+        s.state[seen] = ACTIVE
+        rules.arrest(*rules.active_hazard(rules.patrol_picks(intensity)))
+        hits += int((s.state[seen] == JAILED).sum())
+    assert abs(hits / n - expected) < 0.08
