@@ -194,3 +194,19 @@ def test_a_patrol_makes_arrest_intensity_arrests_a_day(intensity, expected):
         rules.arrest(*rules.active_hazard(rules.patrol_picks(intensity)))
         hits += int((s.state[seen] == JAILED).sum())
     assert abs(hits / n - expected) < 0.08
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"deterrence": -0.1},
+        {"deterrence": 1.5},
+        {"visibility": float("nan")},
+        {"arrest_intensity": -1.0},
+        {"arrest_intensity": 1e9},
+    ],
+)
+def test_day_inputs_out_of_range_are_refused(bad):
+    # the kernels index their tables by these; out of range they would read past them
+    with pytest.raises(ValueError, match="day inputs out of range"):
+        DayInputs(0.8, 0.0, **bad)
