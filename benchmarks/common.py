@@ -29,8 +29,9 @@ def make_city(size: int, seed: int, vision: int = 7, max_jail: int = MAX_JAIL, c
     city = CityCfg(width=size, height=size, torus=True, neighborhood="von_neumann", sites=[])
     prot = Protesters(density=DEFAULTS["density"], vision=vision, arrest_k=DEFAULTS["k"],
                       threshold=DEFAULTS["threshold"], max_jail_days=max_jail, movement=True,
-                      site_attraction=0.0, activation_rounds=1,  # Epstein's rule, applied once a day
-                      jail_model="epstein", fatigue_rate=0.0, fatigue_recovery=0.0)  # his jail, no fatigue
+                      # Epstein's rule, applied once a day; his jail terms; no fatigue
+                      site_attraction=0.0, activation_rounds=1,
+                      jail_model="epstein", fatigue_rate=0.0, fatigue_recovery=0.0)
     police = Police(density=DEFAULTS["cop_density"], vision=vision, guard_share=0.0)
     return City(city, prot, police, Troops(), 1.0, ["Russia"], np.random.default_rng(seed), compiled=compiled)
 

@@ -177,10 +177,12 @@ def test_compiled_city_days_equal_numpy_days_with_the_second_editions_inputs(pro
 
 
 @pytest.mark.parametrize("path,overrides", [
-    ("configs/kazakhstan_2022.yaml", ["protesters.fatigue_rate=0.25", "protesters.charged_share=0.3"]),
-    ("configs/belarus_2020.yaml", ["protesters.jail_model=epstein", "protesters.release_interval_days=7"]),
+    ("configs/kazakhstan_2022.yaml",
+     ["protesters.fatigue_rate=0.25", "protesters.charged_share=0.3"]),
+    ("configs/belarus_2020.yaml",
+     ["protesters.jail_model=epstein", "protesters.release_interval_days=7"]),
 ])
-def test_compiled_runs_equal_numpy_runs_with_detention_and_fatigue_settings(monkeypatch, path, overrides):
+def test_compiled_runs_equal_numpy_runs_with_detention_and_fatigue(monkeypatch, path, overrides):
     fast = _daily(monkeypatch, True, path, overrides, 3)
     ref = _daily(monkeypatch, False, path, overrides, 3)
     pd.testing.assert_frame_equal(fast, ref, check_exact=True)
