@@ -105,7 +105,8 @@ class Jail:
         step[who] = self.rate
         step[self.s.state == JAILED] = self.rate  # detention wears down as a day active does
         f += step
-        np.clip(f, 0, 1, out=f)
+        np.maximum(f, 0, out=f)  # np.clip's own overhead is twice the whole update's
+        np.minimum(f, 1, out=f)
 
 
 # --- compiled ----------------------------------------------------------------------------------

@@ -178,6 +178,7 @@ def decide(
     mask = (1 << shift) - 1
     last = arrest_p.size - 1
     visibility, one = rule.visibility, np.float32(1.0)
+    seen_all = visibility == one
     changed = 0
     n_flips = 0
     for i in range(pos.size):
@@ -188,9 +189,12 @@ def decide(
         was = state[i]  # quiet, active, or jailed and released today
         # A: actives in vision (the others times visibility), counting itself; in float32, in
         # numpy's order of operations
-        n_act = np.float32(both & mask) * visibility + one
-        if was == ACTIVE:
-            n_act = n_act - one
+        if seen_all:  # integers, exact in float32, and quicker
+            n_act = np.float32((both & mask) + 1 - (was == ACTIVE))
+        else:
+            n_act = np.float32(both & mask) * visibility + one
+            if was == ACTIVE:
+                n_act = n_act - one
         n = int(np.rint(cops / n_act))  # round(C / A), half to even
         p = arrest_p[min(n, last)]  # P' = 1 - (1 - P)(1 - deterrence), P = 1 - exp(-k round(C / A))
         rp = np.float32(p * risk_aversion[i])  # R P

@@ -33,6 +33,8 @@ class Citizen(IntEnum):
 # as long) and for the compiled kernels (which compile module-level ints as constants).
 QUIET, ACTIVE, JAILED = int(Citizen.QUIET), int(Citizen.ACTIVE), int(Citizen.JAILED)
 
+MAX_ARRESTS = 100  # most arrests a patrol makes a day (DayInputs.arrest_intensity)
+
 POLICE = 0  # a patrol's owner: the host's police; a troop patrol carries 1 + its country's index
 
 
@@ -59,6 +61,19 @@ class DayInputs:
     # expected arrests per patrol per day (mass arrests raise it); each patrol makes the integer
     # part, and one more with probability the fractional part (drawn from the city's stream)
     arrest_intensity: float = 1.0
+
+    def __post_init__(self) -> None:
+        # the compiled kernels index tables by these: a value out of range would read past them
+        if not (
+            0.0 <= self.deterrence <= 1.0
+            and 0.0 <= self.visibility <= 1.0
+            and 0.0 <= self.arrest_intensity <= MAX_ARRESTS
+        ):
+            raise ValueError(
+                f"day inputs out of range: deterrence {self.deterrence!r} and visibility "
+                f"{self.visibility!r} must be 0..1, arrest_intensity {self.arrest_intensity!r} "
+                f"0..{MAX_ARRESTS}"
+            )
 
 
 @dataclass(slots=True)

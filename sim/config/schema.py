@@ -74,8 +74,8 @@ class City(Section):
     burn_in_days: int = P(
         20, 0, 1000, "days",
         "days the city runs before day 0, not recorded, at the day-0 legitimacy and no shock, so "
-        "that it starts from its resting state (docs/model.md 7.1; assumption: measured, the "
-        "resting active and jailed shares settle within about 15 days)",
+        "that it starts from its resting state (docs/model.md 7.1; measured on Kazakhstan's city, "
+        "benchmarks/city_at_rest.py: the resting active and jailed shares settle in 15-20 days)",
     )
 
     @model_validator(mode="after")
