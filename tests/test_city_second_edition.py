@@ -44,11 +44,12 @@ def run(
 
 
 def test_people_per_agent_is_the_population_over_the_citizens():
-    # README / docs/model.md 7.1: "each citizen stands for population / citizens persons"
+    # README / docs/model.md 7.1: "each citizen stands for population x street_share / citizens"
     c = city(0)
-    assert c.people_per_agent == pytest.approx(CFG.city.population / c.state.pos.size)
+    share = CFG.city.street_share
+    assert c.people_per_agent == pytest.approx(CFG.city.population * share / c.state.pos.size)
     big = City(
-        CFG.city.model_copy(update={"population": 2e6}),
+        CFG.city.model_copy(update={"population": 2 * CFG.city.population}),
         CFG.protesters,
         CFG.police,
         CFG.troops,
