@@ -40,8 +40,11 @@ def make_city(
         max_jail_days=max_jail,
         movement=True,
         site_attraction=0.0,
-        activation_rounds=1,
-    )  # Epstein's rule, applied once a day
+        activation_rounds=1,  # Epstein's rule, applied once a day
+        jail_model="epstein",  # his jail, no fatigue
+        fatigue_rate=0.0,
+        fatigue_recovery=0.0,
+    )
     police = Police(density=DEFAULTS["cop_density"], vision=vision, guard_share=0.0)
     return City(
         city,

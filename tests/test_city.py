@@ -125,14 +125,14 @@ def test_jail_counts_down_and_releases():
     s.state[:] = QUIET
     s.state[0], s.jail[0] = JAILED, 2
     s.state[1], s.jail[1] = JAILED, 0
-    acting = rules.count_down_jail()
-    assert not acting[0] and acting[1] and s.jail[0] == 1
+    acting, released = rules.jail.count_down()
+    assert not acting[0] and acting[1] and s.jail[0] == 1 and released == 1
     rules.update_citizens(acting, CALM)
     assert s.state[0] == JAILED and s.state[1] == QUIET  # released after 0 more days
-    acting = rules.count_down_jail()
-    assert not acting[0] and s.jail[0] == 0
-    acting = rules.count_down_jail()
-    assert acting[0]
+    acting, released = rules.jail.count_down()
+    assert not acting[0] and s.jail[0] == 0 and released == 0
+    acting, released = rules.jail.count_down()
+    assert acting[0] and released == 1
     rules.update_citizens(acting, CALM)
     assert s.state[0] == QUIET
 

@@ -205,8 +205,9 @@ def test_the_map_is_the_grid_one_pixel_a_cell(model12):
     assert img.shape == (snap.height, snap.width, 3)
     assert np.array_equal(_unpng(city.png(img)), img)
     cells = img.reshape(-1, 3)
-    active = snap.pos[snap.state == 1][0]
-    assert tuple(cells[active]) == tuple(city._rgb(city.STATE_COLOURS[1]))
+    for state in np.unique(snap.state):  # every state on the map in its colour
+        where = snap.pos[snap.state == state][0]
+        assert tuple(cells[where]) == tuple(city._rgb(city.STATE_COLOURS[int(state)]))
     police = snap.patrol_pos[snap.patrol_owner == 0][0]
     assert tuple(cells[police]) == tuple(city._rgb(city.palette.POLICE))
     # README: the sites, held or stormed, labelled with the police and troop units guarding them

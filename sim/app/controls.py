@@ -21,7 +21,7 @@ from ..model import CrisisModel
 KEYS = {
     "legitimacy": "host.legitimacy",
     "alignment": "host.alignment",
-    "police_loyalty": "host.police_loyalty",
+    "police_loyalty": "host.forces.police.loyalty",
     "can_request": "host.can_request",
     "sanctions_credibility": "west.sanctions_credibility",
     "forces_available": "russia.forces_available",
@@ -73,7 +73,7 @@ CONTROLS = (
         "police_loyalty",
         "Police loyalty",
         unit="(0-1)",
-        help="share of police who stay at their posts under pressure",
+        help="mean threshold at which police leave their posts as the regime looks set to fall",
     ),
     Control("sanctions_credibility", "West: sanctions credibility", unit="(0-1)"),
     Control(

@@ -20,6 +20,31 @@ class ConfigError(Exception):
     """A mistake in a config file or an override, explained in one paragraph."""
 
 
+
+MOVED = {  # first-edition keys the second edition replaced (docs/model.md 7.5-7.6)
+    "host.police_loyalty": "host.forces.police.loyalty",
+    "host.army_strength": "host.forces.army.strength",
+    "host.defection_rate": "host.forces.defect_rate",
+    "host.return_rate": "host.forces.return_rate",
+    "host.backing_boost": "host.forces.guarantee_landed (an ally's troops lift the forces' loyalty)",
+    "host.request_threshold": "host.playbook.ask_at",
+    "host.concession_threshold": "host.playbook.concede_at",
+    "host.concession_relief": "host.playbook.concession_relief",
+    "host.max_concessions": "host.playbook.max_concessions",
+}
+"""Old key -> where it lives now: a config that still uses one gets a message saying so."""
+
+
+def moved(label: str, key: str) -> str:
+    """The message for a key that has moved (``MOVED``), or "" when ``key`` has not."""
+    if key not in MOVED:
+        return ""
+    return (
+        f"{label}: the key `{key}` has moved to `{MOVED[key]}` (the host's security apparatus and "
+        "playbook, docs/model.md 7.5-7.6); rename it there."
+    )
+
+
 def inner_model(annotation: Any) -> Any:
     """The pydantic model inside an annotation (list[Ally] -> Ally), or the annotation itself."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
@@ -96,6 +121,8 @@ def _explain(err: ErrorDetails, origins: dict, default_file: str, root: Any = Co
     path = ".".join(str(p) for p in loc) or "(top level)"
     source = _source_of(loc, origins, default_file)
     kind, value, ctx = err["type"], err.get("input"), err.get("ctx") or {}
+    if kind == "extra_forbidden" and (message := moved(source, path)):
+        return message
     if kind == "extra_forbidden":
         parent = model_at(loc[:-1], root)
         keys = (

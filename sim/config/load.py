@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
-from .explain import ConfigError, did_you_mean, inner_model, validate
+from .explain import ConfigError, did_you_mean, inner_model, moved, validate
 from .names import safe_name
 from .read import load_text, read_text
 from .schema import Config
@@ -151,6 +151,8 @@ def check_key(key: str, label: str = "--set") -> tuple[str, ...]:
     the keys allowed there. ``label`` says where the key came from, for the message.
     """
     parts = tuple(key.strip().split("."))
+    if message := moved(label, ".".join(parts)):
+        raise ConfigError(message)
     model: Any = Config
     for i, part in enumerate(parts):
         if part.isdigit() and i > 0:

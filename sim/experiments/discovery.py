@@ -87,10 +87,16 @@ class Box:
 
 
 def short(parameter: str) -> str:
-    """A design parameter's short name: its last part (``host.legitimacy`` -> ``legitimacy``), or
-    the whole key where the last part alone says little (``events.0.value``)."""
-    last = parameter.split(".")[-1]
-    return parameter if any(p.isdigit() for p in parameter.split(".")) else last
+    """A design parameter's short name: its last part (``host.legitimacy`` -> ``legitimacy``), the
+    last two joined where the last is a force's field (``host.forces.police.loyalty`` ->
+    ``police_loyalty``), or the whole key where the last part alone says little
+    (``events.0.value``)."""
+    parts = parameter.split(".")
+    if any(p.isdigit() for p in parts):
+        return parameter
+    if len(parts) >= 4 and parts[-3] == "forces":
+        return f"{parts[-2]}_{parts[-1]}"
+    return parts[-1]
 
 
 def number(value: float) -> str:

@@ -38,6 +38,19 @@ OutcomeColumn = Literal[
     "peak_ally_unrest",
     "final_territory_share",
     "final_reputation",
+    "russian_losses",
+    "host_losses",
+    "host_forces_defected",
+    "war_deaths",
+    "peak_sanctions",
+    "deployments",
+    "detained_total",
+    "deaths",
+    "request_day",
+    "concession_day",
+    "emergency_day",
+    "lethal_force_day",
+    "army_committed_day",
 ]
 OUTCOMES: tuple[str, ...] = get_args(OutcomeColumn)
 """Per-run summary columns an experiment can analyse (numeric or boolean)."""
