@@ -269,7 +269,7 @@ def score_case(res, hist: pd.Series | None) -> dict:
 
 def run_backtest(directory: str | Path = DEFAULT_DIR, reps: int = 20, seed: int = 0, jobs: int | None = None,
                  cases_csv: str | Path | None = None, rules=RULES, progress: bool = False,
-                 inputs: Inputs | None = None) -> Backtest:
+                 inputs: Inputs | None = None, posterior=None) -> Backtest:
     """Run every case config in ``directory`` under each rule family and score it against history.
 
     Args:
@@ -281,12 +281,22 @@ def run_backtest(directory: str | Path = DEFAULT_DIR, reps: int = 20, seed: int 
         rules: rule families to run.
         progress: print one line per case to stderr.
         inputs: the inputs already read by :func:`load_inputs` (else read here).
+        posterior: a ``sim.calibration.posterior.Posterior``: each replication of every case draws its
+            parameters from it (the same draws in every case; keys under ``events`` are left out,
+            as they describe the calibrated scenario's own shocks).
     """
     from .runner import git_commit, package_versions, run_replications
 
     inputs = inputs or load_inputs(directory, cases_csv)
     history, shared = inputs.history, inputs.table
-    rows = []
+    rows, notes, record = [], list(inputs.notes), None
+    if posterior is not None:
+        from .calibration.posterior import mechanism_only
+
+        draws, dropped = mechanism_only(posterior.draws(reps, seed))
+        record = posterior.record(draws)
+        notes.append(f"parameters drawn from the posterior {posterior.path}"
+                     + (f" (leaving out {', '.join(dropped)}: the calibrated scenario's own events)" if dropped else ""))
     for path in inputs.files:
         cid = path.stem
         hist = history.loc[cid] if cid in history.index else None
@@ -298,7 +308,12 @@ def run_backtest(directory: str | Path = DEFAULT_DIR, reps: int = 20, seed: int 
             if cfg.russia.perception.bias:
                 variants.append(("unbiased", load_config(path, [f"russia.rule={rule}", "russia.perception.bias={}"])))
             for variant, c in variants:
-                res = run_replications(c, reps=reps, seed=seed, jobs=jobs, progress=False)
+                own = None
+                if posterior is not None:
+                    from .calibration.posterior import draw_configs
+
+                    own = draw_configs(c, posterior, draws, str(path))
+                res = run_replications(c, reps=reps, seed=seed, jobs=jobs, progress=False, configs=own)
                 row = {"case": cid, "title": facts["case"] if facts is not None else cid,
                        "start": facts["start"] if facts is not None else None,
                        "rule": rule, "variant": variant, "scored": variant == "" and known,
@@ -314,7 +329,10 @@ def run_backtest(directory: str | Path = DEFAULT_DIR, reps: int = 20, seed: int 
     table = pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
     manifest = {**inputs.identity(reps, seed, rules), "cases_dir": str(inputs.directory),
                 "versions": package_versions(), "git_commit": git_commit(), "command": " ".join(sys.argv)}
-    return Backtest(table, scores(table), inputs.notes, manifest)
+    if record is not None:
+        manifest["backtest"]["posterior"] = posterior.sha256  # another posterior: another backtest
+        manifest["posterior_draws"] = record
+    return Backtest(table, scores(table), notes, manifest)
 
 
 def _number(hist: pd.Series | None, column: str) -> float:

@@ -8,12 +8,13 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.ticker import NullFormatter
 
-from ..files import save_figure  # noqa: E402
-from .spec import CalibrationSpec  # noqa: E402
+from ..files import save_figure
+from .spec import CalibrationSpec
 
 POSTERIOR = "#1f5f8b"
 HISTORY = "#c0392b"
@@ -22,7 +23,9 @@ HISTORY = "#c0392b"
 def _grid(n: int, size: float = 2.8):
     cols = min(n, 3)
     rows = math.ceil(n / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(size * cols + 0.6, size * 0.8 * rows + 0.8), squeeze=False)
+    fig, axes = plt.subplots(
+        rows, cols, figsize=(size * cols + 0.6, size * 0.8 * rows + 0.8), squeeze=False
+    )
     for ax in axes.flat[n:]:
         ax.set_visible(False)
     return fig, list(axes.flat[:n])
@@ -39,17 +42,23 @@ def marginals(spec: CalibrationSpec, post: pd.DataFrame, path: Path) -> Path:
     """Each free parameter's weighted posterior histogram over its prior's range."""
     fig, axes = _grid(len(spec.parameters))
     w = post["weight"].to_numpy(float)
-    for ax, (key, prior) in zip(axes, spec.parameters.items()):
-        edges = (np.geomspace(prior.low, prior.high, 21) if prior.prior == "log_uniform"
-                 else np.linspace(prior.low, prior.high, 21))
+    for ax, (key, prior) in zip(axes, spec.parameters.items(), strict=True):
+        edges = (
+            np.geomspace(prior.low, prior.high, 21)
+            if prior.prior == "log_uniform"
+            else np.linspace(prior.low, prior.high, 21)
+        )
         ax.hist(post[key].to_numpy(float), bins=edges, weights=w, color=POSTERIOR, alpha=0.8)
         if prior.prior == "log_uniform":
             ax.set_xscale("log")
+            ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_xlim(prior.low, prior.high)
         ax.set_title(key, fontsize=8)
         ax.set_yticks([])
         ax.set_xlabel(f"{prior.prior} prior [{prior.low:g}, {prior.high:g}]", fontsize=7)
-    fig.suptitle(f"{spec.name}: posterior marginals (weighted; x-axis = the prior's range)", fontsize=10)
+    fig.suptitle(
+        f"{spec.name}: posterior marginals (weighted; x-axis = the prior's range)", fontsize=10
+    )
     return _save(fig, path)
 
 
@@ -93,14 +102,19 @@ def generations(spec: CalibrationSpec, gens: pd.DataFrame, path: Path) -> Path:
     b.set_title("acceptance rate", fontsize=9)
     for ax in (a, b):
         ax.set_xlabel("generation")
-    fig.suptitle(f"{spec.name}: ABC-SMC generations ({int(gens['simulations'].sum()):,} simulations)", fontsize=10)
+    fig.suptitle(
+        f"{spec.name}: ABC-SMC generations ({int(gens['simulations'].sum()):,} simulations)",
+        fontsize=10,
+    )
     return _save(fig, path)
 
 
-def predictive_check(spec: CalibrationSpec, pred: pd.DataFrame, table: pd.DataFrame, path: Path) -> Path:
+def predictive_check(
+    spec: CalibrationSpec, pred: pd.DataFrame, table: pd.DataFrame, path: Path
+) -> Path:
     """Each target's posterior predictive distribution, its 10-90% band and the observed value."""
     fig, axes = _grid(len(spec.targets))
-    for ax, row in zip(axes, table.itertuples()):
+    for ax, row in zip(axes, table.itertuples(), strict=True):
         v = pred[row.target].astype(float)
         ax.hist(v, bins=min(30, max(5, v.nunique())), color=POSTERIOR, alpha=0.7)
         ax.axvspan(row.p10, row.p90, color=POSTERIOR, alpha=0.12, label="10-90% band")
@@ -109,15 +123,27 @@ def predictive_check(spec: CalibrationSpec, pred: pd.DataFrame, table: pd.DataFr
         ax.set_yticks([])
         ax.tick_params(labelsize=7)
     axes[0].legend(fontsize=7)
-    fig.suptitle(f"{spec.name}: posterior predictive check ({len(pred)} runs; "
-                 f"history inside the band for {int(table['covered'].sum())} of {len(table)})", fontsize=10)
+    fig.suptitle(
+        f"{spec.name}: posterior predictive check ({len(pred)} runs; "
+        f"history inside the band for {int(table['covered'].sum())} of {len(table)})",
+        fontsize=10,
+    )
     return _save(fig, path)
 
 
-def draw_all(spec: CalibrationSpec, post: pd.DataFrame, gens: pd.DataFrame, pred: pd.DataFrame,
-             table: pd.DataFrame, out: Path) -> list[Path]:
+def draw_all(
+    spec: CalibrationSpec,
+    post: pd.DataFrame,
+    gens: pd.DataFrame,
+    pred: pd.DataFrame,
+    table: pd.DataFrame,
+    out: Path,
+) -> list[Path]:
     """Every figure of a calibration into ``out``."""
     out.mkdir(parents=True, exist_ok=True)
-    return [marginals(spec, post, out / "marginals.png"), pairs(spec, post, out / "pairs.png"),
-            generations(spec, gens, out / "generations.png"),
-            predictive_check(spec, pred, table, out / "predictive_check.png")]
+    return [
+        marginals(spec, post, out / "marginals.png"),
+        pairs(spec, post, out / "pairs.png"),
+        generations(spec, gens, out / "generations.png"),
+        predictive_check(spec, pred, table, out / "predictive_check.png"),
+    ]

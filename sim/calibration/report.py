@@ -47,13 +47,15 @@ def generations_frame(cal: Calibration) -> pd.DataFrame:
     """Tolerance, particles, simulations and acceptance per finished generation."""
     pops = cal.history.get_all_populations()
     pops = pops[pops["t"] >= 0]
-    return pd.DataFrame({
-        "generation": pops["t"].astype(int).to_numpy(),
-        "epsilon": pops["epsilon"].astype(float).to_numpy(),
-        "particles": pops["particles"].astype(int).to_numpy(),
-        "simulations": pops["samples"].astype(int).to_numpy(),
-        "acceptance": (pops["particles"] / pops["samples"]).astype(float).to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "generation": pops["t"].astype(int).to_numpy(),
+            "epsilon": pops["epsilon"].astype(float).to_numpy(),
+            "particles": pops["particles"].astype(int).to_numpy(),
+            "simulations": pops["samples"].astype(int).to_numpy(),
+            "acceptance": (pops["particles"] / pops["samples"]).astype(float).to_numpy(),
+        }
+    )
 
 
 def _predict_batch(sim, rows: list[tuple[dict, int]]) -> list[dict]:
@@ -66,9 +68,9 @@ def predictive(cal: Calibration, posterior: pd.DataFrame, runs: int, runner) -> 
     rng = np.random.default_rng([cal.spec.seed, 7])  # the predictive check's own stream
     draws = draw_rows(posterior, runs, rng)
     seeds = replication_seeds(cal.spec.seed, runs)
-    work = list(zip(draws, seeds))
+    work = list(zip(draws, seeds, strict=True))
     size = 16
-    tasks = [(cal.simulator, work[i:i + size]) for i in range(0, len(work), size)]
+    tasks = [(cal.simulator, work[i : i + size]) for i in range(0, len(work), size)]
     results = dict(runner.imap_unordered(_predict_batch, tasks))
     values = [v for i in sorted(results) for v in results[i]]
     return pd.concat([pd.DataFrame(draws).add_prefix("param:"), pd.DataFrame(values)], axis=1)
@@ -80,8 +82,18 @@ def check_table(cal: Calibration, pred: pd.DataFrame) -> pd.DataFrame:
     for t in cal.spec.targets:
         v = pred[t.name].astype(float)
         lo, mid, hi = (float(v.quantile(q)) for q in (BAND[0], 0.5, BAND[1]))
-        rows.append({"target": t.name, "statistic": t.statistic, "observed": t.observed, "p10": lo,
-                     "median": mid, "p90": hi, "covered": bool(lo <= t.observed <= hi), "source": t.source})
+        rows.append(
+            {
+                "target": t.name,
+                "statistic": t.statistic,
+                "observed": t.observed,
+                "p10": lo,
+                "median": mid,
+                "p90": hi,
+                "covered": bool(lo <= t.observed <= hi),
+                "source": t.source,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -145,17 +157,25 @@ def write_parquet_with_meta(frame: pd.DataFrame, path: Path, manifest: dict) -> 
 def summary_text(cal: Calibration, report: dict) -> str:
     """What the command prints: generations, tolerance, coverage and the posterior's medians."""
     gens, table, post = report["generations"], report["check"], report["posterior"]
-    lines = [f"{cal.spec.name}: {len(gens)} generations, {int(gens['simulations'].sum()):,} simulations, final "
-             f"tolerance {gens['epsilon'].iloc[-1]:.3g}, {cal.wall_time_s:.0f} s ({cal.where})"
-             + (f", resumed after generation {cal.resumed_from}" if cal.resumed_from else "")]
-    lines.append(f"  posterior predictive 10-90% band covers history for {int(table['covered'].sum())} of "
-                 f"{len(table)} targets:")
+    lines = [
+        f"{cal.spec.name}: {len(gens)} generations, {int(gens['simulations'].sum()):,} simulations, final "
+        f"tolerance {gens['epsilon'].iloc[-1]:.3g}, {cal.wall_time_s:.0f} s ({cal.where})"
+        + (f", resumed after generation {cal.resumed_from}" if cal.resumed_from else "")
+    ]
+    lines.append(
+        f"  posterior predictive 10-90% band covers history for {int(table['covered'].sum())} of "
+        f"{len(table)} targets:"
+    )
     for r in table.itertuples():
         mark = "inside" if r.covered else "OUTSIDE"
-        lines.append(f"    {r.target:<16} observed {r.observed:>8g}  band {r.p10:>8.4g} .. {r.p90:<8.4g} {mark}")
+        lines.append(
+            f"    {r.target:<16} observed {r.observed:>8g}  band {r.p10:>8.4g} .. {r.p90:<8.4g} {mark}"
+        )
     lines.append("  posterior (weighted median, 10-90%):")
     for key in cal.spec.parameters:
-        q = weighted_quantiles(post[key].to_numpy(float), post["weight"].to_numpy(float), (0.5, 0.1, 0.9))
+        q = weighted_quantiles(
+            post[key].to_numpy(float), post["weight"].to_numpy(float), (0.5, 0.1, 0.9)
+        )
         lines.append(f"    {key:<32} {q[0]:.4g} ({q[1]:.4g} .. {q[2]:.4g})")
     return "\n".join(lines)
 

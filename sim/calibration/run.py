@@ -16,6 +16,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -37,7 +38,7 @@ class Calibration:
     spec: CalibrationSpec
     spec_path: Path
     out: Path
-    history: object  # pyabc.History
+    history: Any  # pyabc.History
     simulator: Simulator
     identity: dict
     quick: bool
@@ -55,8 +56,12 @@ def prior_rv(p: Prior):
         return pyabc.RV("uniform", p.low, p.high - p.low)
     if p.prior == "log_uniform":
         return pyabc.RV("loguniform", p.low, p.high)
-    a, b = (p.low - p.mean) / p.sd, (p.high - p.mean) / p.sd
-    return pyabc.RV("truncnorm", a, b, loc=p.mean, scale=p.sd)
+    mean, sd = (
+        float(p.mean or 0.0),
+        float(p.sd or 1.0),
+    )  # both given for a normal prior (spec check)
+    a, b = (p.low - mean) / sd, (p.high - mean) / sd
+    return pyabc.RV("truncnorm", a, b, loc=mean, scale=sd)
 
 
 def distance(spec: CalibrationSpec):
@@ -71,7 +76,11 @@ def distance(spec: CalibrationSpec):
 def identity(spec: CalibrationSpec, spec_path: Path, quick: bool) -> dict:
     """What makes two calibrations the same one: the spec, the resolved base config and the size."""
     base = load_config(spec_path.parent / spec.base, fixed_overrides(spec))
-    data = {"spec": spec.model_dump(mode="json"), "base_config": base.model_dump(mode="json"), "quick": quick}
+    data = {
+        "spec": spec.model_dump(mode="json"),
+        "base_config": base.model_dump(mode="json"),
+        "quick": quick,
+    }
     digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
     return {**data, "digest": digest}
 
@@ -92,7 +101,7 @@ def db_generations(db: Path) -> int:
         return 0
     try:
         return stored_generations(pyabc.History(f"sqlite:///{db.resolve()}"))
-    except Exception:  # noqa: BLE001 - a database pyabc cannot read holds nothing to resume
+    except Exception:
         return 0
 
 
@@ -123,31 +132,42 @@ def prepare(spec_path: str | Path, out: Path | None, quick: bool, force: bool) -
     db = out / DB_NAME
     stored = stored_digest(out)
     if db.exists() and stored != ident["digest"] and not force:
-        what = "another calibration (its spec, base config or size differ)" if stored else \
-            "a database that is not a calibration `sim calibrate` wrote"
-        raise ConfigError(f"{out} holds {what} in {DB_NAME}; resuming it would mix the two. Give another "
-                          "output folder (--out), or --force to replace it.")
+        what = (
+            "another calibration (its spec, base config or size differ)"
+            if stored
+            else "a database that is not a calibration `sim calibrate` wrote"
+        )
+        raise ConfigError(
+            f"{out} holds {what} in {DB_NAME}; resuming it would mix the two. Give another "
+            "output folder (--out), or --force to replace it."
+        )
     return spec, spec_path, out, ident, db, stored == ident["digest"] and db_generations(db) > 0
 
 
-def calibrate(spec_path: str | Path, out: Path | None = None, jobs: int | None = None,
-              scheduler: str | None = None, quick: bool = False, force: bool = False,
-              worker_timeout: float = 60.0) -> tuple[Calibration, dict]:
+def calibrate(
+    spec_path: str | Path,
+    out: Path | None = None,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    quick: bool = False,
+    force: bool = False,
+    worker_timeout: float = 60.0,
+) -> tuple[Calibration, dict]:
     """Run (or resume) a calibration and write its outputs (``sim.calibration.report``); returns the
     calibration and the report's account of it."""
-    from .report import write_report
-
     import pyabc
 
-    spec, spec_path, out, ident, db, resume = prepare(spec_path, out, quick, force)
+    from .report import write_report
+
+    spec, path, out, ident, db, resume = prepare(spec_path, out, quick, force)
     from ..files import check_writable, write_text
 
     check_writable(out)
     if not resume:  # a new calibration: another's database (--force) or an unfinished first goes
         db.unlink(missing_ok=True)
-        write_text(out / ID_NAME, json.dumps({"digest": ident["digest"], "spec": str(spec_path)}))
+        write_text(out / ID_NAME, json.dumps({"digest": ident["digest"], "spec": str(path)}))
     population, generations, _ = spec.budget(quick)
-    base = load_config(spec_path.parent / spec.base, fixed_overrides(spec))
+    base = load_config(path.parent / spec.base, fixed_overrides(spec))
     sim = Simulator(base, [(t.name, t.statistic) for t in spec.targets], list(spec.parameters))
     runner, where = _runner(jobs, scheduler, worker_timeout)
     np.random.seed(spec.seed)  # pyabc's driver draws from numpy's global generator too
@@ -169,20 +189,41 @@ def calibrate(spec_path: str | Path, out: Path | None = None, jobs: int | None =
         left = np.inf if generations is None else generations - done
         if left > 0:
             eps = spec.final_tolerance if spec.final_tolerance is not None else 0.0
-            abc.run(minimum_epsilon=eps, max_nr_populations=left, max_total_nr_simulations=spec.max_simulations)
-        print(f"{spec.name}: {stored_generations(abc.history)} generations stored in {db} "
-              f"({where}, {time.perf_counter() - start:.1f} s); posterior predictive check...", file=sys.stderr)
-        cal = Calibration(spec, spec_path, out, abc.history, sim, ident, quick, resumed_from,
-                          time.perf_counter() - start, where)
+            abc.run(
+                minimum_epsilon=eps,
+                max_nr_populations=left,
+                max_total_nr_simulations=spec.max_simulations,
+            )
+        print(
+            f"{spec.name}: {stored_generations(abc.history)} generations stored in {db} "
+            f"({where}, {time.perf_counter() - start:.1f} s); posterior predictive check...",
+            file=sys.stderr,
+        )
+        cal = Calibration(
+            spec,
+            path,
+            out,
+            abc.history,
+            sim,
+            ident,
+            quick,
+            resumed_from,
+            time.perf_counter() - start,
+            where,
+        )
         report = write_report(cal, runner)
         finished = True
     except Interrupted as stop:
-        stop.detail = stop.detail or (f"the finished generations are stored in {db}; run the same "
-                                      "command again to resume from the last one")
+        stop.detail = stop.detail or (
+            f"the finished generations are stored in {db}; run the same "
+            "command again to resume from the last one"
+        )
         raise
     except RunAborted as err:
-        raise RunAborted(f"{err} The finished generations are stored in {db}; run the same command "
-                         "again to resume.") from None
+        raise RunAborted(
+            f"{err} The finished generations are stored in {db}; run the same command "
+            "again to resume."
+        ) from None
     finally:
         runner.close(kill=not finished)
     return cal, report

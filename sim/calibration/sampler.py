@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import random
+from typing import Any
 
 import numpy as np
 from pyabc.sampler import Sampler
@@ -21,7 +22,7 @@ from pyabc.sampler import Sampler
 BATCH = 16
 """Simulations per task: about half a second of the Kazakhstan baseline (30 ms a run)."""
 
-_CACHE: dict[int, object] = {}  # in a worker: the last generation's simulate_one, unpickled once
+_CACHE: dict[int, Any] = {}  # in a worker: the last generation's simulate_one, unpickled once
 
 
 def _simulate_batch(blob: bytes, seed: int, count: int) -> list:
@@ -59,8 +60,9 @@ class PoolSampler(Sampler):
         self.batch = batch
         self.rate = 0.5  # acceptance rate expected in the next generation: the last one's
 
-    def sample_until_n_accepted(self, n, simulate_one, t, *, max_eval=np.inf, all_accepted=False,
-                                ana_vars=None):
+    def sample_until_n_accepted(
+        self, n, simulate_one, t, *, max_eval=np.inf, all_accepted=False, ana_vars=None
+    ):
         import cloudpickle
 
         blob = cloudpickle.dumps(simulate_one)
@@ -68,7 +70,9 @@ class PoolSampler(Sampler):
         accepted = evals = batches = 0
         rate = 1.0 if all_accepted else self.rate
         while accepted < n and evals < max_eval:
-            need = (n - accepted) / max(rate, 0.005) * 1.1  # a little extra: one more round is slower
+            need = (
+                (n - accepted) / max(rate, 0.005) * 1.1
+            )  # a little extra: one more round is slower
             tasks = max(getattr(self.runner, "slots", 1), math.ceil(need / self.batch))
             tasks = min(tasks, 4096)
             args = [(blob, batch_seed(self.seed, t, batches + i), self.batch) for i in range(tasks)]

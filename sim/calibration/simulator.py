@@ -52,14 +52,18 @@ class Simulator:
 
         config = self.config(params)
         _, summary, _ = simulate(config, seed)
-        return {name: statistic_value(summary, stat, config.horizon_days) for name, stat in self.targets}
+        return {
+            name: statistic_value(summary, stat, config.horizon_days) for name, stat in self.targets
+        }
 
     def __call__(self, params: Mapping[str, float]) -> dict[str, float]:
         seed = int(np.random.randint(0, 2**63 - 1, dtype=np.int64))
         return self.run(params, seed)
 
 
-def draw_config(base: dict, params: Mapping[str, float], integer: Mapping[str, bool] | None = None) -> Config:
+def draw_config(
+    base: dict, params: Mapping[str, float], integer: Mapping[str, bool] | None = None
+) -> Config:
     """``base`` (a config as plain data) with ``params`` (config key -> value) applied and validated;
     keys that hold whole numbers are rounded."""
     data = copy.deepcopy(base)

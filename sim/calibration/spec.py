@@ -37,7 +37,8 @@ class Prior(Section):
     """The prior of one free parameter; every prior has bounds, and a reason."""
 
     prior: Literal["uniform", "normal", "log_uniform"] = Field(
-        description="uniform on [low, high]; normal (mean, sd) cut to [low, high]; log-uniform on [low, high]")
+        description="uniform on [low, high]; normal (mean, sd) cut to [low, high]; log-uniform on [low, high]"
+    )
     low: float = Field(description="lowest value the parameter may take")
     high: float = Field(description="highest value the parameter may take")
     mean: float | None = Field(None, description="normal: the mean")
@@ -47,13 +48,17 @@ class Prior(Section):
     @model_validator(mode="after")
     def _consistent(self):
         if not self.low < self.high:
-            raise ValueError(f"the bounds must have low < high, not low {self.low} and high {self.high}")
+            raise ValueError(
+                f"the bounds must have low < high, not low {self.low} and high {self.high}"
+            )
         if self.prior == "normal" and (self.mean is None or self.sd is None):
             raise ValueError("a normal prior needs `mean` and `sd` as well as `low` and `high`")
         if self.prior != "normal" and (self.mean is not None or self.sd is not None):
             raise ValueError(f"`mean` and `sd` belong to a normal prior, not a {self.prior} one")
         if self.prior == "normal" and not self.low <= self.mean <= self.high:
-            raise ValueError(f"the mean {self.mean} lies outside the bounds [{self.low}, {self.high}]")
+            raise ValueError(
+                f"the mean {self.mean} lies outside the bounds [{self.low}, {self.high}]"
+            )
         if self.prior == "log_uniform" and self.low <= 0:
             raise ValueError(f"a log-uniform prior needs bounds above 0, not low {self.low}")
         return self
@@ -65,8 +70,12 @@ class Target(Section):
     name: str = Field(description="label in tables and figures; default: the statistic")
     statistic: str = Field(description="column of summary.parquet the target is computed from")
     observed: float = Field(description="the value history gives")
-    scale: float = Field(1.0, gt=0, description="units of the statistic that count as one unit of distance "
-                                                "(`distance: scaled`); e.g. 1 day, 500 troops")
+    scale: float = Field(
+        1.0,
+        gt=0,
+        description="units of the statistic that count as one unit of distance "
+        "(`distance: scaled`); e.g. 1 day, 500 troops",
+    )
     source: str = Field("", description="where the observed value comes from")
 
     @model_validator(mode="before")
@@ -85,8 +94,10 @@ class Target(Section):
 
             close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.6)
             hint = f" Did you mean {close[0]!r}?" if close else ""
-            raise ValueError(f"{value!r} is not a numeric column of summary.parquet.{hint} Allowed: "
-                             f"{', '.join(allowed)}")
+            raise ValueError(
+                f"{value!r} is not a numeric column of summary.parquet.{hint} Allowed: "
+                f"{', '.join(allowed)}"
+            )
         return value
 
 
@@ -101,19 +112,31 @@ class Quick(Section):
 class CalibrationSpec(Section):
     """A calibration: base scenario, free parameters, targets, distance and budget."""
 
-    name: str = Field(description="short name; the default output folder is results/calibration/<name>")
+    name: str = Field(
+        description="short name; the default output folder is results/calibration/<name>"
+    )
     description: str = ""
     base: str = Field(description="base scenario config, relative to the spec file")
-    set: dict[str, Any] = Field(default_factory=dict, description="overrides applied to every simulation")
+    set: dict[str, Any] = Field(
+        default_factory=dict, description="overrides applied to every simulation"
+    )
     parameters: dict[str, Prior] = Field(description="config key -> prior")
     targets: list[Target] = Field(description="observed summary statistics")
     distance: Literal["adaptive", "scaled"] = Field(
-        "adaptive", description="adaptive: Euclidean with each target scaled by its spread in the "
-        "current generation (pyabc's AdaptivePNormDistance); scaled: Euclidean in units of each target's `scale`")
+        "adaptive",
+        description="adaptive: Euclidean with each target scaled by its spread in the "
+        "current generation (pyabc's AdaptivePNormDistance); scaled: Euclidean in units of each target's `scale`",
+    )
     population: int = Field(200, ge=5, le=100_000, description="particles per generation")
-    generations: int | None = Field(None, ge=1, le=1000, description="stop after this many generations")
-    final_tolerance: float | None = Field(None, ge=0, description="stop once the tolerance is at or below this")
-    max_simulations: int = Field(200_000, ge=10, le=10_000_000, description="stop after this many simulations")
+    generations: int | None = Field(
+        None, ge=1, le=1000, description="stop after this many generations"
+    )
+    final_tolerance: float | None = Field(
+        None, ge=0, description="stop once the tolerance is at or below this"
+    )
+    max_simulations: int = Field(
+        200_000, ge=10, le=10_000_000, description="stop after this many simulations"
+    )
     predictive: int = Field(200, ge=5, le=100_000, description="posterior predictive simulations")
     seed: int = Field(0, ge=0, le=MAX_SEED, description="root seed of the calibration")
     quick: Quick = Field(default_factory=Quick)
@@ -126,26 +149,35 @@ class CalibrationSpec(Section):
     @model_validator(mode="after")
     def _complete(self):
         if not self.parameters:
-            raise ValueError("`parameters` is empty; name at least one free parameter with its prior")
+            raise ValueError(
+                "`parameters` is empty; name at least one free parameter with its prior"
+            )
         if not self.targets:
             raise ValueError("`targets` is empty; name at least one observed summary statistic")
         names = [t.name for t in self.targets]
         twice = sorted({n for n in names if names.count(n) > 1})
         if twice:
-            raise ValueError(f"target names must differ; {', '.join(twice)} appears more than once "
-                             "(give each a `name`)")
+            raise ValueError(
+                f"target names must differ; {', '.join(twice)} appears more than once "
+                "(give each a `name`)"
+            )
         if self.generations is None and self.final_tolerance is None:
             raise ValueError("say when to stop: give `generations`, `final_tolerance` or both")
         clash = sorted(set(self.parameters) & set(self.set))
         if clash:
-            raise ValueError(f"{', '.join(clash)} is both free (`parameters`) and fixed (`set`); keep one")
+            raise ValueError(
+                f"{', '.join(clash)} is both free (`parameters`) and fixed (`set`); keep one"
+            )
         return self
 
     def budget(self, quick: bool) -> tuple[int, int | None, int]:
         """(population, generations, predictive simulations) at the shipped or the --quick size."""
         if quick:
-            gens = self.quick.generations if self.generations is None else min(self.generations,
-                                                                                self.quick.generations)
+            gens = (
+                self.quick.generations
+                if self.generations is None
+                else min(self.generations, self.quick.generations)
+            )
             return self.quick.population, gens, self.quick.predictive
         return self.population, self.generations, self.predictive
 
@@ -157,12 +189,16 @@ def load_spec(path: str | Path) -> CalibrationSpec:
     from ..config import load_config
 
     path = Path(path)
-    data = read_yaml(path, what="Calibration spec", example="configs/calibration/kazakhstan_2022.yaml")
+    data = read_yaml(
+        path, what="Calibration spec", example="configs/calibration/kazakhstan_2022.yaml"
+    )
     origins = {(str(k),): str(path) for k in data}
     spec = validate(data, origins, str(path), model=CalibrationSpec)
     base = path.parent / spec.base
     if not base.is_file():
-        raise ConfigError(f"{path}, key `base`: the config {spec.base!r} does not exist (looked for {base}).")
+        raise ConfigError(
+            f"{path}, key `base`: the config {spec.base!r} does not exist (looked for {base})."
+        )
     for key in spec.set:
         check_key(key, label=f"{path}, key `set`: config key")
     load_config(base, fixed_overrides(spec))
@@ -185,16 +221,22 @@ def check_free_key(path: Path, key: str, prior: Prior) -> None:
     if field is None:  # an item of a list (events.0.value): the config validates each draw
         return
     if field.annotation not in (int, float):
-        raise ConfigError(f"{where}: the config key holds a {getattr(field.annotation, '__name__', field.annotation)}"
-                          ", not a number, so it cannot have a prior; free parameters are numeric keys "
-                          "(see docs/parameters.md).")
+        raise ConfigError(
+            f"{where}: the config key holds a {getattr(field.annotation, '__name__', field.annotation)}"
+            ", not a number, so it cannot have a prior; free parameters are numeric keys "
+            "(see docs/parameters.md)."
+        )
     lo, hi = _bounds(field)
     if (lo is not None and prior.low < lo) or (hi is not None and prior.high > hi):
-        raise ConfigError(f"{where}: the prior's bounds [{prior.low}, {prior.high}] reach outside the key's "
-                          f"allowed range {lo} .. {hi} (docs/parameters.md); keep them inside it.")
+        raise ConfigError(
+            f"{where}: the prior's bounds [{prior.low}, {prior.high}] reach outside the key's "
+            f"allowed range {lo} .. {hi} (docs/parameters.md); keep them inside it."
+        )
     if field.annotation is int and math.floor(prior.high) < math.ceil(prior.low):
-        raise ConfigError(f"{where}: the key holds whole numbers and no whole number lies in "
-                          f"[{prior.low}, {prior.high}]; widen the bounds.")
+        raise ConfigError(
+            f"{where}: the key holds whole numbers and no whole number lies in "
+            f"[{prior.low}, {prior.high}]; widen the bounds."
+        )
 
 
 def is_integer(key: str) -> bool:
