@@ -1,0 +1,304 @@
+"""Calibration (issue 14): `sim calibrate` recovers a known parameter, resumes after kill -9, runs on a
+Dask scheduler with the same result, and its posterior widens `sim run`'s bands.
+
+The small specs here use the Kazakhstan baseline cut to 25 days (the targets all fall before day 20)
+and one free parameter, `russia.force_per_site`, which sets the size of the force (peak troops).
+"""
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from sim.calibration.posterior import load_posterior
+from sim.calibration.report import weighted_quantiles
+from sim.calibration.spec import load_spec, statistics
+from sim.cli import main
+from sim.config import load_config
+from sim.records import SUMMARY_COLUMNS
+from sim.runner import simulate
+
+from .conftest import CONFIGS, ROOT
+
+KAZ = CONFIGS / "kazakhstan_2022.yaml"
+TRUTH = 300.0  # troops per strategic site that make the toy's "history"
+SHIPPED = CONFIGS / "calibration" / "kazakhstan_2022.yaml"
+SHIPPED_POSTERIOR = CONFIGS / "calibration" / "kazakhstan_2022.posterior.parquet"
+
+
+def toy_observed() -> float:
+    """The toy's history: the median peak force over five runs at the true parameter."""
+    cfg = load_config(KAZ, ["horizon_days=25", f"russia.force_per_site={TRUTH}"])
+    return float(np.median([simulate(cfg, seed)[1]["peak_troops"] for seed in range(5)]))
+
+
+def write_spec(
+    folder, observed: float, population=30, generations=3, predictive=10, **extra
+) -> str:
+    spec = {
+        "name": "toy",
+        "base": str(KAZ),
+        "set": {"horizon_days": 25},
+        "seed": 1,
+        "parameters": {
+            "russia.force_per_site": {
+                "prior": "uniform",
+                "low": 100,
+                "high": 800,
+                "why": "the test's unknown",
+            }
+        },
+        "targets": [{"statistic": "peak_troops", "observed": observed, "scale": 100}],
+        "population": population,
+        "generations": generations,
+        "predictive": predictive,
+        **extra,
+    }
+    path = folder / "toy.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    return str(path)
+
+
+def posterior_interval(out, q=(0.05, 0.95)) -> list[float]:
+    post = pd.read_parquet(out / "posterior.parquet")
+    return weighted_quantiles(
+        post["russia.force_per_site"].to_numpy(float), post["weight"].to_numpy(float), q
+    )
+
+
+@pytest.mark.slow
+def test_toy_calibration_recovers_a_known_parameter(tmp_path, capsys):
+    # README "Calibration": a calibration on a toy target recovers a known parameter within its
+    # credible interval.
+    spec = write_spec(tmp_path, toy_observed())
+    assert main(["calibrate", spec, "--out", str(tmp_path / "out"), "--jobs", "1"]) == 0
+    lo, hi = posterior_interval(tmp_path / "out")
+    assert lo <= TRUTH <= hi, (lo, hi)
+    assert hi - lo < 0.6 * (800 - 100), "the posterior should be narrower than the prior"
+    out = tmp_path / "out"
+    for name in (
+        "posterior.parquet",
+        "generations.csv",
+        "predictive.parquet",
+        "predictive_check.csv",
+        "manifest.json",
+        "plots/marginals.png",
+        "plots/pairs.png",
+        "plots/generations.png",
+        "plots/predictive_check.png",
+    ):
+        assert (out / name).is_file(), name
+    gens = pd.read_csv(out / "generations.csv")
+    assert list(gens["generation"]) == [0, 1, 2] and (gens["acceptance"] <= 1).all()
+    assert (
+        gens["epsilon"] > 0
+    ).all()  # (adaptive distance: rescaled each generation, so not monotone)
+    check = pd.read_csv(out / "predictive_check.csv")
+    assert set(check.columns) >= {"target", "observed", "p10", "median", "p90", "covered"}
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["seed"] == 1 and manifest["versions"]["pyabc"] != "not installed"
+    assert "toy" in capsys.readouterr().out
+
+
+def _generations_stored(db) -> int:
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as con:
+            return con.execute("select count(*) from populations where t >= 0").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+@pytest.mark.slow
+def test_kill_9_then_rerun_resumes_from_the_last_generation(tmp_path):
+    # README "Calibration": a calibration killed with kill -9 resumes from its last finished generation.
+    spec = write_spec(tmp_path, 1500.0, population=20, generations=4)
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "sim", "calibrate", spec, "--out", str(out), "--jobs", "1"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        cmd, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 240
+    while (
+        _generations_stored(out / "calibration.db") < 1
+        and proc.poll() is None
+        and time.monotonic() < deadline
+    ):
+        time.sleep(0.2)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    stored = _generations_stored(out / "calibration.db")
+    assert 1 <= stored < 4, f"killed after {stored} generations: the test needs it killed mid-run"
+    again = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stderr
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["resumed_from_generation"] == stored
+    assert manifest["generations"] == 4
+    assert f"resumed after generation {stored}" in again.stdout
+
+
+@pytest.mark.slow
+def test_a_dask_scheduler_gives_the_same_posterior_as_local_processes(tmp_path):
+    # README "Calibration": --scheduler runs on a Dask cluster; the seeded batches make the posterior
+    # the same as on local processes.
+    from distributed import LocalCluster
+
+    spec = write_spec(tmp_path, 1500.0, population=12, generations=2, predictive=6)
+    assert main(["calibrate", spec, "--out", str(tmp_path / "local"), "--jobs", "1"]) == 0
+    with LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
+        code = main(
+            [
+                "calibrate",
+                spec,
+                "--out",
+                str(tmp_path / "dask"),
+                "--scheduler",
+                cluster.scheduler_address,
+            ]
+        )
+    assert code == 0
+    local = pd.read_parquet(tmp_path / "local" / "posterior.parquet")
+    dask = pd.read_parquet(tmp_path / "dask" / "posterior.parquet")
+    assert len(dask) == 12
+    pd.testing.assert_frame_equal(local, dask)
+    assert "Dask" in json.loads((tmp_path / "dask" / "manifest.json").read_text())["where"]
+
+
+def _posterior(path, values) -> None:
+    pd.DataFrame(
+        {"russia.force_per_site": values, "weight": np.full(len(values), 1 / len(values))}
+    ).to_parquet(path)
+
+
+@pytest.mark.slow
+def test_run_with_a_wide_posterior_has_wider_bands_than_fixed_parameters(tmp_path, capsys):
+    # README "Calibration": `sim run --posterior` draws each replication's parameters, so its bands
+    # carry parameter uncertainty and are wider than the fixed-parameter bands where the posterior is wide.
+    _posterior(tmp_path / "wide.parquet", np.linspace(100, 1000, 40))
+    common = [
+        "run",
+        str(KAZ),
+        "--reps",
+        "16",
+        "--jobs",
+        "1",
+        "--no-plots",
+        "--quiet",
+        "--set",
+        "horizon_days=25",
+    ]
+    assert main([*common, "--out", str(tmp_path / "fixed")]) == 0
+    assert (
+        main(
+            [
+                *common,
+                "--out",
+                str(tmp_path / "drawn"),
+                "--posterior",
+                str(tmp_path / "wide.parquet"),
+            ]
+        )
+        == 0
+    )
+
+    def spread(folder):
+        peak = pd.read_parquet(folder / "summary.parquet")["peak_troops"].astype(float)
+        return peak.quantile(0.9) - peak.quantile(0.1)
+
+    assert spread(tmp_path / "drawn") > 2 * spread(tmp_path / "fixed")
+    manifest = json.loads((tmp_path / "drawn" / "manifest.json").read_text())
+    draws = manifest["posterior_draws"]["draws"]
+    assert len(draws) == 16 and len({d["russia.force_per_site"] for d in draws}) > 5
+
+
+def test_posterior_draws_are_reproducible_and_follow_the_weights(tmp_path):
+    path = tmp_path / "p.parquet"
+    pd.DataFrame({"russia.force_per_site": [100.0, 900.0], "weight": [0.9, 0.1]}).to_parquet(path)
+    post = load_posterior(path)
+    a, b = post.draws(2000, 5), post.draws(2000, 5)
+    assert a == b
+    share = np.mean([d["russia.force_per_site"] == 100.0 for d in a])
+    assert 0.87 < share < 0.93
+
+
+@pytest.mark.parametrize(
+    "frame,phrase",
+    [
+        (pd.DataFrame({"russia.force_per_site": [1.0]}), "needs a `weight` column"),
+        (
+            pd.DataFrame({"russia.forces_per_site": [1.0], "weight": [1.0]}),
+            "Did you mean 'force_per_site'",
+        ),
+        (pd.DataFrame({"russia.force_per_site": [1.0], "weight": [-1.0]}), "at least 0"),
+    ],
+    ids=["no weight", "unknown key", "negative weight"],
+)
+def test_a_bad_posterior_is_one_paragraph_and_exit_2(frame, phrase, tmp_path, capsys):
+    frame.to_parquet(tmp_path / "p.parquet")
+    out = tmp_path / "out"
+    code = main(
+        [
+            "run",
+            str(KAZ),
+            "--reps",
+            "1",
+            "--out",
+            str(out),
+            "--posterior",
+            str(tmp_path / "p.parquet"),
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 2 and phrase in err and "Traceback" not in err, err
+    assert not out.exists()
+
+
+def test_targets_may_use_every_numeric_summary_column():
+    # a column added to summary.parquet (issue 12's detained_total, deaths, ...) is a target at once
+    assert set(statistics()) == set(SUMMARY_COLUMNS) - {"rep", "seed", "outcome", "form"}
+
+
+def test_the_shipped_spec_is_valid_and_says_why_for_every_prior():
+    spec = load_spec(SHIPPED)
+    assert 4 <= len(spec.parameters) <= 8
+    assert all(len(p.why) > 40 for p in spec.parameters.values())
+    assert len(spec.targets) >= 5
+
+
+@pytest.mark.slow
+def test_the_shipped_posterior_runs_on_the_kazakhstan_baseline(tmp_path):
+    # README "Calibration": `sim run configs/kazakhstan_2022.yaml --posterior
+    # configs/calibration/kazakhstan_2022.posterior.parquet` works on a fresh clone.
+    out = tmp_path / "out"
+    assert (
+        main(
+            [
+                "run",
+                str(KAZ),
+                "--reps",
+                "2",
+                "--jobs",
+                "1",
+                "--no-plots",
+                "--quiet",
+                "--out",
+                str(out),
+                "--posterior",
+                str(SHIPPED_POSTERIOR),
+            ]
+        )
+        == 0
+    )
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["posterior_draws"]["calibration"]["calibration"] == "kazakhstan_2022"
+    assert set(manifest["posterior_draws"]["parameters"]) == set(load_spec(SHIPPED).parameters)
