@@ -302,3 +302,81 @@ def test_the_shipped_posterior_runs_on_the_kazakhstan_baseline(tmp_path):
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["posterior_draws"]["calibration"]["calibration"] == "kazakhstan_2022"
     assert set(manifest["posterior_draws"]["parameters"]) == set(load_spec(SHIPPED).parameters)
+
+
+RECORD = ROOT / "docs" / "calibration"
+
+
+def test_the_shipped_calibration_record_matches_the_readme():
+    # README "Calibration": 8 generations of 300, 8,158 simulations, 23 minutes on 2 cores (under 30);
+    # history inside the 10-90% band for 5 of 6 targets, days to order not (band 7-11 against 5).
+    manifest = json.loads((RECORD / "manifest.json").read_text())
+    assert manifest["generations"] == 8 and manifest["simulations"] == 8158
+    assert manifest["spec"]["population"] == 300 and not manifest["quick"]
+    assert manifest["where"] == "2 local processes"
+    minutes = (manifest["wall_time_s"] + manifest["predictive_time_s"]) / 60
+    assert 22 <= minutes < 30, minutes
+    check = pd.read_csv(RECORD / "predictive_check.csv").set_index("target")
+    assert check["covered"].sum() == 5
+    assert not check.loc["days_to_order", "covered"]
+    assert (check.loc["days_to_order", "p10"], check.loc["days_to_order", "p90"]) == (7, 11)
+
+
+def test_the_shipped_posterior_is_the_recorded_calibration_of_the_shipped_spec():
+    # the posterior, its record and the spec belong together: a changed spec or base config (e.g. a
+    # retuned host default) means the calibration must be run again and its files shipped anew
+    # (docs/calibration.md, "Adding a target").
+    from sim.calibration.run import identity
+
+    manifest = json.loads((RECORD / "manifest.json").read_text())
+    post = load_posterior(SHIPPED_POSTERIOR)
+    assert post.provenance["digest"] == manifest["digest"]
+    current = identity(load_spec(SHIPPED), SHIPPED, quick=False)["digest"]
+    assert current == manifest["digest"], (
+        "the shipped spec or its base config changed since the "
+        "calibration ran: run `sim calibrate` again and ship its files"
+    )
+
+
+@pytest.mark.slow
+def test_quick_calibration_of_the_shipped_spec_takes_under_two_minutes(tmp_path, capsys):
+    # README "Calibration": --quick runs the shipped spec small, in under two minutes on 2 cores.
+    start = time.perf_counter()
+    assert (
+        main(["calibrate", str(SHIPPED), "--quick", "--jobs", "2", "--out", str(tmp_path / "q")])
+        == 0
+    )
+    assert time.perf_counter() - start < 120
+    manifest = json.loads((tmp_path / "q" / "manifest.json").read_text())
+    assert manifest["quick"] and manifest["generations"] == 3
+
+
+IN_SAMPLE = {
+    "kazakhstan_2022": "Kazakhstan 2022",
+    "transnistria_1992": "Transnistria 1992",
+    "armenia_2022": "Armenia 2022",
+    "tajikistan_1992": "Tajikistan 1992",
+    "ukraine_2022": "Ukraine 2022",
+    "crimea_2014": "Crimea 2014",
+    "georgia_2008": "Georgia 2008",
+    "karabakh_2020": "Karabakh 2020",
+}
+OUT_OF_SAMPLE = {
+    "kyrgyzstan_2005": "Kyrgyzstan 2005",
+    "kyrgyzstan_2010": "Kyrgyzstan 2010",
+    "belarus_2020": "Belarus 2020",
+}
+
+
+def test_every_case_is_either_in_sample_or_out_of_sample_in_the_readme():
+    # README backtest: which cases informed a mechanism or the calibration, and which are out-of-sample.
+    cases = {p.stem for p in (CONFIGS / "cases").glob("*.yaml")}
+    assert cases == set(IN_SAMPLE) | set(OUT_OF_SAMPLE) and not set(IN_SAMPLE) & set(OUT_OF_SAMPLE)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    para = readme[readme.index("**In-sample and out-of-sample.**") :]
+    para = para[: para.index("\n\n")]
+    inside, outside = para.split("The out-of-sample cases")
+    for title in IN_SAMPLE.values():
+        assert title.replace(" ", "\n") in inside or title in inside, title
+    for title in OUT_OF_SAMPLE.values():
+        assert title in outside and title not in inside.replace("\n", " "), title
