@@ -9,8 +9,11 @@ package), adds each case's title (``case``), the form of Moscow's move (``form``
 date, and is checked for ids; ``--cases-csv`` gives another.
 
 Each case runs once per rule family (``russia.rule`` overridden to ``all_five`` and ``weighted``;
-nothing else of the rule is touched). A case whose config carries a perception bias also runs with
-the bias cleared (variant ``unbiased``), shown beside it and not scored.
+nothing else of the rule is touched) and per level (``sim.cases_levels``): ``decision``, the host's
+request as documented in ``history.csv`` (``request``, ``request_day``) applied as a fact, and
+``crisis``, the case as configured, its host asking (or not) by its own rule, also scored on whether
+it asked. A case whose config carries a perception bias also runs with the bias cleared (variant
+``unbiased``), shown beside it and not scored.
 
 Definitions (docs/cases.md):
 
@@ -31,7 +34,6 @@ Definitions (docs/cases.md):
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 from dataclasses import dataclass, field
@@ -40,29 +42,57 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .bundled import cases_dir
+from .cases_inputs import (  # noqa: F401 (re-exported: the backtest's inputs)
+    CASES_CSV_COLUMNS,
+    DEFAULT_CASES_CSV,
+    DEFAULT_DIR,
+    HISTORY_COLUMNS,
+    Inputs,
+    case_files,
+    load_cases_csv,
+    load_history,
+    load_inputs,
+)
+from .cases_levels import LEVELS, asked_columns, asked_scores, at_level
 from .cases_report import markdown_report, plot_heatmap, summary_text  # noqa: F401 (summary_text: sim cases)
-from .config import ConfigError, load_config
-from .decision import FACTORS
-from .decision import INTERVENING_FORMS
+from .config import load_config
+from .decision import FACTORS, INTERVENING_FORMS
 from .files import write_csv, write_parquet, write_text
 from .records import FORMS, INTERVENED, RANKED_OUTCOMES
 
-DEFAULT_DIR = cases_dir()
-DEFAULT_CASES_CSV = DEFAULT_DIR / "cases.csv"
 RULES = ("all_five", "weighted")
 OUTCOMES = RANKED_OUTCOMES
-HISTORY_COLUMNS = ("id", "intervened", "scale_troops", "days_trigger_to_deploy", "history_outcome", "note")
-CASES_CSV_COLUMNS = ("id", "case", "start", "form")
-"""Columns the backtest reads from the case table: the id, the title, the start date, the form."""
 
 TABLE_COLUMNS = (
-    "case", "title", "start", "rule", "variant", "scored", "hist_intervened", "hist_outcome", "hist_form",
-    "hist_scale", "hist_days",
+    "case",
+    "title",
+    "start",
+    "level",
+    "rule",
+    "variant",
+    "scored",
+    "hist_intervened",
+    "hist_outcome",
+    "hist_form",
+    "hist_scale",
+    "hist_days",
     *(f"share_{o if o != 'watch' else 'none'}" for o in OUTCOMES),
-    "p_intervene", "pred_intervened", "pred_scale", "pred_day", "decisive_day",
+    "p_intervene",
+    "pred_intervened",
+    "pred_scale",
+    "pred_day",
+    "decisive_day",
     *(f"{f}_{k}" for f in FACTORS for k in ("perceived", "true")),
-    "missing", "hit", *(f"p_form_{f}" for f in FORMS), "pred_form", "form_hit",
+    "missing",
+    "hit",
+    *(f"p_form_{f}" for f in FORMS),
+    "pred_form",
+    "form_hit",
+    "hist_request",
+    "hist_request_day",
+    "p_asked",
+    "pred_request_day",
+    "asked_hit",
 )
 
 
@@ -82,7 +112,13 @@ class Backtest:
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
         (out / "manifest.json").unlink(missing_ok=True)  # an earlier backtest's record goes first
-        files = [out / "cases.csv", out / "cases.parquet", out / "scores.csv", out / "cases.md", out / "cases.png"]
+        files = [
+            out / "cases.csv",
+            out / "cases.parquet",
+            out / "scores.csv",
+            out / "cases.md",
+            out / "cases.png",
+        ]
         write_csv(self.table, files[0])
         write_parquet(self.table, files[1])
         write_csv(self.scores, files[2])
@@ -93,115 +129,6 @@ class Backtest:
 
     def markdown(self) -> str:
         return markdown_report(self.table, self.scores, self.notes)
-
-
-# --- inputs -------------------------------------------------------------------------------------
-
-
-def case_files(directory: str | Path) -> list[Path]:
-    """Every ``*.yaml`` in ``directory``, sorted; each one is a case."""
-    d = Path(directory)
-    if not d.is_dir():
-        raise ConfigError(f"Case directory not found: {d}. Give a folder of case configs, e.g. configs/cases/.")
-    files = sorted(d.glob("*.yaml"))
-    if not files:
-        raise ConfigError(f"No case configs (*.yaml) in {d}.")
-    return files
-
-
-def read_csv(path: Path, what: str, **kwargs) -> pd.DataFrame:
-    """A CSV as a frame; a file that is not a readable CSV is a one-paragraph ConfigError."""
-    try:
-        return pd.read_csv(path, **kwargs)
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ConfigError(f"{path} cannot be read as the {what} (a UTF-8 CSV with a header row): {reason}.") from None
-    except OSError as exc:
-        raise ConfigError(f"{path} cannot be read: {exc.strerror}.") from None
-
-
-def load_history(directory: str | Path) -> pd.DataFrame:
-    """The coded history: ``directory/history.csv`` if there is one, else the shipped one."""
-    path = Path(directory) / "history.csv"
-    if not path.is_file():
-        path = DEFAULT_DIR / "history.csv"
-    if not path.is_file():
-        raise ConfigError(f"No history.csv in {directory} or {DEFAULT_DIR}: the backtest needs each case's coded history.")
-    h = read_csv(path, "coded history", dtype={"id": str})
-    missing = [c for c in HISTORY_COLUMNS if c not in h.columns]
-    if missing:
-        raise ConfigError(f"{path}: missing columns {', '.join(missing)}; expected {', '.join(HISTORY_COLUMNS)}.")
-    bad = h.loc[~h["intervened"].isin([0, 1]), "id"].astype(str).tolist()
-    if bad:
-        raise ConfigError(f"{path}: `intervened` must be 1 or 0; rows {', '.join(bad)} are not.")
-    return h.set_index("id")
-
-
-def load_cases_csv(path: str | Path | None) -> tuple[pd.DataFrame | None, str | None]:
-    """The case table (titles, form, dates): ``path``, else the shipped ``configs/cases/cases.csv``.
-
-    Returns (table indexed by id, None), or (None, a note) when the shipped table is missing.
-    Raises ConfigError when a given path is missing, unreadable, or lacks one of
-    ``CASES_CSV_COLUMNS`` (a history file, say, which has no titles).
-    """
-    explicit = path is not None
-    p = Path(path) if explicit else DEFAULT_CASES_CSV
-    if not p.is_file():
-        if explicit:
-            raise ConfigError(f"--cases-csv {p}: file not found. Give the path of a case table with the columns "
-                              f"{', '.join(CASES_CSV_COLUMNS)} (default {DEFAULT_CASES_CSV}), or leave the option "
-                              "out.")
-        return None, f"{p} not found: scored from history.csv alone, without case titles."
-    rows = read_csv(p, "case table", dtype=str)
-    missing = [c for c in CASES_CSV_COLUMNS if c not in rows.columns]
-    if missing:
-        hint = (" It looks like a history.csv (coded outcomes), which the backtest reads from the case folder; "
-                "--cases-csv takes the case table." if "intervened" in rows.columns and "case" not in rows.columns
-                else "")
-        raise ConfigError(f"--cases-csv {p}: missing the column(s) {', '.join(missing)}; a case table has one row "
-                          f"per case with at least {', '.join(CASES_CSV_COLUMNS)} (e.g. {DEFAULT_CASES_CSV}).{hint}")
-    return rows.set_index("id"), None
-
-
-@dataclass
-class Inputs:
-    """What a backtest reads before it runs anything: the case files, their history, the case table."""
-
-    directory: Path
-    files: list[Path]
-    history: pd.DataFrame
-    table: pd.DataFrame | None
-    notes: list[str]
-
-    def identity(self, reps: int, seed: int, rules) -> dict:
-        """What makes two backtests the same, for the output folder's manifest: the cases (each
-        by a hash of its resolved config), their history, the replications, the seed, the rules."""
-        configs = {}
-        for path in self.files:
-            text = json.dumps(load_config(path).model_dump(mode="json"), sort_keys=True)
-            configs[path.stem] = hashlib.sha256(text.encode()).hexdigest()[:16]
-        history = hashlib.sha256(self.history.to_csv().encode()).hexdigest()[:16]
-        return {"backtest": {"cases": configs, "history": history, "replications": reps, "root_seed": seed,
-                             "rules": list(rules)}}
-
-
-def load_inputs(directory: str | Path = DEFAULT_DIR, cases_csv: str | Path | None = None) -> Inputs:
-    """Read and check everything a backtest needs; raises ConfigError before anything runs."""
-    files = case_files(directory)
-    history = load_history(directory)
-    for path in files:
-        load_config(path)  # a broken case config stops the backtest before the first run
-    table, note = load_cases_csv(cases_csv)
-    notes = [note] if note else []
-    unknown = [f.stem for f in files if f.stem not in history.index]
-    if unknown:  # a new case runs and shows its prediction; it is scored once its history is coded
-        notes.append(f"no coded history for {', '.join(unknown)}: shown, not scored (add a row with that id to "
-                     f"history.csv, columns {', '.join(HISTORY_COLUMNS)}, to score it)")
-    if table is not None:
-        absent = [f.stem for f in files if f.stem not in table.index]
-        if absent:
-            notes.append(f"not in the case table: {', '.join(absent)}")
-    return Inputs(Path(directory), files, history, table, notes)
 
 
 # --- one case -----------------------------------------------------------------------------------
@@ -215,12 +142,20 @@ def decisive_moments(res) -> pd.DataFrame:
     for _, run in s.iterrows():
         days = d[d["rep"] == run["rep"]]
         outcome = run["outcome"]
-        acted = days[days["decision"].isin(INTERVENED)] if outcome in INTERVENED else days[days["decision"] == outcome]
+        acted = (
+            days[days["decision"].isin(INTERVENED)]
+            if outcome in INTERVENED
+            else days[days["decision"] == outcome]
+        )
         if outcome != "watch" and len(acted):
             day = int(acted["day"].iloc[0])
         else:
             trig = days.loc[days["day"] >= 1, "trigger_perceived"]
-            day = int(days.loc[trig.idxmax(), "day"]) if trig.notna().any() else int(days["day"].iloc[-1])
+            day = (
+                int(days.loc[trig.idxmax(), "day"])
+                if trig.notna().any()
+                else int(days["day"].iloc[-1])
+            )
         at = days[days["day"] == day].iloc[0]
         row = {"rep": run["rep"], "day": day}
         for f in FACTORS:
@@ -248,14 +183,18 @@ def score_case(res, hist: pd.Series | None) -> dict:
         p_intervene=p,
         pred_intervened=p >= 0.5,
         pred_scale=float(acted["peak_troops"].median()) if len(acted) else np.nan,
-        pred_day=float(pd.to_numeric(acted["deploy_day"], errors="coerce").median()) if len(acted) else np.nan,
+        pred_day=float(pd.to_numeric(acted["deploy_day"], errors="coerce").median())
+        if len(acted)
+        else np.nan,
         decisive_day=float(moments["day"].median()),
         missing=moments["missing"].mode().iloc[0],
     )
     for f in FACTORS:
         for k in ("perceived", "true"):
             row[f"{f}_{k}"] = float(moments[f"{f}_{k}"].median())
-    row["hit"] = bool(row["pred_intervened"] == bool(hist["intervened"])) if hist is not None else None
+    row["hit"] = (
+        bool(row["pred_intervened"] == bool(hist["intervened"])) if hist is not None else None
+    )
     hist_form = hist.get("form") if hist is not None else None
     row["hist_form"] = hist_form if isinstance(hist_form, str) else None
     row.update({f"p_form_{f}": float(forms[f]) for f in FORMS})
@@ -267,9 +206,18 @@ def score_case(res, hist: pd.Series | None) -> dict:
 # --- the backtest -------------------------------------------------------------------------------
 
 
-def run_backtest(directory: str | Path = DEFAULT_DIR, reps: int = 20, seed: int = 0, jobs: int | None = None,
-                 cases_csv: str | Path | None = None, rules=RULES, progress: bool = False,
-                 inputs: Inputs | None = None, posterior=None) -> Backtest:
+def run_backtest(
+    directory: str | Path = DEFAULT_DIR,
+    reps: int = 20,
+    seed: int = 0,
+    jobs: int | None = None,
+    cases_csv: str | Path | None = None,
+    rules=RULES,
+    progress: bool = False,
+    inputs: Inputs | None = None,
+    levels=LEVELS,
+    posterior=None,
+) -> Backtest:
     """Run every case config in ``directory`` under each rule family and score it against history.
 
     Args:
@@ -281,58 +229,102 @@ def run_backtest(directory: str | Path = DEFAULT_DIR, reps: int = 20, seed: int 
         rules: rule families to run.
         progress: print one line per case to stderr.
         inputs: the inputs already read by :func:`load_inputs` (else read here).
+        levels: the levels to run (``sim.cases_levels.LEVELS``: decision, crisis).
         posterior: a ``sim.calibration.posterior.Posterior``: each replication of every case draws its
             parameters from it (the same draws in every case; keys under ``events`` are left out,
             as they describe the calibrated scenario's own shocks).
     """
-    from .runner import git_commit, package_versions, run_replications
+    from .runner import git_commit, package_versions
 
     inputs = inputs or load_inputs(directory, cases_csv)
     history, shared = inputs.history, inputs.table
-    rows, notes, record = [], list(inputs.notes), None
+    rows, notes, record, drawn = [], list(inputs.notes), None, None
     if posterior is not None:
         from .calibration.posterior import mechanism_only
 
         draws, dropped = mechanism_only(posterior.draws(reps, seed))
         record = posterior.record(draws)
-        notes.append(f"parameters drawn from the posterior {posterior.path}"
-                     + (f" (leaving out {', '.join(dropped)}: the calibrated scenario's own events)" if dropped else ""))
+        drawn = (posterior, draws)
+        left_out = f" (leaving out {', '.join(dropped)}: the calibrated scenario's own events)" if dropped else ""
+        notes.append(f"parameters drawn from the posterior {posterior.path}{left_out}")
     for path in inputs.files:
         cid = path.stem
         hist = history.loc[cid] if cid in history.index else None
-        known = hist is not None
         facts = shared.loc[cid] if shared is not None and cid in shared.index else None
-        for rule in rules:
-            cfg = load_config(path, [f"russia.rule={rule}"])
-            variants = [("", cfg)]
-            if cfg.russia.perception.bias:
-                variants.append(("unbiased", load_config(path, [f"russia.rule={rule}", "russia.perception.bias={}"])))
-            for variant, c in variants:
-                own = None
-                if posterior is not None:
-                    from .calibration.posterior import draw_configs
-
-                    own = draw_configs(c, posterior, draws, str(path))
-                res = run_replications(c, reps=reps, seed=seed, jobs=jobs, progress=False, configs=own)
-                row = {"case": cid, "title": facts["case"] if facts is not None else cid,
-                       "start": facts["start"] if facts is not None else None,
-                       "rule": rule, "variant": variant, "scored": variant == "" and known,
-                       "hist_intervened": int(hist["intervened"]) if known else None,
-                       "hist_outcome": hist["history_outcome"] if known else "unknown",
-                       "hist_form": facts["form"] if facts is not None else None,
-                       "hist_scale": _number(hist, "scale_troops"), "hist_days": _number(hist, "days_trigger_to_deploy")}
-                row.update(score_case(res, hist))
-                rows.append(row)
-                if progress:
-                    print(f"  {cid:<20} {rule:<9} {variant or '':<9} P(intervene) {row['p_intervene']:.2f}"
-                          f" {'-' if row['hit'] is None else 'hit' if row['hit'] else 'MISS'}", file=sys.stderr)
+        for level in levels:
+            for rule in rules:
+                rows += _run_case(path, level, rule, hist, facts, reps, seed, jobs, progress, drawn)
     table = pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
-    manifest = {**inputs.identity(reps, seed, rules), "cases_dir": str(inputs.directory),
-                "versions": package_versions(), "git_commit": git_commit(), "command": " ".join(sys.argv)}
+    manifest = {
+        **inputs.identity(reps, seed, rules, levels),
+        "cases_dir": str(inputs.directory),
+        "versions": package_versions(),
+        "git_commit": git_commit(),
+        "command": " ".join(sys.argv),
+    }
     if record is not None:
         manifest["backtest"]["posterior"] = posterior.sha256  # another posterior: another backtest
         manifest["posterior_draws"] = record
     return Backtest(table, scores(table), notes, manifest)
+
+
+def _run_case(
+    path: Path,
+    level: str,
+    rule: str,
+    hist: pd.Series | None,
+    facts,
+    reps: int,
+    seed: int,
+    jobs: int | None,
+    progress: bool,
+    drawn: tuple | None = None,
+) -> list[dict]:
+    """The table rows of one case at one level under one rule: the case, and its unbiased variant
+    when it carries a perception bias; ``drawn`` = (posterior, one draw per replication) gives each
+    replication its own parameters."""
+    from .runner import run_replications
+
+    cid, known = path.stem, hist is not None
+    cfg = load_config(path, [f"russia.rule={rule}"])
+    variants = [("", cfg)]
+    if cfg.russia.perception.bias:
+        variants.append(
+            ("unbiased", load_config(path, [f"russia.rule={rule}", "russia.perception.bias={}"]))
+        )
+    rows = []
+    for variant, c in variants:
+        leveled, own = at_level(c, level, hist), None
+        if drawn is not None:
+            from .calibration.posterior import draw_configs
+
+            own = draw_configs(leveled, drawn[0], drawn[1], str(path))
+        res = run_replications(leveled, reps=reps, seed=seed, jobs=jobs, progress=False, configs=own)
+        row = {
+            "case": cid,
+            "title": facts["case"] if facts is not None else cid,
+            "start": facts["start"] if facts is not None else None,
+            "level": level,
+            "rule": rule,
+            "variant": variant,
+            "scored": variant == "" and known,
+            "hist_intervened": int(hist["intervened"]) if known else None,
+            "hist_outcome": hist["history_outcome"] if known else "unknown",
+            "hist_form": facts["form"] if facts is not None else None,
+            "hist_scale": _number(hist, "scale_troops"),
+            "hist_days": _number(hist, "days_trigger_to_deploy"),
+        }
+        row.update(score_case(res, hist))
+        row.update(asked_columns(res.summary, hist))
+        rows.append(row)
+        if progress:
+            print(
+                f"  {cid:<20} {level:<8} {rule:<9} {variant or '':<9} P(intervene) {row['p_intervene']:.2f}"
+                f" {'-' if row['hit'] is None else 'hit' if row['hit'] else 'MISS'}"
+                f"  P(asked) {row['p_asked']:.2f}",
+                file=sys.stderr,
+            )
+    return rows
 
 
 def _number(hist: pd.Series | None, column: str) -> float:
@@ -340,13 +332,16 @@ def _number(hist: pd.Series | None, column: str) -> float:
 
 
 def scores(table: pd.DataFrame) -> pd.DataFrame:
-    """Accuracy and Brier per rule (scored rows; and with unbiased variants swapped in), and the baseline."""
+    """Accuracy and Brier per level and rule (scored rows; and with unbiased variants swapped in), the
+    baseline, and at the crisis level whether the host asked (``asked_*``)."""
     out = []
-    for rule, t in table.groupby("rule", sort=False):
+    for (level, rule), t in table.groupby(["level", "rule"], sort=False):
         sets = {"as coded": t[t["scored"]]}
         if (t["variant"] == "unbiased").any():
             unbiased = t[t["variant"] == "unbiased"]
-            sets["biases cleared"] = pd.concat([t[t["scored"] & ~t["case"].isin(unbiased["case"])], unbiased])
+            sets["biases cleared"] = pd.concat(
+                [t[t["scored"] & ~t["case"].isin(unbiased["case"])], unbiased]
+            )
         for label, s in sets.items():
             y = s["hist_intervened"].to_numpy(float)
             hit = s["hit"].astype(bool)
@@ -355,19 +350,34 @@ def scores(table: pd.DataFrame) -> pd.DataFrame:
             majority = float(base >= 0.5)
             formed = s[s["form_hit"].notna()]
             form_hit = formed["form_hit"].astype(bool)
-            out.append({
-                "rule": rule, "cases": label, "n": len(s), "hits": int(hit.sum()),
-                "accuracy": float(hit.mean()), "brier": float(np.mean((p - y) ** 2)),
-                "base_rate": float(base), "baseline_accuracy": float(np.mean(y == majority)),
-                "baseline_brier": float(np.mean((base - y) ** 2)),
-                "baseline_brier_majority": float(np.mean((majority - y) ** 2)),
-                "misses": ", ".join(s.loc[~hit, "case"]),
-                "form_n": len(formed), "form_hits": int(form_hit.sum()),
-                "form_accuracy": float(form_hit.mean()) if len(formed) else float("nan"),
-                "form_misses": ", ".join(f"{c} ({p} for {h})" for c, p, h in
-                                         zip(formed.loc[~form_hit, "case"], formed.loc[~form_hit, "pred_form"],
-                                             formed.loc[~form_hit, "hist_form"])),
-            })
+            asked = asked_scores(s) if level == "crisis" else {}
+            out.append(
+                {
+                    "level": level,
+                    "rule": rule,
+                    "cases": label,
+                    "n": len(s),
+                    "hits": int(hit.sum()),
+                    "accuracy": float(hit.mean()),
+                    "brier": float(np.mean((p - y) ** 2)),
+                    "base_rate": float(base),
+                    "baseline_accuracy": float(np.mean(y == majority)),
+                    "baseline_brier": float(np.mean((base - y) ** 2)),
+                    "baseline_brier_majority": float(np.mean((majority - y) ** 2)),
+                    "misses": ", ".join(s.loc[~hit, "case"]),
+                    "form_n": len(formed),
+                    "form_hits": int(form_hit.sum()),
+                    "form_accuracy": float(form_hit.mean()) if len(formed) else float("nan"),
+                    "form_misses": ", ".join(
+                        f"{c} ({p} for {h})"
+                        for c, p, h in zip(
+                            formed.loc[~form_hit, "case"],
+                            formed.loc[~form_hit, "pred_form"],
+                            formed.loc[~form_hit, "hist_form"],
+                            strict=True,
+                        )
+                    ),
+                    **asked,
+                }
+            )
     return pd.DataFrame(out)
-
-

@@ -6,12 +6,29 @@ import pandas as pd
 import pytest
 import yaml
 
-from sim.cases import DEFAULT_CASES_CSV, DEFAULT_DIR, RULES, TABLE_COLUMNS, case_files, load_history, run_backtest
+from sim.cases import (
+    DEFAULT_CASES_CSV,
+    DEFAULT_DIR,
+    LEVELS,
+    RULES,
+    TABLE_COLUMNS,
+    case_files,
+    load_history,
+    run_backtest,
+)
 from sim.cli import main
 from sim.config import load_config
 
-RULE_KEYS = {"rule", "thresholds", "margin", "weights", "weighted_threshold", "weighted_scale", "support_weights",
-             "limited_fraction"}
+RULE_KEYS = {
+    "rule",
+    "thresholds",
+    "margin",
+    "weights",
+    "weighted_threshold",
+    "weighted_scale",
+    "support_weights",
+    "limited_fraction",
+}
 
 
 def _chain(path):
@@ -30,7 +47,7 @@ def test_every_case_config_validates_and_has_a_history(path):
         assert load_config(path, [f"russia.rule={rule}"]).russia.rule == rule
     # facts only: the rule's own parameters are shared by all cases, never set in a case or what it extends
     for file, data in _chain(path):
-        assert not RULE_KEYS & set((data.get("russia") or {})), file
+        assert not RULE_KEYS & set(data.get("russia") or {}), file
 
 
 def test_the_library_covers_every_row_of_the_case_table():
@@ -60,13 +77,29 @@ def test_backtest_table_and_scores(backtest):
     assert list(t.columns) == list(TABLE_COLUMNS)
     n = len(case_files(DEFAULT_DIR))
     assert set(t["rule"]) == set(RULES)
-    assert t["scored"].sum() == n * len(RULES)
+    assert set(t["level"]) == set(LEVELS) == {"decision", "crisis"}
+    assert t["scored"].sum() == n * len(RULES) * len(LEVELS)
     assert (t.loc[t["variant"] == "unbiased", "case"] == "ukraine_2022").all()
     shares = t[[c for c in t.columns if c.startswith("share_")]].sum(axis=1)
     assert shares.round(9).eq(1).all()
     sc = backtest.scores
     assert {"accuracy", "brier", "baseline_brier", "baseline_accuracy"} <= set(sc.columns)
     assert set(sc["rule"]) == set(RULES)
+    # scores.csv: both levels; whether the host asked is scored at the crisis level only
+    assert set(sc["level"]) == set(LEVELS)
+    crisis = sc[sc["level"] == "crisis"]
+    assert (crisis["asked_n"] == n).all() and crisis["asked_hits"].between(0, n).all()
+    assert sc.loc[sc["level"] == "decision", "asked_n"].isna().all()
+    # the decision level applies the documented request: every documented "yes" asks in every run
+    hist = load_history(DEFAULT_DIR)
+    dec = t[(t["level"] == "decision") & (t["variant"] == "")].set_index("case")
+    for cid in hist.index[hist["request"] == "yes"]:
+        assert (dec.loc[[cid], "p_asked"] == 1.0).all(), cid
+        # an event dated d acts in the model's step d + 1, the daily row of day d + 1 (sim/model.py)
+        assert (dec.loc[[cid], "pred_request_day"] <= hist.loc[cid, "request_day"] + 1).all(), cid
+    for cid in hist.index[hist["request"] == "no"]:
+        assert (dec.loc[[cid], "p_asked"] == 0.0).all(), cid
+    assert "Crisis level" in backtest.markdown() and "host asked" in backtest.markdown()
     assert "| case |" in backtest.markdown()
     # titles, forms and start dates come from the shipped case table, and no note says it is missing
     assert t.loc[t["case"] == "kazakhstan_2022", "title"].iloc[0] == "Kazakhstan Bloody January"
@@ -110,18 +143,34 @@ def test_one_yaml_file_is_enough_to_add_a_case(tmp_path, capsys):
     assert main(["cases", str(d), "--reps", "1", "--jobs", "1", "--out", str(out)]) == 0
     t = pd.read_csv(out / "cases.csv")
     new = t[t["case"] == "unknown_case"]
-    assert len(new) == 2 and not new["scored"].any() and new["hit"].isna().all()
+    assert (
+        len(new) == 4 and not new["scored"].any() and new["hit"].isna().all()
+    )  # 2 levels x 2 rules
     assert new["p_intervene"].notna().all()
     sc = pd.read_csv(out / "scores.csv")
     assert (sc["n"] == 1).all()  # only the case with history is scored
     assert "unknown_case" in capsys.readouterr().out
-    assert main(["cases", str(DEFAULT_DIR), "--cases-csv", str(tmp_path / "nope.csv"), "--out", str(tmp_path / "o")]) == 2
+    assert (
+        main(
+            [
+                "cases",
+                str(DEFAULT_DIR),
+                "--cases-csv",
+                str(tmp_path / "nope.csv"),
+                "--out",
+                str(tmp_path / "o"),
+            ]
+        )
+        == 2
+    )
     assert "nope.csv" in capsys.readouterr().err
 
 
 def test_a_history_file_given_as_the_case_table_is_one_paragraph(tmp_path, capsys):
     out = tmp_path / "o"
-    code = main(["cases", "--cases-csv", str(DEFAULT_DIR / "history.csv"), "--out", str(out), "--quiet"])
+    code = main(
+        ["cases", "--cases-csv", str(DEFAULT_DIR / "history.csv"), "--out", str(out), "--quiet"]
+    )
     err = capsys.readouterr().err
     assert code == 2 and "missing the column(s) case, start" in err and "history.csv" in err
     assert not out.exists()
@@ -133,7 +182,9 @@ def test_the_output_folder_of_another_backtest_is_refused_unless_forced(tmp_path
     args = ["cases", str(d), "--jobs", "1", "--out", str(out), "--quiet"]
     assert main(args + ["--reps", "1"]) == 0
     first = (out / "cases.csv").read_bytes()
-    assert main(args + ["--reps", "1"]) == 0  # the same backtest again may overwrite its own results
+    assert (
+        main(args + ["--reps", "1"]) == 0
+    )  # the same backtest again may overwrite its own results
     assert (out / "cases.csv").read_bytes() == first
     capsys.readouterr()
     assert main(args + ["--reps", "2"]) == 2  # another backtest's results are not replaced silently
@@ -146,22 +197,79 @@ def test_the_output_folder_of_another_backtest_is_refused_unless_forced(tmp_path
     assert main(["plot", str(out)]) == 0 and (out / "cases.png").is_file()
 
 
+@pytest.fixture(scope="module")
+def headline():
+    """The README's backtest: 20 replications per case, level and rule, seed 0."""
+    return run_backtest(reps=20, seed=0, jobs=2)
+
+
 @pytest.mark.slow
-def test_readme_backtest_headline():
-    """README, "Historical backtest": the headline table (20 replications per case and rule, seed 0),
-    and the Belarus 2020 sentence beneath it."""
-    bt = run_backtest(reps=20, seed=0, jobs=1)
-    sc = bt.scores.set_index(["rule", "cases"])
-    expected = {  # (rule, cases): (hits, Brier, misses)
-        ("all_five", "as coded"): (10, 0.091, "kyrgyzstan_2010"),
-        ("all_five", "biases cleared"): (9, 0.182, "kyrgyzstan_2010, ukraine_2022"),
-        ("weighted", "as coded"): (9, 0.112, "belarus_2020, kyrgyzstan_2010"),
+def test_readme_backtest_headline(headline):
+    """README, "Historical backtest": the headline table, both levels (and the sentence on the
+    unbiased Ukraine 2022 beneath it). The numbers are regenerated after a change to the model."""
+    sc = headline.scores.set_index(["level", "rule", "cases"])
+    expected = {  # (level, rule, cases): (hits, Brier, misses, form hits, host asked right)
+        ("decision", "all_five", "as coded"): (10, 0.091, "kyrgyzstan_2010", 10, None),
+        ("decision", "weighted", "as coded"): (9, 0.130, "belarus_2020, kyrgyzstan_2010", 8, None),
+        ("crisis", "all_five", "as coded"): (9, 0.182, "kyrgyzstan_2005, kyrgyzstan_2010", 9, 8),
+        ("crisis", "weighted", "as coded"): (9, 0.153, "kyrgyzstan_2005, kyrgyzstan_2010", 8, 8),
+        # "each level and rule loses Ukraine 2022 as well: all_five 9 / 11 ..., 8 / 11 ..."
+        ("decision", "all_five", "biases cleared"): (
+            9,
+            0.182,
+            "kyrgyzstan_2010, ukraine_2022",
+            9,
+            None,
+        ),
+        ("crisis", "all_five", "biases cleared"): (
+            8,
+            0.273,
+            "kyrgyzstan_2005, kyrgyzstan_2010, ukraine_2022",
+            8,
+            8,
+        ),
     }
-    for key, (hits, brier, misses) in expected.items():
+    for key, (hits, brier, misses, forms, asked) in expected.items():
         row = sc.loc[key]
-        assert (row["n"], row["hits"], round(row["brier"], 3), row["misses"]) == (11, hits, brier, misses), key
-        assert round(row["baseline_brier"], 3) == 0.248 and round(row["baseline_accuracy"] * 11) == 6
-    # README: "Belarus 2020 ... of the backtest's 20 runs the rule declines in 19 and deploys in 1"
-    t = bt.table
-    belarus = t[(t["case"] == "belarus_2020") & (t["rule"] == "all_five")].iloc[0]
-    assert [round(belarus[f"share_{o}"] * 20) for o in ("decline", "delay", "deploy", "limited")] == [19, 0, 1, 0]
+        got = (row["n"], row["hits"], round(row["brier"], 3), row["misses"], row["form_hits"])
+        assert got == (11, hits, brier, misses, forms), key
+        if asked is not None:
+            assert (row["asked_n"], row["asked_hits"]) == (11, asked), key
+        assert (
+            round(row["baseline_brier"], 3) == 0.248 and round(row["baseline_accuracy"] * 11) == 6
+        )
+    for rule in RULES:  # "each level and rule loses Ukraine 2022 as well"
+        for level in LEVELS:
+            assert "ukraine_2022" in sc.loc[(level, rule, "biases cleared"), "misses"]
+            assert "ukraine_2022" not in sc.loc[(level, rule, "as coded"), "misses"]
+
+
+@pytest.mark.slow
+def test_readme_backtest_misses_explained(headline):
+    """README, "Where the model misses, plainly": the figures each explanation states."""
+    t = headline.table
+    t = t[t["variant"] == ""].set_index(["level", "rule", "case"]).sort_index()
+    crisis = t.xs(("crisis", "all_five"))
+    decision = t.xs(("decision", "all_five"))
+    # "the host's own rule asks in Kazakhstan 2022 (day 3 ...), Tajikistan 1992 (day 2 ...) and
+    # Kyrgyzstan 2010 (median day 3.5 ...), and the five hosts hostile to Moscow never ask"
+    for case, day in (("kazakhstan_2022", 3), ("tajikistan_1992", 2), ("kyrgyzstan_2010", 3.5)):
+        assert crisis.loc[case, "p_asked"] >= 0.5 and crisis.loc[case, "pred_request_day"] == day
+    hostile = ("transnistria_1992", "georgia_2008", "crimea_2014", "karabakh_2020", "ukraine_2022")
+    assert (crisis.loc[list(hostile), "p_asked"] == 0).all()
+    # Kyrgyzstan 2005: "the host's rule asks on day 2 ... Moscow sends a guard mission"; right at the
+    # decision level
+    k05 = crisis.loc["kyrgyzstan_2005"]
+    assert k05["p_asked"] == 1 and k05["pred_request_day"] == 2 and k05["pred_form"] == "guard"
+    assert decision.loc["kyrgyzstan_2005", "hit"]
+    # Armenia 2022: never asks at the crisis level; with the request Moscow declines on opposition
+    # and feasibility
+    assert crisis.loc["armenia_2022", "p_asked"] == 0 and crisis.loc["armenia_2022", "hit"]
+    assert decision.loc["armenia_2022", "missing"] == "opposition,feasibility"
+    assert decision.loc["armenia_2022", "share_decline"] == 1
+    # Belarus 2020: "asks ... in 1 run in 20"; "all_five deploys in 1 run in 20" at both levels
+    assert round(crisis.loc["belarus_2020", "p_asked"] * 20) == 1
+    for level in (crisis, decision):
+        assert round(level.loc["belarus_2020", "share_deploy"] * 20) == 1
+    # "Ukraine 2022 as a full invasion (95% of runs ...)"
+    assert round(crisis.loc["ukraine_2022", "p_form_full"], 2) == 0.95

@@ -145,6 +145,7 @@ class Russia(Operations, Component):
             consent=war.consents(host.alignment, self.cfg.options.consent_alignment),
             contact_line_km=region.contact_line_km,
             forces_on_ground=ledger.on_ground[0] + ledger.in_transit(0) + self.covert_force,
+            incumbent_stance=self.cfg.incumbent_stance,
             under_way=self.form
             if self.state in (RussiaState.DEPLOYED, RussiaState.SUPPORTING)
             and self.form not in (Form.GUARD, Form.PEACEKEEPING)

@@ -278,6 +278,17 @@ class Russia(Section):
     withdrawal_days: int = P(6, 1, 365, "days", "length of a phased withdrawal (Kazakhstan: 13 to 19 Jan 2022)")
     order_threshold: float = P(0.03, 0.0, 1.0, "active share", "unrest below which order counts as restored (assumption)")
     strategic_weight: float = P(0.7, 0.0, 1.0, "", "how much the host matters to Moscow (motive)")
+    incumbent_stance: float = P(
+        0.0,
+        -1.0,
+        1.0,
+        "",
+        "Moscow's stance toward the host's incumbent government, a fact of the case: -1 wants it "
+        "gone, 0 neither, +1 wants it kept. A request from an incumbent Moscow distrusts counts for "
+        "less in support (weight x (1 + min(0, stance))) and in the weighted rule's stake in a guard "
+        "mission; the motive to save a friendly regime under threat scales with 1 + stance "
+        "(docs/model.md 7.10)",
+    )
     nato_bid: bool = Field(False, description="the host seeks NATO membership (raises motive against a pro-Western host)")
     economic_exposure: float = P(0.1, 0.0, 1.0, "", "Russia's economic exposure to the West through this move (costs)")
     reputation: float = P(0.8, 0.0, 1.0, "", "Moscow's reputation at day 0 (assumption)")

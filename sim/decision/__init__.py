@@ -8,7 +8,7 @@ sections (duck-typed). Every factor lies in [0, 1]:
 - opposition  omega = 1 - (1 - omega_host)(1 - omega_west)(1 - omega_opp)
 - feasibility phi   = min(1, available / required) * reach
 - costs       kappa = expected sanctions + economic exposure + w_rep (1 - reputation)
-- motive      mu    = weight * (a+ (0.4 + 0.6 threat) + a- (0.5 + 0.5 NATO bid))
+- motive      mu    = weight * (a+ (0.4 + 0.6 threat (1 + stance)) + a- (0.5 + 0.5 NATO bid))
 
 each scored per option (``options``: the force it requires sized to its aim, the opposition it
 meets, its costs, its support); the rules (``rules``) choose over the menu; ``learning`` moves
@@ -34,6 +34,8 @@ from .core import (
     logistics_score,
     noise_draw,
     perceive,
+    regime_stake,
+    request_credit,
     severity,
 )
 from .learning import LEARNED, learn, observed_opposition
@@ -79,6 +81,8 @@ __all__ = [
     "option_factors",
     "perceive",
     "reach_score",
+    "regime_stake",
+    "request_credit",
     "severity",
     "strongest",
     "true_factors",

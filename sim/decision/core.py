@@ -111,11 +111,24 @@ class Situation:
         Form.NONE
     )  # the operation or covert support under way: sanctions in force are sunk for
     #                              it and any smaller option (withdrawing would not lift them)
+    incumbent_stance: float = 0.0  # Moscow's stance toward the host's incumbent: -1 gone .. +1 kept
 
 
 def hostility(alignment: float) -> float:
     """0 for a fully pro-Russian host, 1 for a fully pro-Western one."""
     return (1.0 - alignment) / 2.0
+
+
+def request_credit(stance: float) -> float:
+    """How much a request from the host's incumbent counts, by Moscow's stance toward it: fully from
+    one it wants kept or is neutral to, less from one it distrusts, nothing from one it wants gone."""
+    return 1.0 + min(0.0, stance)
+
+
+def regime_stake(stance: float) -> float:
+    """Moscow's stake in saving a friendly regime under threat, by its stance toward the incumbent:
+    1 when neutral, 2 when it wants it kept, 0 when it wants it gone."""
+    return 1.0 + stance
 
 
 def severity(alignment: float, friendly_severity: float) -> float:

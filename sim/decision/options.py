@@ -8,8 +8,8 @@ send, ``D`` the host forces in the region, ``army`` the host army plus the aid M
 =============  =====================================  ==========================================
 option         force required (Moscow sends)          support (noisy-OR of its sources)
 =============  =====================================  ==========================================
-guard          sites x (1 + u) x size + k (opp)        request, population, separatists
-               (+ k h army without a request)          (the first edition's single rule)
+guard          sites x (1 + u) x size + k (opp)        request x its credit, population,
+               (+ k h army without a request)          separatists (the first edition's rule)
 peacekeeping   per_km x contact line                  request weight x both parties' consent
 covert         share x separatist forces              separatists, the region's population
 limited        k h D (the region's defenders)         separatists, the region's population
@@ -24,14 +24,29 @@ scaled by ``1 - deniability``. Costs: the sanctions Moscow expects, ``max(in for
 signal x severity(a) x reaction(option))`` (covert's reaction scaled by ``1 - deniability``), plus
 economic and reputational exposure; for the option already under way and any smaller one, sanctions
 in force are sunk (withdrawing does not lift them) and only the next step counts; while an option is
-under way, the forces already sent count as available. Imports nothing of ours.
+under way, the forces already sent count as available.
+
+Moscow's stance toward the incumbent (``incumbent_stance``, -1 wants it gone .. +1 wants it kept):
+a request counts in guard's support at ``1 + min(0, stance)`` of its weight (``request_credit``),
+and the motive's regime-threat term, the stake in saving a friendly regime, is scaled by
+``1 + stance`` (``regime_stake``). Imports nothing of ours.
 """
 
 from __future__ import annotations
 
 import math
 
-from .core import FORMS, Form, Situation, clip01, hostility, logistics_score, severity
+from .core import (
+    FORMS,
+    Form,
+    Situation,
+    clip01,
+    hostility,
+    logistics_score,
+    regime_stake,
+    request_credit,
+    severity,
+)
 
 
 def applicable(s: Situation, menu) -> list[Form]:
@@ -127,7 +142,8 @@ def option_factors(s: Situation, form: Form, russia, west) -> dict[str, float]:
     framework = None
     deniable = 1.0
     if form == Form.GUARD:
-        support = 1.0 - (1 - w.request * s.requested) * (
+        credit = request_credit(s.incumbent_stance)  # a distrusted incumbent's request counts less
+        support = 1.0 - (1 - w.request * s.requested * credit) * (
             1 - w.separatists * s.separatist_support
         ) * (1 - w.population * s.pro_russian_population)
         host = 0.0 if s.requested else _against(army, available, h)
@@ -177,7 +193,8 @@ def option_factors(s: Situation, form: Form, russia, west) -> dict[str, float]:
     expected = max(0.0, threatened - s.sanctions) if sunk else max(s.sanctions, threatened)
     costs = expected + russia.economic_exposure + russia.reputation_exposure * (1.0 - s.reputation)
     motive = russia.strategic_weight * (
-        max(a, 0.0) * (0.4 + 0.6 * s.regime_threat) + max(-a, 0.0) * (0.5 + 0.5 * s.nato_bid)
+        max(a, 0.0) * (0.4 + 0.6 * s.regime_threat * regime_stake(s.incumbent_stance))
+        + max(-a, 0.0) * (0.5 + 0.5 * s.nato_bid)
     )
     return {
         "trigger": clip01(trigger),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from .core import BURDENS, FACTORS, RULE_FACTORS, TOKEN_FORMS, Form, Outcome
+from .core import BURDENS, FACTORS, RULE_FACTORS, TOKEN_FORMS, Form, Outcome, request_credit
 
 
 @dataclass(slots=True)
@@ -133,13 +133,18 @@ def choose(
     fails gives way to the next. None left: decline a pending request, else watch.
 
     ``weighted``: the option of highest utility (the motive weighted by the option's ``stake``, the
-    share of what Moscow stands to win that it secures), with the logistic choice of ``weighted``.
+    share of what Moscow stands to win that it secures), with the logistic choice of ``weighted``;
+    a guard mission saves the incumbent, so its stake is scaled by the credit Moscow gives the
+    incumbent's request (``request_credit``: less for an incumbent it distrusts).
 
     The returned verdict carries every option's own verdict in ``options`` (the decision log).
     """
     forms = sorted(menu, key=lambda f: -list(Form).index(f))
     if russia.rule == "weighted":
-        stakes = russia.options.stake
+        stakes = dict(russia.options.stake)
+        stakes[Form.GUARD.value] = stakes.get(Form.GUARD.value, 1.0) * request_credit(
+            russia.incumbent_stance
+        )
         verdicts = {
             f: weighted(menu[f], russia, request_pending, latent_threshold, stakes[f.value], f)
             for f in forms
