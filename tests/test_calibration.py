@@ -380,3 +380,83 @@ def test_every_case_is_either_in_sample_or_out_of_sample_in_the_readme():
         assert title.replace(" ", "\n") in inside or title in inside, title
     for title in OUT_OF_SAMPLE.values():
         assert title in outside and title not in inside.replace("\n", " "), title
+
+
+def test_an_experiment_spec_draws_each_replication_from_its_posterior(tmp_path, capsys):
+    # README "Calibration": an experiment spec's `posterior:` draws each replication's parameters,
+    # the same draw at every point, and a point's own parameters win.
+    _posterior(tmp_path / "p.parquet", np.array([150.0, 900.0]))
+    spec = {
+        "name": "post",
+        "base": str(KAZ),
+        "set": {"horizon_days": 25},
+        "replications": 4,
+        "posterior": "p.parquet",
+        "outcomes": ["peak_troops"],
+        "variants": {"drawn": {}, "fixed": {"set": {"russia.force_per_site": 400}}},
+    }
+    (tmp_path / "spec.yaml").write_text(yaml.safe_dump(spec))
+    out = tmp_path / "out"
+    assert (
+        main(
+            [
+                "experiment",
+                str(tmp_path / "spec.yaml"),
+                "--out",
+                str(out),
+                "--jobs",
+                "1",
+                "--no-plots",
+                "--quiet",
+            ]
+        )
+        == 0
+    )
+    manifest = json.loads((out / "manifest.json").read_text())
+    draws = [d["russia.force_per_site"] for d in manifest["posterior_draws"]["draws"]]
+    assert len(draws) == 4 and set(draws) <= {150.0, 900.0}
+    from sim.experiments.statistics import stored_summary
+
+    summary = stored_summary(out)[1]
+    plan = pd.read_parquet(out / "plan.parquet")
+    peaks = summary.merge(plan[["key", "point_name"]], on="key").groupby("point_name")[
+        "peak_troops"
+    ]
+    assert peaks.nunique()["drawn"] > 1  # a draw of 150 and one of 900 troops per site differ
+    assert len(plan["key"].unique()) == 8
+
+
+@pytest.mark.slow
+def test_cases_with_a_posterior_record_the_draws_and_leave_events_out(tmp_path, capsys):
+    # README "Calibration": `sim cases --posterior` draws each replication's parameters (events left out).
+    import shutil
+
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    shutil.copy(CONFIGS / "cases" / "armenia_2022.yaml", cases)
+    shutil.copy(CONFIGS / "cases" / "history.csv", cases)
+    out = tmp_path / "out"
+    assert (
+        main(
+            [
+                "cases",
+                str(cases),
+                "--reps",
+                "2",
+                "--jobs",
+                "1",
+                "--quiet",
+                "--out",
+                str(out),
+                "--posterior",
+                str(SHIPPED_POSTERIOR),
+            ]
+        )
+        == 0
+    )
+    manifest = json.loads((out / "manifest.json").read_text())
+    draws = manifest["posterior_draws"]["draws"]
+    assert len(draws) == 2 and all(
+        "events.0.value" not in d and "host.defection_rate" in d for d in draws
+    )
+    assert "leaving out events.0.value" in capsys.readouterr().out
