@@ -27,6 +27,18 @@ from .simulator import Simulator
 from .spec import CalibrationSpec, Prior, fixed_overrides, load_spec
 
 DB_NAME = "calibration.db"
+OUTPUTS = (
+    "manifest.json",
+    "posterior.parquet",
+    "generations.csv",
+    "predictive.parquet",
+    "predictive_check.csv",
+    "plots/marginals.png",
+    "plots/pairs.png",
+    "plots/generations.png",
+    "plots/predictive_check.png",
+)
+"""What a finished calibration writes besides the database (removed when a new one starts)."""
 ID_NAME = "calibration_id.json"
 """Beside the database: the identity (digest) of the calibration it holds."""
 
@@ -123,12 +135,35 @@ def _runner(jobs: int | None, scheduler: str | None, worker_timeout: float):
     return LocalPool(jobs), f"{jobs} local processes"
 
 
+def check_folder(out: Path, force: bool) -> None:
+    """Refuse a folder holding another command's results (a run, an experiment, a backtest), whose
+    files a calibration would mix with its own; other unknown results only with ``force``."""
+    from ..folders import Kind, kind_of
+
+    found, manifest = kind_of(out)
+    ours = (out / ID_NAME).is_file() or (manifest is not None and "calibration" in manifest)
+    if found in (Kind.NOTHING,) or ours:
+        return
+    if found is not Kind.UNKNOWN:
+        raise ConfigError(
+            f"{out} holds the results of {found.value}, not of a calibration; writing here "
+            "would mix the two and overwrite its manifest.json. Give another output folder "
+            "(--out)."
+        )
+    if not force:
+        raise ConfigError(
+            f"{out} already holds results with no readable record of what made them. Give "
+            "another output folder (--out), or --force to write beside them."
+        )
+
+
 def prepare(spec_path: str | Path, out: Path | None, quick: bool, force: bool) -> tuple:
     """Everything checked before the first simulation: (spec, out, identity, database, resume?)."""
     spec_path = Path(spec_path)
     spec = load_spec(spec_path)
     out = out or Path("results") / "calibration" / (spec.name + ("-quick" if quick else ""))
     ident = identity(spec, spec_path, quick)
+    check_folder(out, force)
     db = out / DB_NAME
     stored = stored_digest(out)
     if db.exists() and stored != ident["digest"] and not force:
@@ -163,8 +198,10 @@ def calibrate(
     from ..files import check_writable, write_text
 
     check_writable(out)
-    if not resume:  # a new calibration: another's database (--force) or an unfinished first goes
-        db.unlink(missing_ok=True)
+    if not resume:  # a new calibration: another's database (--force) or an unfinished first goes,
+        db.unlink(missing_ok=True)  # and so do the outputs of the calibration that made it
+        for name in OUTPUTS:
+            (out / name).unlink(missing_ok=True)
         write_text(out / ID_NAME, json.dumps({"digest": ident["digest"], "spec": str(path)}))
     population, generations, _ = spec.budget(quick)
     base = load_config(path.parent / spec.base, fixed_overrides(spec))
