@@ -316,7 +316,9 @@ def test_the_shipped_calibration_record_matches_the_readme():
     assert manifest["where"] == "2 local processes"
     minutes = (manifest["wall_time_s"] + manifest["predictive_time_s"]) / 60
     assert 6.5 <= minutes < 8, minutes
-    earlier = json.loads((RECORD / "manifest_before_issue17_merge.json").read_text())  # the heavier load
+    earlier = json.loads(
+        (RECORD / "manifest_before_issue17_merge.json").read_text()
+    )  # the heavier load
     assert earlier["simulations"] == 8158 and earlier["spec"] == manifest["spec"]
     assert 22 <= (earlier["wall_time_s"] + earlier["predictive_time_s"]) / 60 < 23
     check = pd.read_csv(RECORD / "predictive_check.csv").set_index("target")
@@ -420,11 +422,18 @@ def test_an_experiment_spec_draws_each_replication_from_its_posterior(tmp_path, 
     assert len(draws) == 4 and set(draws) <= {150.0, 900.0}
     from sim.experiments.statistics import stored_summary
 
-    summary = stored_summary(out)[1]
-    plan = pd.read_parquet(out / "plan.parquet")
-    peaks = summary.merge(plan[["key", "point_name"]], on="key").groupby("point_name")[
-        "peak_troops"
-    ]
+    plan, summary = stored_summary(out)
+    peaks = summary.groupby("point_name")["peak_troops"]
+    assert set(draws) == {150.0, 900.0}, "seed 0's four draws hold both particles"
+    from sim.experiments.design import build_points, build_runs
+    from sim.experiments.spec import load_spec as load_experiment
+
+    exp = load_experiment(tmp_path / "spec.yaml")
+    runs = build_runs(exp, tmp_path / "spec.yaml", build_points(exp, tmp_path / "spec.yaml"))
+    assert [r.config.russia.force_per_site for r in runs if r.point == 1] == [
+        400.0
+    ] * 4  # the point wins
+    assert [r.config.russia.force_per_site for r in runs if r.point == 0] == draws
     assert peaks.nunique()["drawn"] > 1  # a draw of 150 and one of 900 troops per site differ
     assert len(plan["key"].unique()) == 8
 
