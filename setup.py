@@ -19,5 +19,5 @@ DATA = ["sim.bundled.configs"] + [
 setup(
     packages=find_packages(include=["sim", "sim.*"]) + DATA,
     package_dir={"sim.bundled.configs": "configs"},
-    package_data={name: ["*.yaml", "*.csv", "*.md"] for name in DATA},
+    package_data={name: ["*.yaml", "*.csv", "*.md", "*.parquet"] for name in DATA},
 )

@@ -216,6 +216,7 @@ def run_backtest(
     progress: bool = False,
     inputs: Inputs | None = None,
     levels=LEVELS,
+    posterior=None,
 ) -> Backtest:
     """Run every case config in ``directory`` under each rule family and score it against history.
 
@@ -229,19 +230,30 @@ def run_backtest(
         progress: print one line per case to stderr.
         inputs: the inputs already read by :func:`load_inputs` (else read here).
         levels: the levels to run (``sim.cases_levels.LEVELS``: decision, crisis).
+        posterior: a ``sim.calibration.posterior.Posterior``: each replication of every case draws its
+            parameters from it (the same draws in every case; keys under ``events`` are left out,
+            as they describe the calibrated scenario's own shocks).
     """
     from .runner import git_commit, package_versions
 
     inputs = inputs or load_inputs(directory, cases_csv)
     history, shared = inputs.history, inputs.table
-    rows = []
+    rows, notes, record, drawn = [], list(inputs.notes), None, None
+    if posterior is not None:
+        from .calibration.posterior import mechanism_only
+
+        draws, dropped = mechanism_only(posterior.draws(reps, seed))
+        record = posterior.record(draws)
+        drawn = (posterior, draws)
+        left_out = f" (leaving out {', '.join(dropped)}: the calibrated scenario's own events)" if dropped else ""
+        notes.append(f"parameters drawn from the posterior {posterior.path}{left_out}")
     for path in inputs.files:
         cid = path.stem
         hist = history.loc[cid] if cid in history.index else None
         facts = shared.loc[cid] if shared is not None and cid in shared.index else None
         for level in levels:
             for rule in rules:
-                rows += _run_case(path, level, rule, hist, facts, reps, seed, jobs, progress)
+                rows += _run_case(path, level, rule, hist, facts, reps, seed, jobs, progress, drawn)
     table = pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
     manifest = {
         **inputs.identity(reps, seed, rules, levels),
@@ -250,7 +262,10 @@ def run_backtest(
         "git_commit": git_commit(),
         "command": " ".join(sys.argv),
     }
-    return Backtest(table, scores(table), inputs.notes, manifest)
+    if record is not None:
+        manifest["backtest"]["posterior"] = posterior.sha256  # another posterior: another backtest
+        manifest["posterior_draws"] = record
+    return Backtest(table, scores(table), notes, manifest)
 
 
 def _run_case(
@@ -263,9 +278,11 @@ def _run_case(
     seed: int,
     jobs: int | None,
     progress: bool,
+    drawn: tuple | None = None,
 ) -> list[dict]:
     """The table rows of one case at one level under one rule: the case, and its unbiased variant
-    when it carries a perception bias."""
+    when it carries a perception bias; ``drawn`` = (posterior, one draw per replication) gives each
+    replication its own parameters."""
     from .runner import run_replications
 
     cid, known = path.stem, hist is not None
@@ -277,9 +294,12 @@ def _run_case(
         )
     rows = []
     for variant, c in variants:
-        res = run_replications(
-            at_level(c, level, hist), reps=reps, seed=seed, jobs=jobs, progress=False
-        )
+        leveled, own = at_level(c, level, hist), None
+        if drawn is not None:
+            from .calibration.posterior import draw_configs
+
+            own = draw_configs(leveled, drawn[0], drawn[1], str(path))
+        res = run_replications(leveled, reps=reps, seed=seed, jobs=jobs, progress=False, configs=own)
         row = {
             "case": cid,
             "title": facts["case"] if facts is not None else cid,

@@ -17,10 +17,11 @@ from .commands import run
 from .commands import viz
 from .commands import cases, experiment, plot
 from .commands import discover, export, why
+from .commands import calibrate
 from .config import ConfigError
 from .interrupts import RunAborted, handling
 
-COMMANDS = [run, viz, experiment, plot, cases, discover, why, export]  # each module: register(subparsers) sets args.func
+COMMANDS = [run, viz, experiment, plot, cases, discover, why, export, calibrate]  # each module: register(subparsers) sets args.func
 
 
 def version() -> str:

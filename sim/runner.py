@@ -71,14 +71,15 @@ def run_one(config: Config, seed: int) -> tuple[pd.DataFrame, dict, list[dict]]:
 
 
 def _run_chunk(
-    args: tuple[Config, list[tuple[int, int]]],
+    args: tuple[Config, list[tuple]],
 ) -> list[tuple[int, int, pd.DataFrame, dict, list[dict]]]:
-    """Replications in this process; a stop signal waits for the one in progress (``deferred``)."""
+    """Replications in this process; a stop signal waits for the one in progress (``deferred``).
+    A job is (rep, seed) or (rep, seed, config): the replication's own config (a posterior draw)."""
     config, jobs = args
     out = []
-    for rep, seed in jobs:
+    for rep, seed, *own in jobs:
         with deferred():
-            out.append((rep, seed, *run_one(config, seed)))
+            out.append((rep, seed, *run_one(own[0] if own else config, seed)))
     return out
 
 
@@ -188,7 +189,12 @@ class Results:
 
 
 def run_replications(
-    config: Config, reps: int = 50, seed: int = 0, jobs: int | None = None, progress: bool = True
+    config: Config,
+    reps: int = 50,
+    seed: int = 0,
+    jobs: int | None = None,
+    progress: bool = True,
+    configs: list[Config] | None = None,
 ) -> Results:
     """Run ``reps`` replications of ``config`` from root seed ``seed`` on ``jobs`` processes.
 
@@ -198,13 +204,15 @@ def run_replications(
         seed: root seed; replication i uses the i-th stream spawned from it.
         jobs: worker processes (default: all local cores; 1 runs in this process).
         progress: show a progress bar.
+        configs: one config per replication (parameters drawn from a posterior,
+            ``sim.calibration.posterior``); default: ``config`` for every replication.
     """
     from tqdm import tqdm
 
     start = time.perf_counter()
     seeds = replication_seeds(seed, reps)
     jobs = max(1, min(jobs or os.cpu_count() or 1, reps))
-    work = list(enumerate(seeds))
+    work = [(rep, s, configs[rep]) if configs else (rep, s) for rep, s in enumerate(seeds)]
     chunk = max(1, min(8, reps // (jobs * 4) or 1))
     chunks = [(config, work[i : i + chunk]) for i in range(0, len(work), chunk)]
     bar = tqdm(total=reps, desc=config.name, unit="run", disable=not progress, file=sys.stderr)

@@ -2,8 +2,8 @@
 nothing created (issue 10).
 
 The bad files live in tests/bad_inputs/, one per case: ``configs/`` (given to ``sim run``, ``sim
-viz`` and, in a case folder, ``sim cases``), ``specs/`` (``sim experiment``) and ``cases_csv/``
-(``sim cases --cases-csv``). Each file has an entry in EXPECT below with a phrase its message must
+viz`` and, in a case folder, ``sim cases``), ``specs/`` (``sim experiment``), ``calibration/``
+(``sim calibrate``) and ``cases_csv/`` (``sim cases --cases-csv``). Each file has an entry in EXPECT below with a phrase its message must
 hold, so a new file cannot be added without saying what it should produce. Command-line mistakes
 follow. Most cases run ``sim.cli.main`` in this process (an exception escaping it fails the test,
 as a traceback would); a few run the real ``sim`` process to show what a user sees.
@@ -53,6 +53,17 @@ EXPECT = {
     "specs/negative_seed.yaml": "key `seed` has the bad value -1",
     "specs/unknown_outcome.yaml": "'deploy_days'",
     "specs/unknown_series.yaml": "Did you mean 'troops_total'",
+    "calibration/binary.yaml": "not UTF-8 text",
+    "calibration/duplicate_targets.yaml": "target names must differ",
+    "calibration/log_uniform_from_zero.yaml": "log-uniform prior needs bounds above 0",
+    "calibration/missing_base.yaml": "does not exist",
+    "calibration/misspelt_prior_key.yaml": "Did you mean 'high'",
+    "calibration/no_stopping_rule.yaml": "say when to stop",
+    "calibration/non_numeric_parameter.yaml": "cannot have a prior",
+    "calibration/normal_without_sd.yaml": "needs `mean` and `sd`",
+    "calibration/prior_outside_range.yaml": "reach outside the key's allowed range 0.0 .. 1.0",
+    "calibration/prior_without_why.yaml": "`parameters.host.backing_boost.why` is required",
+    "calibration/unknown_statistic.yaml": "Did you mean 'deploy_day'",
     "cases_csv/binary.csv": "cannot be read as the case table",
     "cases_csv/empty.csv": "cannot be read as the case table",
     "cases_csv/history_file.csv": "missing the column(s) case, start, form",
@@ -114,6 +125,15 @@ def test_bad_spec(name, tmp_path, capsys):
     assert not out.exists()
 
 
+@pytest.mark.parametrize("name", _files("calibration"))
+def test_bad_calibration_spec(name, tmp_path, capsys):
+    # README "Calibration": a bad spec gets a one-paragraph error with exit 2, and nothing is created.
+    out = tmp_path / "out"
+    err = invoke(["calibrate", BAD / name, "--jobs", "1", "--out", out], capsys)
+    assert EXPECT[name] in err
+    assert not out.exists()
+
+
 @pytest.mark.parametrize("name", _files("cases_csv"))
 def test_bad_case_table(name, tmp_path, capsys):
     out = tmp_path / "out"
@@ -170,6 +190,10 @@ COMMAND_LINE = {  # id -> (argv, phrase, how to prepare the folder `{d}`)
     "cases --reps 10**12": (["cases", "--reps", str(10**12), "--out", "{d}/o"], "SIM_MAX_REPS", None),
     "cases --out a run's folder": (["cases", "--reps", "1", "--out", "{d}"], "sim run",
                                    lambda d: (d / "manifest.json").write_text('{"scenario": "x", "config": {}}')),
+    "calibrate --out a run's folder": (["calibrate", CONFIGS / "calibration" / "kazakhstan_2022.yaml", "--out",
+                                        "{d}"], "not of a calibration",
+                                       lambda d: (d / "manifest.json").write_text('{"scenario": "x", "config": {}}')),
+    "calibrate no such spec": (["calibrate", "{d}/nowhere.yaml"], "not found", None),
     "experiment no such spec": (["experiment", "{d}/nowhere.yaml", "--jobs", "1"], "not found", None),
     "no command": ([], "required", None),
     "unknown command": (["rnu"], "invalid choice", None),

@@ -42,3 +42,18 @@ def test_readme_layout_names_the_city_package_as_it_is():
     assert named == on_disk
     top = {p.name for p in (ROOT / "sim").glob("*.py")}
     assert not [n for n in top if n.startswith(("city", "kernels")) or n == "neighborhood.py"]
+
+
+def test_parameters_doc_says_which_parameters_a_calibration_fits():
+    # README "Calibration": docs/parameters.md says per parameter whether it is a fact, an assumption,
+    # a setting, or calibrated (by which calibration).
+    import re
+
+    from sim.calibration.spec import load_spec
+
+    doc = (ROOT / "docs" / "parameters.md").read_text(encoding="utf-8")
+    spec = load_spec(ROOT / "configs" / "calibration" / "kazakhstan_2022.yaml")
+    for key in spec.parameters:
+        row = next(line for line in doc.splitlines() if line.startswith(f"| `{re.sub(r'\.\d+\.', '.N.', key)}` |"))
+        assert "calibrated: kazakhstan_2022" in row, row
+    assert "| assumption |" in doc and "| fact |" in doc and "| setting |" in doc

@@ -31,10 +31,15 @@ def cases_dir() -> Path:
     return configs_dir() / "cases"
 
 
+NOT_SCENARIOS = ("calibration",)
+"""Folders of ``configs/`` that hold other YAML than scenarios (calibration specs)."""
+
+
 def shipped_names() -> list[str]:
     """The shipped scenarios by the names the command line accepts (``kazakhstan_2022/no_request``)."""
     root = configs_dir()
-    return sorted(str(p.relative_to(root).with_suffix("")) for p in root.rglob("*.yaml"))
+    return sorted(str(p.relative_to(root).with_suffix("")) for p in root.rglob("*.yaml")
+                  if p.relative_to(root).parts[0] not in NOT_SCENARIOS)
 
 
 def find_config(text: str | Path, what: str = "Config") -> Path:

@@ -26,6 +26,9 @@ def register(sub) -> None:
                         "scoring uses DIR/history.csv or the shipped history.csv)")
     p.add_argument("--force", action="store_true", help="replace another backtest's results in the output folder")
     p.add_argument("--quiet", action="store_true", help="no per-case progress lines")
+    p.add_argument("--posterior", type=Path, default=None, metavar="PATH",
+                   help="draw each replication's parameters from a calibration's posterior (posterior.parquet "
+                        "or its folder); keys under `events` are left out")
     p.set_defaults(func=main)
 
 
@@ -37,10 +40,17 @@ def main(args) -> int:
 
     inputs = load_inputs(args.dir or DEFAULT_DIR, args.cases_csv)
     check_reps(args.reps)
-    claim(args.out, Kind.BACKTEST, inputs.identity(args.reps, args.seed, RULES), args.force,
-          {"backtest": "the backtest"})
+    posterior = None
+    identity = inputs.identity(args.reps, args.seed, RULES)
+    if args.posterior is not None:
+        from ..calibration.posterior import load_posterior
+
+        posterior = load_posterior(args.posterior)
+        identity["backtest"]["posterior"] = posterior.sha256
+    claim(args.out, Kind.BACKTEST, identity, args.force, {"backtest": "the backtest"})
     check_writable(args.out)
-    bt = run_backtest(reps=args.reps, seed=args.seed, jobs=args.jobs, progress=not args.quiet, inputs=inputs)
+    bt = run_backtest(reps=args.reps, seed=args.seed, jobs=args.jobs, progress=not args.quiet, inputs=inputs,
+                      posterior=posterior)
     files = bt.save(args.out)
     print(bt.markdown())
     print(summary_text(bt))

@@ -55,16 +55,24 @@ def register(sub) -> None:
     run.add_argument("--force", action="store_true",
                      help="replace another run's results in the output folder")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
+    run.add_argument("--posterior", type=Path, default=None, metavar="PATH",
+                     help="draw each replication's parameters from a calibration's posterior (its "
+                          "posterior.parquet or output folder), e.g. "
+                          "configs/calibration/kazakhstan_2022.posterior.parquet")
     run.set_defaults(func=main)
 
 
-def default_folder(name: str, overrides: list[str]) -> Path:
+def default_folder(name: str, overrides: list[str], posterior=None) -> Path:
     """``results/<name>``, or ``results/<name>--set-<6 hex digits>`` for a run with overrides (the
-    hash of the sorted overrides, so the same overrides always land in the same folder)."""
-    if not overrides:
-        return Path("results") / name
-    digest = hashlib.sha256("\n".join(sorted(o.strip() for o in overrides)).encode()).hexdigest()[:6]
-    return Path("results") / f"{name}--set-{digest}"
+    hash of the sorted overrides, so the same overrides always land in the same folder), with
+    ``--posterior-<6 hex digits of the posterior file>`` after it for a run with a posterior."""
+    folder = name
+    if overrides:
+        digest = hashlib.sha256("\n".join(sorted(o.strip() for o in overrides)).encode()).hexdigest()[:6]
+        folder = f"{name}--set-{digest}"
+    if posterior is not None:
+        folder += f"--posterior-{posterior.sha256[:6]}"
+    return Path("results") / folder
 
 
 def main(args) -> int:
@@ -77,16 +85,29 @@ def main(args) -> int:
     path = find_config(args.config)
     config = load_config(path, args.overrides)
     check_reps(args.reps)
-    out = args.out or default_folder(config.name, args.overrides)
+    posterior, configs = None, None
+    if args.posterior is not None:
+        from ..calibration.posterior import draw_configs, load_posterior
+
+        posterior = load_posterior(args.posterior)
+        draws = posterior.draws(args.reps, args.seed)
+        configs = draw_configs(config, posterior, draws, str(path))
+    out = args.out or default_folder(config.name, args.overrides, posterior)
     identity = {"config": config.model_dump(mode="json"), "root_seed": args.seed, "replications": args.reps}
+    if posterior is not None:
+        identity["posterior"] = posterior.sha256
     claim(out, Kind.RUN, identity, args.force,
-          {"config": "the resolved config", "root_seed": "the seed (--seed)", "replications": "--reps"})
+          {"config": "the resolved config", "root_seed": "the seed (--seed)", "replications": "--reps",
+           "posterior": "the posterior (--posterior)"})
     check_writable(out)
     start_worker_server(args.jobs)
     from ..runner import run_replications
 
-    results = run_replications(config, reps=args.reps, seed=args.seed, jobs=args.jobs, progress=not args.quiet)
+    results = run_replications(config, reps=args.reps, seed=args.seed, jobs=args.jobs, progress=not args.quiet,
+                               configs=configs)
     results.extra.update(config_file=str(path), overrides=list(args.overrides))
+    if posterior is not None:  # the digest names the posterior for `claim`; the draws are the provenance
+        results.extra.update(posterior=posterior.sha256, posterior_draws=posterior.record(draws))
     (out / "manifest.json").unlink(missing_ok=True)  # the old run's record goes first, written back last
     clear_plots(out)  # no plot of an earlier run stays beside the new data
     results.save(out)

@@ -5,6 +5,7 @@ A test checks that the committed file matches, so the parameter docs never lag t
 
 from __future__ import annotations
 
+import re
 import sys
 import typing
 from pathlib import Path
@@ -18,7 +19,13 @@ HEADER = """# Parameters
 
 Every parameter of a scenario config, with its default, unit, allowed range and source. Generated
 from `sim/config/schema.py` by `python -m sim.config.docgen`; do not edit by hand. "assumption"
-marks a modelling choice with no empirical source (see `docs/model.md`). Keys are written as in a
+marks a modelling choice with no empirical source (see `docs/model.md`). The `provenance` column
+says where each default comes from: **fact** (an empirical source, named in the meaning column),
+**assumption** (a modelling choice), **setting** (set by each scenario config from its own facts,
+with sources in the config's comments, or a choice of the run or the model's structure, documented
+in `docs/model.md`), and **calibrated** when a calibration spec in `configs/calibration/`
+fits it (with the posterior's weighted median and 10-90% range; the default stays the assumption,
+and a run uses the posterior with `--posterior`, see `docs/calibration.md`). Keys are written as in a
 config file or a `--set` override (`russia.thresholds.costs`); list items are numbered from 0
 (`events.0.value`). Every number must be finite (no NaN, no infinity); a scenario's `name` is also
 its output folder's name, so it holds only letters, digits, `_`, `-` and `.`; events must fall
@@ -67,7 +74,50 @@ def _range(field, model=None, name: str = "") -> str:
     return name.replace(" | ", " or ")  # a bar would split the table's cell
 
 
-def _rows(model: type[BaseModel], prefix: str) -> list[str]:
+FACT = re.compile(r"\b(1[89]|20)\d\d\b|IISS|census|Epstein|SIPRI|Mesa|cases\.csv|CASES|Uppsala|UCDP")
+
+
+def calibrations() -> dict[str, list[str]]:
+    """Config key (list items as ``N``) -> how each shipped calibration fits it: the spec's name and,
+    when its posterior is shipped beside it, the weighted median and 10-90% range."""
+    import yaml
+
+    from ..bundled import configs_dir
+
+    out: dict[str, list[str]] = {}
+    for spec in sorted((configs_dir() / "calibration").glob("*.yaml")):
+        data = yaml.safe_load(spec.read_text(encoding="utf-8")) or {}
+        posterior = spec.with_suffix(".posterior.parquet")
+        frame = _read_posterior(posterior) if posterior.is_file() else None
+        for key in data.get("parameters") or {}:
+            text = f"calibrated: {data.get('name', spec.stem)}"
+            if frame is not None and key in frame:
+                from ..calibration.report import weighted_quantiles
+
+                q = weighted_quantiles(frame[key].to_numpy(float), frame["weight"].to_numpy(float), (0.5, 0.1, 0.9))
+                text += f" ({'item ' + key.split('.')[1] + ', ' if key.split('.')[1:2] and key.split('.')[1].isdigit() else ''}" \
+                        f"{q[0]:.3g}; 10-90% {q[1]:.3g}-{q[2]:.3g})"
+            out.setdefault(re.sub(r"\.\d+\.", ".N.", key), []).append(text)
+    return out
+
+
+def _read_posterior(path: Path):
+    import pandas as pd
+
+    return pd.read_parquet(path)
+
+
+def provenance(key: str, desc: str, calibrated: dict[str, list[str]], given: str | None = None) -> str:
+    """The provenance cell of one parameter (see HEADER): ``given`` (a field's ``provenance`` in
+    its ``json_schema_extra``) when the schema states it, else read from the description: one citing
+    no source but saying "assumption" is an assumption; one citing a source (a year, IISS, Epstein,
+    a census...) is a fact; the rest are settings."""
+    kind = given or ("assumption" if "assumption" in desc.lower() else "fact" if FACT.search(desc) else "setting")
+    fits = calibrated.get(key, [])
+    return "; ".join([*fits, f"else {kind}"]) if fits else kind
+
+
+def _rows(model: type[BaseModel], prefix: str, calibrated: dict[str, list[str]] | None = None) -> list[str]:
     rows = []
     for name, field in model.model_fields.items():
         inner = inner_model(field.annotation)
@@ -77,23 +127,25 @@ def _rows(model: type[BaseModel], prefix: str) -> list[str]:
             and issubclass(inner, BaseModel)
             and inner not in (Ally, Event, Site, Fact, Magnitude)
         ):
-            rows.extend(_rows(inner, key + "."))
+            rows.extend(_rows(inner, key + ".", calibrated))
             continue
-        unit = (
-            (field.json_schema_extra or {}).get("unit", "")
-            if isinstance(field.json_schema_extra, dict)
-            else ""
-        )
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        unit = extra.get("unit", "")
         desc = (field.description or "").replace("|", "/")
+        prov = provenance(key, desc, calibrated or {}, extra.get("provenance"))
         rows.append(
-            f"| `{key}` | {_default(field)} | {unit} | {_range(field, model, name)} | {desc} |"
+            f"| `{key}` | {_default(field)} | {unit} | {_range(field, model, name)} | {prov} | {desc} |"
         )
     return rows
 
 
 def render() -> str:
-    table = "| key | default | unit | allowed | meaning and source |\n|---|---|---|---|---|\n"
-    parts = [HEADER, "## Scenario\n", table + "\n".join(_rows(Config, "")) + "\n"]
+    table = (
+        "| key | default | unit | allowed | provenance | meaning and source |\n"
+        "|---|---|---|---|---|---|\n"
+    )
+    fits = calibrations()
+    parts = [HEADER, "## Scenario\n", table + "\n".join(_rows(Config, "", fits)) + "\n"]
     for title, model, prefix in (
         ("Each strategic site (`city.sites`)", Site, "city.sites.N."),
         ("Each CSTO ally (`allies.members`)", Ally, "allies.members.N."),
@@ -102,7 +154,7 @@ def render() -> str:
         ("Each historical total (`history.magnitudes`)", Magnitude, "history.magnitudes.NAME."),
     ):
         parts.append(f"## {title}\n")
-        parts.append(table + "\n".join(_rows(model, prefix)) + "\n")
+        parts.append(table + "\n".join(_rows(model, prefix, fits)) + "\n")
     return "\n".join(parts)
 
 

@@ -58,15 +58,19 @@ def inner_model(annotation: Any) -> Any:
 
 def model_at(loc: tuple, root: Any = Config) -> Any:
     model: Any = root
+    mapping = False  # the last field was a mapping: the next part is one of its keys (a variant)
     for part in loc:
-        if isinstance(part, int):
+        if isinstance(part, int) or mapping:
+            mapping = False
             continue
         if (
             not (isinstance(model, type) and issubclass(model, BaseModel))
             or part not in model.model_fields
         ):
             return None
-        model = inner_model(model.model_fields[part].annotation)
+        annotation = model.model_fields[part].annotation
+        mapping = typing.get_origin(annotation) is dict
+        model = inner_model(annotation)
     return model
 
 

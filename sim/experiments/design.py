@@ -172,21 +172,43 @@ def run_keys(config: Config, seeds: list[int]) -> list[str]:
     return [hashlib.sha256(f"{text}|{seed}".encode()).hexdigest()[:20] for seed in seeds]
 
 
+def posterior_draws(spec: ExperimentSpec, spec_path: Path) -> tuple:
+    """(the spec's posterior, one draw per replication), or (None, None) without one."""
+    if spec.posterior is None:
+        return None, None
+    from ..calibration.posterior import load_posterior
+
+    posterior = load_posterior(spec_path.parent / spec.posterior, label=f"{spec_path}, key `posterior`:")
+    return posterior, posterior.draws(spec.replications, spec.seed)
+
+
 def build_runs(spec: ExperimentSpec, spec_path: Path, points: list[Point]) -> list[Run]:
     """Every (point, replication), configs resolved and validated up front, and the spec's
     ``series`` checked against the columns those configs record."""
     seeds = replication_seeds(spec.seed, spec.replications)
     runs: list[Run] = []
     configs: dict[tuple[str, ...], Config] = {}
+    posterior, draws = posterior_draws(spec, spec_path)
     for p in points:
         try:
             cfg = load_config(p.config_path, p.overrides)
         except ConfigError as err:
             raise ConfigError(f"{spec_path}, point {p.index} ({p.name}): {err}") from None
         configs.setdefault(tuple(a.name for a in cfg.allies.members), cfg)
+        if posterior is None:
+            runs.extend(
+                Run(key, p.index, r, s, cfg)
+                for r, (key, s) in enumerate(zip(run_keys(cfg, seeds), seeds, strict=True))
+            )
+            continue
+        from ..calibration.posterior import draw_configs
+
+        own = tuple(o.split("=", 1)[0].strip() for o in p.overrides)
+        where = f"{spec_path}, point {p.index} ({p.name})"
+        drawn = draw_configs(cfg, posterior, draws, where, keep=own)
         runs.extend(
-            Run(key, p.index, r, s, cfg)
-            for r, (key, s) in enumerate(zip(run_keys(cfg, seeds), seeds, strict=True))
+            Run(run_keys(c, [s])[0], p.index, r, s, c)
+            for r, (c, s) in enumerate(zip(drawn, seeds, strict=True))
         )
     check_series(spec, spec_path, list(configs.values()))
     return runs

@@ -325,8 +325,17 @@ def _write_plan(
             "command": " ".join(sys.argv),
             "scheduler": scheduler,
             "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            **_posterior_record(spec, spec_path),
         },
     )
+
+
+def _posterior_record(spec: ExperimentSpec, spec_path: Path) -> dict:
+    """The posterior the replications drew from, and the draws (nothing without one)."""
+    from .design import posterior_draws
+
+    posterior, draws = posterior_draws(spec, spec_path)
+    return {} if posterior is None else {"posterior_draws": posterior.record(draws)}
 
 
 def _run(

@@ -164,6 +164,12 @@ class ExperimentSpec(Section):
     batch_size: int | None = Field(
         None, ge=1, le=10_000, description="runs per task; default: automatic"
     )
+    posterior: str | None = Field(
+        None,
+        description="a calibration's posterior.parquet (or its folder), relative to the spec: "
+        "replication r draws its parameters from it, the same draw at every point; a point's own "
+        "parameters win",
+    )
 
     @field_validator("name")
     @classmethod
