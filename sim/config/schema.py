@@ -224,6 +224,7 @@ class Host(Section):
     playbook: PlaybookParams = Field(default_factory=PlaybookParams, description="the measures the host takes, by threat (docs/model.md 7.6)")
     collapse_threshold: float = P(0.8, 0.0, 1.0, "threat", "threat above which the regime is collapsing (assumption)")
     collapse_days: int = P(4, 1, 365, "days", "consecutive days above collapse_threshold before the regime falls (assumption)")
+    collapse_defected: float = P(0.5, 0.0, 1.0, "share", "share of the capital's security forces defected at which the regime falls at once: it has lost its coercive apparatus (Kyrgyzstan 2005 and 2010: the forces stood aside; assumption: a majority)")
     threatened_threshold: float = P(0.3, 0.0, 1.0, "threat", "threat above which the regime counts as threatened (assumption)")
     separatist_support: float = P(0.0, 0.0, 1.0, "", "strength of separatists or proxies friendly to Moscow")
     separatist_forces: float = P(0.0, 0.0, 1_000_000.0, "troops", "separatist fighters on Moscow's side (hostile-host mode)")
