@@ -148,7 +148,7 @@ def test_kill_9_then_rerun_resumes_from_the_last_generation(tmp_path):
 @pytest.mark.slow
 def test_a_dask_scheduler_gives_the_same_posterior_as_local_processes(tmp_path):
     # README "Calibration": --scheduler runs on a Dask cluster; the seeded batches make the posterior
-    # the same as on local processes.
+    # the same at any --jobs and on Dask.
     from distributed import LocalCluster
 
     spec = write_spec(tmp_path, 1500.0, population=12, generations=2, predictive=6)
@@ -167,10 +167,12 @@ def test_a_dask_scheduler_gives_the_same_posterior_as_local_processes(tmp_path):
             ]
         )
     assert code == 0
+    assert main(["calibrate", spec, "--out", str(tmp_path / "pool"), "--jobs", "2"]) == 0
     local = pd.read_parquet(tmp_path / "local" / "posterior.parquet")
     dask = pd.read_parquet(tmp_path / "dask" / "posterior.parquet")
     assert len(dask) == 12
     pd.testing.assert_frame_equal(local, dask)
+    pd.testing.assert_frame_equal(local, pd.read_parquet(tmp_path / "pool" / "posterior.parquet"))
     assert "Dask" in json.loads((tmp_path / "dask" / "manifest.json").read_text())["where"]
 
 
