@@ -474,3 +474,24 @@ def test_cases_with_a_posterior_record_the_draws_and_leave_events_out(tmp_path, 
         "events.0.value" not in d and "host.defection_rate" in d for d in draws
     )
     assert "leaving out events.0.value" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_the_shipped_posterior_widens_and_moves_the_force_size_band(tmp_path, capsys):
+    # docs/calibration.md: 100 replications of the baseline; peak troops 3,534 (3,366-3,875) with the
+    # defaults, 1,937 (1,522-2,541) with the shipped posterior (history 2,030); 92% deploy.
+    common = ["run", str(KAZ), "--reps", "100", "--jobs", "2", "--no-plots", "--quiet"]
+    assert main([*common, "--out", str(tmp_path / "fixed")]) == 0
+    assert (
+        main([*common, "--out", str(tmp_path / "post"), "--posterior", str(SHIPPED_POSTERIOR)]) == 0
+    )
+    fixed = pd.read_parquet(tmp_path / "fixed" / "summary.parquet")
+    post = pd.read_parquet(tmp_path / "post" / "summary.parquet")
+
+    def band(s):
+        v = s["peak_troops"].astype(float)
+        return round(v.quantile(0.1)), v.median(), round(v.quantile(0.9))
+
+    assert band(fixed) == (3366, 3533.5, 3875)
+    assert band(post) == (1522, 1936.5, 2541)
+    assert post["deployed"].mean() == 0.92
