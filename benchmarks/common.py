@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 from mesa.examples.advanced.epstein_civil_violence.agents import Citizen, CitizenState, Cop
-from mesa.examples.advanced.epstein_civil_violence.model import EpsteinCivilViolence, EpsteinScenario
+from mesa.examples.advanced.epstein_civil_violence.model import (
+    EpsteinCivilViolence,
+    EpsteinScenario,
+)
 
 from sim.city import City, DayInputs
 from sim.config.schema import City as CityCfg
@@ -21,26 +24,58 @@ DEFAULTS = {"density": 0.7, "cop_density": 0.074, "vision": 7, "threshold": 0.1,
 DAY = DayInputs(legitimacy=LEGITIMACY, hardship_shock=0.0)  # every day of a bare Epstein model
 
 
-def make_city(size: int, seed: int, vision: int = 7, max_jail: int = MAX_JAIL, compiled: bool | None = None) -> City:
+def make_city(
+    size: int, seed: int, vision: int = 7, max_jail: int = MAX_JAIL, compiled: bool | None = None
+) -> City:
     """Our engine as a bare Epstein model: torus, von Neumann, no sites, no guards, no attraction,
     and the rule applied once a day (the crisis scenarios re-apply it up to three times a day for
     within-day contagion; see benchmarks/README.md). ``compiled``: the numba engine (default when
     available) or the numpy one; both give the same runs."""
     city = CityCfg(width=size, height=size, torus=True, neighborhood="von_neumann", sites=[])
-    prot = Protesters(density=DEFAULTS["density"], vision=vision, arrest_k=DEFAULTS["k"],
-                      threshold=DEFAULTS["threshold"], max_jail_days=max_jail, movement=True,
-                      site_attraction=0.0, activation_rounds=1)  # Epstein's rule, applied once a day
+    prot = Protesters(
+        density=DEFAULTS["density"],
+        vision=vision,
+        arrest_k=DEFAULTS["k"],
+        threshold=DEFAULTS["threshold"],
+        max_jail_days=max_jail,
+        movement=True,
+        site_attraction=0.0,
+        activation_rounds=1,  # Epstein's rule, applied once a day
+        jail_model="epstein",  # his jail, no fatigue
+        fatigue_rate=0.0,
+        fatigue_recovery=0.0,
+    )
     police = Police(density=DEFAULTS["cop_density"], vision=vision, guard_share=0.0)
-    return City(city, prot, police, Troops(), 1.0, ["Russia"], np.random.default_rng(seed), compiled=compiled)
+    return City(
+        city,
+        prot,
+        police,
+        Troops(),
+        1.0,
+        ["Russia"],
+        np.random.default_rng(seed),
+        compiled=compiled,
+    )
 
 
-def make_mesa(size: int, seed: int, vision: int = 7, max_jail: int = MAX_JAIL) -> EpsteinCivilViolence:
-    """Mesa's shipped example, as shipped, with the same parameters (its citizens see cop_vision)."""
+def make_mesa(
+    size: int, seed: int, vision: int = 7, max_jail: int = MAX_JAIL
+) -> EpsteinCivilViolence:
+    """Mesa's shipped example as shipped, with the same parameters (citizens see cop_vision)."""
     scenario = EpsteinScenario(
-        rng=seed, citizen_density=DEFAULTS["density"], cop_density=DEFAULTS["cop_density"],
-        citizen_vision=vision, cop_vision=vision, legitimacy=LEGITIMACY, max_jail_term=max_jail,
-        active_threshold=DEFAULTS["threshold"], arrest_prob_constant=DEFAULTS["k"], movement=True,
-        max_iters=10**9, activation_order="Random", grid_type="Von Neumann",
+        rng=seed,
+        citizen_density=DEFAULTS["density"],
+        cop_density=DEFAULTS["cop_density"],
+        citizen_vision=vision,
+        cop_vision=vision,
+        legitimacy=LEGITIMACY,
+        max_jail_term=max_jail,
+        active_threshold=DEFAULTS["threshold"],
+        arrest_prob_constant=DEFAULTS["k"],
+        movement=True,
+        max_iters=10**9,
+        activation_order="Random",
+        grid_type="Von Neumann",
     )
     return EpsteinCivilViolence(width=size, height=size, scenario=scenario)
 
@@ -56,7 +91,9 @@ def mesa_agents(m: EpsteinCivilViolence) -> tuple[int, int]:
     return n_cit, n_cit + len(m.agents_by_type[Cop])
 
 
-def city_series(seed: int, size: int, steps: int, burn_in: int, max_jail: int = MAX_JAIL) -> dict[str, np.ndarray]:
+def city_series(
+    seed: int, size: int, steps: int, burn_in: int, max_jail: int = MAX_JAIL
+) -> dict[str, np.ndarray]:
     """Active and jailed shares of our engine after a burn-in."""
     c = make_city(size, seed, max_jail=max_jail)
     act, jail = np.empty(steps), np.empty(steps)
@@ -67,7 +104,9 @@ def city_series(seed: int, size: int, steps: int, burn_in: int, max_jail: int = 
     return {"active": act, "jailed": jail}
 
 
-def mesa_series(seed: int, size: int, steps: int, burn_in: int, max_jail: int = MAX_JAIL) -> dict[str, np.ndarray]:
+def mesa_series(
+    seed: int, size: int, steps: int, burn_in: int, max_jail: int = MAX_JAIL
+) -> dict[str, np.ndarray]:
     """Active and jailed shares of Mesa's example after a burn-in."""
     m = make_mesa(size, seed, max_jail=max_jail)
     n = mesa_agents(m)[0]

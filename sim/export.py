@@ -9,6 +9,8 @@ never came) are empty cells.
 
 from __future__ import annotations
 
+import io
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -46,11 +48,14 @@ def export_csv(folder: str | Path) -> list[Path]:
         )
     written = []
     for name, source in found.items():
-        frame = pd.read_parquet(source)
-        written.append(
-            atomic_write(
-                folder / f"{name}.csv",
-                lambda fh, frame=frame: frame.to_csv(fh, index=False, encoding="utf-8"),
-            )
-        )
+        written.append(atomic_write(folder / f"{name}.csv", _csv_of(pd.read_parquet(source))))
     return written
+
+
+def _csv_of(frame: pd.DataFrame) -> Callable[[io.BufferedWriter], None]:
+    """What ``atomic_write`` calls to write ``frame`` as UTF-8 CSV into the open file."""
+
+    def write(fh: io.BufferedWriter) -> None:
+        frame.to_csv(fh, index=False, encoding="utf-8")
+
+    return write

@@ -43,7 +43,7 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def atomic_write(path: str | Path, write: Callable[[io.BufferedWriter], object]) -> Path:
-    """Write ``path`` through ``write(file)`` into a temporary file, fsync it, then rename it into place."""
+    """Write ``path`` through ``write(file)`` into a temporary file, fsync, rename it into place."""
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -97,25 +97,37 @@ def save_figure(fig, path: str | Path, **kwargs) -> Path:
 
 
 def check_writable(folder: str | Path, what: str = "output folder") -> Path:
-    """Make sure ``folder`` exists (creating it) and a file can be written in it; else a ConfigError.
+    """Make sure ``folder`` exists (creating it) and a file can be written in it, else raise a
+    ConfigError.
 
     Called before any run starts, so that a run never ends with its results unwritable.
     """
     folder = Path(folder)
     for parent in [folder, *folder.parents]:
         if parent.exists() and not parent.is_dir():
-            raise ConfigError(f"{what} {folder}: {parent} is a file, not a folder. Give a folder path "
-                              "(e.g. --out results/my_run) where no file stands in the way.")
+            raise ConfigError(
+                f"{what} {folder}: {parent} is a file, not a folder. Give a folder path "
+                "(e.g. --out results/my_run) where no file stands in the way."
+            )
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, probe = tempfile.mkstemp(prefix=".write-check.", dir=folder)
         os.close(fd)
         os.unlink(probe)
     except OSError as exc:
-        reason = {errno.EROFS: "the file system is read-only", errno.EACCES: "permission denied",
-                  errno.EPERM: "permission denied", errno.ENOSPC: "the disk is full"}.get(exc.errno, exc.strerror)
-        raise ConfigError(f"{what} {folder} cannot be written ({reason}). Give another folder with --out, "
-                          "one on a writable disk with free space.") from None
+        reasons = {
+            errno.EROFS: "the file system is read-only",
+            errno.EACCES: "permission denied",
+            errno.EPERM: "permission denied",
+            errno.ENOSPC: "the disk is full",
+        }
+        reason = (
+            (reasons.get(exc.errno) if exc.errno is not None else None) or exc.strerror or str(exc)
+        )
+        raise ConfigError(
+            f"{what} {folder} cannot be written ({reason}). Give another folder with --out, "
+            "one on a writable disk with free space."
+        ) from None
     return folder
 
 
@@ -153,7 +165,7 @@ class FolderLock:
     def held(self) -> bool:
         return self._fd is not None
 
-    def acquire(self) -> "FolderLock":
+    def acquire(self) -> FolderLock:
         fd = os.open(self.folder / self.NAME, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -165,9 +177,13 @@ class FolderLock:
             raise ConfigError(
                 f"{self.what} {self.folder} is being written by another sim process ({holder}). "
                 "Two writers in one folder would store the same runs twice: wait for that one to "
-                "finish (or stop it), or give another --out.") from None
-        info = {"pid": os.getpid(), "command": self.command,
-                "started": time.strftime("%Y-%m-%d %H:%M:%S")}
+                "finish (or stop it), or give another --out."
+            ) from None
+        info = {
+            "pid": os.getpid(),
+            "command": self.command,
+            "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+        }
         os.ftruncate(fd, 0)
         os.pwrite(fd, json.dumps(info).encode("utf-8"), 0)
         self._fd = fd
@@ -178,7 +194,7 @@ class FolderLock:
             os.close(self._fd)  # closing the file drops the lock
             self._fd = None
 
-    def __enter__(self) -> "FolderLock":
+    def __enter__(self) -> FolderLock:
         return self.acquire() if not self.held else self
 
     def __exit__(self, *exc) -> None:

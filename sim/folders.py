@@ -40,10 +40,14 @@ def read_manifest(folder: Path) -> dict | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ConfigError(f"{path} cannot be read as JSON ({exc}); it is not a manifest `sim` wrote, or it was "
-                          "damaged. Give another folder, or move the folder's contents away.") from None
+        raise ConfigError(
+            f"{path} cannot be read as JSON ({exc}); it is not a manifest `sim` wrote, or it was "
+            "damaged. Give another folder, or move the folder's contents away."
+        ) from None
     if not isinstance(data, dict):
-        raise ConfigError(f"{path} holds no manifest `sim` wrote (a JSON {type(data).__name__}, not an object).")
+        raise ConfigError(
+            f"{path} holds no manifest `sim` wrote (a JSON {type(data).__name__}, not an object)."
+        )
     return data
 
 
@@ -101,28 +105,41 @@ def claim(folder: Path, kind: Kind, identity: dict, force: bool, labels: dict[st
     if found is Kind.NOTHING:
         return
     if found is not kind and found is not Kind.UNKNOWN:
-        raise ConfigError(f"{folder} holds the results of {found.value}, not of {kind.value}; writing here would "
-                          "mix the two and overwrite its manifest.json. Give another output folder (--out).")
+        raise ConfigError(
+            f"{folder} holds the results of {found.value}, not of {kind.value}; writing here would "
+            "mix the two and overwrite its manifest.json. Give another output folder (--out)."
+        )
     if found is Kind.UNKNOWN:
         if force:
             return
-        why = ("a manifest.json that cannot be read as a manifest `sim` wrote" if (folder / "manifest.json").exists()
-               else "result files but no manifest.json saying which run made them")
-        raise ConfigError(f"{folder} already holds {why} (an interrupted or older run, or someone else's files). "
-                          "Give another output folder (--out), or --force to replace them.")
+        why = (
+            "a manifest.json that cannot be read as a manifest `sim` wrote"
+            if (folder / "manifest.json").exists()
+            else "result files but no manifest.json saying which run made them"
+        )
+        raise ConfigError(
+            f"{folder} already holds {why} (an interrupted or older run, or someone else's files). "
+            "Give another output folder (--out), or --force to replace them."
+        )
+    assert manifest is not None  # kind_of reads one for every kind but NOTHING and UNKNOWN
     changed = []
     for key, value in identity.items():
         diff = _differences(_normal(manifest.get(key)), _normal(value))
         if diff:
             name = labels.get(key, key)
             shown = ", ".join(diff[:5]) + (f" and {len(diff) - 5} more" if len(diff) > 5 else "")
-            changed.append(f"{name} ({shown})" if diff != ["(all)"] else
-                           f"{name} ({manifest.get(key)!r} there, {value!r} now)")
+            changed.append(
+                f"{name} ({shown})"
+                if diff != ["(all)"]
+                else f"{name} ({manifest.get(key)!r} there, {value!r} now)"
+            )
     if not changed or force:
         return  # the same run again overwrites its identical results; --force replaces another's
-    raise ConfigError(f"{folder} holds the results of another run of {kind.value.removeprefix('a ')}: it differs in "
-                      f"{'; '.join(changed)}. Give another output folder (--out), or --force to replace those "
-                      "results.")
+    raise ConfigError(
+        f"{folder} holds the results of another run of {kind.value.removeprefix('a ')}: it differs "
+        f"in {'; '.join(changed)}. Give another output folder (--out), or --force to replace those "
+        "results."
+    )
 
 
 def clear_plots(folder: Path) -> None:

@@ -9,6 +9,7 @@ column, so ``history_table`` says, per fact, what history gives and what the run
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,9 @@ EVENT_COLUMNS = {
 }
 """History events with a matching summary column (days counted from day 0)."""
 
+MAGNITUDE_COLUMNS = {"detained": "detained_total"}
+"""History magnitudes whose summary column has another name (the rest share theirs)."""
+
 
 def calendar(history, day: int) -> str:
     """``day`` as a calendar date when the history has a start date (``"6 Jan 2022"``), else ''."""
@@ -32,7 +36,7 @@ def calendar(history, day: int) -> str:
 def history_table(summary: pd.DataFrame, history) -> pd.DataFrame:
     """One row per fact or total with a model column: what history gives, the runs' median and
     10-90% range (over the runs where the day came), and the share of runs where it came."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     if history is None:
         return pd.DataFrame(rows)
     for fact in history.timeline:
@@ -52,9 +56,10 @@ def history_table(summary: pd.DataFrame, history) -> pd.DataFrame:
             }
         )
     for name, m in history.magnitudes.items():
-        if name not in summary:
-            continue  # detained, deaths: no model column yet
-        values = summary[name].astype(float)
+        col = MAGNITUDE_COLUMNS.get(name, name)
+        if col not in summary:
+            continue
+        values = summary[col].astype(float)
         if name == "peak_troops" and "deployed" in summary:
             values = values[summary["deployed"].astype(bool)]  # the peak of the runs that deployed
         spread = _spread(values)
@@ -63,8 +68,8 @@ def history_table(summary: pd.DataFrame, history) -> pd.DataFrame:
         rows.append(
             {
                 "what": name,
-                "model_column": name,
-                "history": m.value,
+                "model_column": col,
+                "history": m.value * m.city_share,  # scaled to the modelled city
                 "history_date": "",
                 **spread,
                 "share_of_runs_where_it_came": np.nan,

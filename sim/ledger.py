@@ -6,6 +6,9 @@ where troops stand on the grid is the city's business (``city.set_troops``).
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 import numpy as np
 
 from .config.names import ally_column
@@ -69,11 +72,16 @@ class TroopLedger:
     def total(self) -> float:
         return float(self.on_ground.sum())
 
-    def columns(self) -> dict:
-        """``troops_total`` and ``troops_<country>``: troops on the ground at the end of the day, whole
-        soldiers (the ledger itself keeps fractions: a phased withdrawal moves a share a day)."""
-        cols = {"troops_total": lambda: int(np.rint(self.on_ground).sum())}  # whole soldiers, as below
-        for i, name in enumerate(self.countries):
-            cols[f"troops_{ally_column(name)}"] = lambda i=i: int(round(self.on_ground[i]))
-        return cols
+    def _whole_soldiers(self, i: int) -> int:
+        return int(round(float(self.on_ground[i])))
 
+    def columns(self) -> dict:
+        """``troops_total`` and ``troops_<country>``: troops on the ground at the end of the day,
+        whole soldiers (the ledger itself keeps fractions: a phased withdrawal moves a share a
+        day)."""
+        cols: dict[str, Callable[[], int]] = {
+            "troops_total": lambda: int(np.rint(self.on_ground).sum())  # whole soldiers, as below
+        }
+        for i, name in enumerate(self.countries):
+            cols[f"troops_{ally_column(name)}"] = functools.partial(self._whole_soldiers, i)
+        return cols

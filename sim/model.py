@@ -54,6 +54,9 @@ class CrisisModel(mesa.Model):
         self.ledger = TroopLedger(self.countries)
         self.city = City(config.city, config.protesters, config.police, config.troops,
                          config.host.police_strength, self.countries, self.stream("city"), compiled=compiled)
+        self.people_per_agent = self.city.people_per_agent
+        """Persons one citizen on the grid stands for (docs/model.md 7.1)."""
+        self.city.burn_in(config.city.burn_in_days, self._rest_inputs(config))  # at rest (7.2)
         self.city_stats = self.city.stats()
 
         self.host = HostGovernment(self, config.host)
@@ -78,7 +81,7 @@ class CrisisModel(mesa.Model):
         self.day += 1
         self.ledger.begin_day(self.day)
         events.fire(self, self.day - 1)  # day 0 is the opening event: events dated 0 act in the first step
-        self.city_stats = self.city.step(DayInputs(self.host.legitimacy, self.shock.level))
+        self.city_stats = self.city.step(self._day_inputs())
         self.host.step()
         self.west.step()
         self.russia.step()
@@ -95,12 +98,34 @@ class CrisisModel(mesa.Model):
             self.step()
         return self
 
+    def _day_inputs(self) -> DayInputs:
+        """What the city gets today: legitimacy, the shock, and the deterrence, visibility and arrest
+        intensity of the host's measures and of foreign troops' presence (docs/model.md 7.2-7.7)."""
+        host, troops = self.host, self.cfg.troops
+        deterrence = host.deterrence()
+        if troops.deterrence_channel and self.russia.in_city and not self.russia.hostile:
+            presence = min(1.0, self.ledger.total / troops.presence_reference)
+            deterrence = 1.0 - (1.0 - deterrence) * (1.0 - troops.deterrence * presence)
+        return DayInputs(
+            host.legitimacy,
+            self.shock.level,
+            deterrence=deterrence,
+            visibility=host.visibility(),
+            arrest_intensity=host.arrest_intensity(),
+        )
+
+    @staticmethod
+    def _rest_inputs(config: Config) -> DayInputs:
+        """The city at rest before day 0: day-0 legitimacy, no shock, no measures."""
+        return DayInputs(config.host.legitimacy, 0.0)
+
     def _move_troops(self) -> None:
         self.ledger.arrive()
         self.ledger.withdraw_step()
         self.war.step()  # a day of fighting if a war is being fought (with or without Russian troops)
         if not self.russia.hostile:
-            self.city.set_troops(self.ledger.on_ground if self.russia.in_city else self._no_troops)
+            guard = self.russia.in_city and self.cfg.troops.guard
+            self.city.set_troops(self.ledger.on_ground if guard else self._no_troops)
 
     # --- what the actors read -------------------------------------------------------------------
 

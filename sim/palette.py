@@ -1,6 +1,6 @@
 """One colour per thing, everywhere: countries, protester states, decisions, factors.
 
-Every figure (``sim.plots``, the experiment analysis, the dashboard's ``sim.app_figures``) takes
+Every figure (``sim.plots``, the experiment analysis, the dashboard's ``sim.app``) takes
 its colours from here, so Russia is the same red in the troops plot, the allies' unrest plot and
 on the dashboard's city map, and Belarus the same blue wherever it appears.
 

@@ -31,11 +31,13 @@ import shutil
 import signal
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import forkserver, util
+from multiprocessing.context import Process
 from pathlib import Path
+from typing import cast
 
 from .interrupts import Interrupted, RunAborted, requested
 from .watchdog import DRIVER_ENV, worker_init
@@ -76,7 +78,9 @@ class InProcess:
 
     slots = 1
 
-    def imap_unordered(self, fn: Callable, tasks: Iterable[tuple]) -> Iterator[tuple[int, object]]:
+    def imap_unordered[T](
+        self, fn: Callable[..., T], tasks: Iterable[tuple]
+    ) -> Iterator[tuple[int, T]]:
         """(task index, result) for each task, in order, each run once the last is handled."""
         for i, args in enumerate(tasks):
             yield i, fn(*args)
@@ -114,6 +118,8 @@ def _unspooled(value: tuple[bytes | None, str | None]) -> object:
     if path is not None:
         data = Path(path).read_bytes()
         os.unlink(path)
+    if data is None:
+        raise ValueError("a spooled result holds neither its bytes nor a file")
     return pickle.loads(data)
 
 
@@ -129,7 +135,7 @@ class LocalPool:
         self.slots = jobs
         self.warn = warn or _stderr
         self._pool: ProcessPoolExecutor | None = None
-        self._procs: dict = {}
+        self._procs: MutableMapping[int, Process] = {}
         self._spool: str | None = None
 
     def _spool_folder(self) -> str:
@@ -141,13 +147,16 @@ class LocalPool:
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.slots, mp_context=context(),
-                                             initializer=worker_init)
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.slots, mp_context=context(), initializer=worker_init
+            )
             # the pool's own table of its processes: whom to kill on a stop, who died on a break
             self._procs = self._pool._processes
         return self._pool
 
-    def imap_unordered(self, fn: Callable, tasks: Iterable[tuple]) -> Iterator[tuple[int, object]]:
+    def imap_unordered[T](
+        self, fn: Callable[..., T], tasks: Iterable[tuple]
+    ) -> Iterator[tuple[int, T]]:
         """(task index, result) for each task as it finishes; a task whose worker died is run again
         on a fresh pool (all of them: a dead worker breaks the pool) up to ``RESTARTS`` times."""
         todo = dict(enumerate(tasks))
@@ -164,7 +173,7 @@ class LocalPool:
             broken = len(futures) < len(todo)
             for fut in as_completed(futures):
                 try:
-                    result = _unspooled(fut.result())
+                    result = cast(T, _unspooled(fut.result()))  # what fn returned, unpickled
                 except BrokenProcessPool:
                     broken = True
                     continue
@@ -177,24 +186,32 @@ class LocalPool:
 
     def _replace(self, unfinished: int, restarts: int) -> None:
         """Report the dead worker and drop the broken pool (the next submit starts a fresh one)."""
-        if requested():  # the workers died of the stop signal that also reached this process
-            raise Interrupted(requested())
+        signum = requested()
+        if signum:  # the workers died of the stop signal that also reached this process
+            raise Interrupted(signum)
         pool, procs = self._pool, dict(self._procs)
         self._pool, self._procs = None, {}
-        pool.shutdown(wait=True)  # the pool already stopped its other workers; this reaps them
+        if pool is not None:  # always set: only a pool that ran tasks breaks
+            pool.shutdown(wait=True)  # the pool already stopped its other workers; this reaps them
         # the pool stops the others with SIGTERM: the one that died first died of something else
         dead = [p for p in procs.values() if p.exitcode not in (None, -signal.SIGTERM)]
         dead = dead or list(procs.values())
-        who = (f"worker process {dead[0].pid} {describe_exit(dead[0].exitcode)}" if dead
-               else "a worker process died")
+        who = (
+            f"worker process {dead[0].pid} {describe_exit(dead[0].exitcode)}"
+            if dead
+            else "a worker process died"
+        )
         if restarts > RESTARTS:
             raise RunAborted(
                 f"Worker processes died {restarts} times ({who}), so {unfinished} task(s) did not "
                 "finish. This happens when something outside kills them, or when memory runs short "
-                "(the kernel's out-of-memory killer); fewer --jobs use less memory.")
-        self.warn(f"warning: {who}, which stops the whole process pool; the {unfinished} task(s) "
-                  f"not finished are run again on a fresh pool of {self.slots} workers (restart "
-                  f"{restarts} of at most {RESTARTS}). Nothing finished is lost.")
+                "(the kernel's out-of-memory killer); fewer --jobs use less memory."
+            )
+        self.warn(
+            f"warning: {who}, which stops the whole process pool; the {unfinished} task(s) "
+            f"not finished are run again on a fresh pool of {self.slots} workers (restart "
+            f"{restarts} of at most {RESTARTS}). Nothing finished is lost."
+        )
 
     def close(self, kill: bool = False) -> None:
         """Shut the pool down after the tasks in flight, or (``kill``) at once, killing workers."""
@@ -208,6 +225,8 @@ class LocalPool:
 
     def _shutdown(self, kill: bool) -> None:
         pool, procs = self._pool, list(self._procs.values())
+        if pool is None:
+            return
         self._pool, self._procs = None, {}
         if kill:
             for p in procs:

@@ -6,223 +6,56 @@ legend outside the data, and, where the scenario has a ``history`` block, marks 
 share a panel (troops by country, unrest in each ally) each gets a small panel of its own, on
 shared axes. A plot with nothing to show (no troops in any run) says so instead of drawing empty
 axes. Figures are written atomically (``sim.files.save_figure``).
+
+The pieces the figures share (bands, the day axis, history marks, panel layouts) are in
+``sim.chart``; their names stay importable from here.
 """
 
 from __future__ import annotations
 
-import datetime
 from pathlib import Path
 
-import matplotlib
+import pandas as pd
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+from . import palette
+from .chart import (
+    BAND,
+    DPI,
+    HISTORY_COLOUR,
+    LABELS,
+    band,
+    day_axis,
+    history_note,
+    label,
+    legend,
+    mark_history,
+    new_figure,
+    nothing_to_show,
+    save,
+    series_plot,
+    small_multiples,
+    titles,
+)
+from .decision import BURDENS, FACTORS, RULE_FACTORS
 
-from . import palette  # noqa: E402
-from .decision import BURDENS, FACTORS, RULE_FACTORS  # noqa: E402
-from .files import save_figure  # noqa: E402
-
-BAND = (0.1, 0.9)
-DPI = 110
-HISTORY_COLOUR = "#6c757d"
-LABELS = {
-    "active_share": "active",
-    "jailed_share": "jailed",
-    "quiet_share": "quiet",
-    "troops_total": "all countries",
-    "regime_threat": "regime threat",
-    "legitimacy": "legitimacy",
-    "sanctions": "sanctions in force",
-    "territory_share": "territory held by Moscow's side",
-    "reputation": "Moscow's reputation",
-    "police_strength": "police on duty (day 0 = 1)",
-}
-"""Daily columns in words, for legends and axis labels."""
-
-
-def label(column: str) -> str:
-    """A daily column in words (``troops_russia`` -> "Russia")."""
-    if column in LABELS:
-        return LABELS[column]
-    if column.startswith(("troops_", "unrest_")):
-        return column.split("_", 1)[1].replace("_", " ").title()
-    return column.replace("_", " ")
-
-
-def band(
-    ax,
-    daily: pd.DataFrame,
-    column: str,
-    label: str | None = None,
-    color=None,
-    linestyle="-",
-    fill=True,
-):
-    """Plot the median of ``column`` by day across replications, with its 10-90% band."""
-    g = daily.groupby("day")[column]
-    q = g.quantile([BAND[0], 0.5, BAND[1]]).unstack()
-    line = ax.plot(q.index, q[0.5], label=label or column, color=color, linestyle=linestyle)[0]
-    if fill:
-        ax.fill_between(
-            q.index, q[BAND[0]], q[BAND[1]], color=line.get_color(), alpha=0.2, linewidth=0
-        )
-    return line
-
-
-def day_axis(ax, history=None, ticks: int = 8) -> None:
-    """Label the x axis in days from day 0, with calendar dates below when the history has a start date."""
-    start = getattr(history, "start_date", None)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=ticks))
-    if start is None:
-        ax.set_xlabel("day (0 = opening event)")
-        return
-    ax.xaxis.set_major_formatter(
-        FuncFormatter(lambda d, _: f"{d:g}\n{start + datetime.timedelta(days=int(d)):%-d %b}")
-    )
-    ax.set_xlabel(f"day (0 = {start:%-d %b %Y})")
-
-
-def mark_history(ax, history, text: bool = True) -> bool:
-    """Dotted vertical lines at the history's dated facts, named at the top of the axes (facts at
-    most two days apart share one label, so the names do not overprint); whether there were any."""
-    facts = sorted(getattr(history, "timeline", None) or [], key=lambda f: f.day)
-    groups: list[list] = []
-    for fact in facts:
-        ax.axvline(fact.day, color=HISTORY_COLOUR, linestyle=":", linewidth=1, zorder=0)
-        if groups and fact.day - groups[-1][0].day <= 2:
-            groups[-1].append(fact)
-        else:
-            groups.append([fact])
-    for group in groups if text else ():
-        name = ", ".join(f.event.replace("_", " ") for f in group)
-        ax.text(
-            group[0].day,
-            0.98,
-            f" {name}",
-            transform=ax.get_xaxis_transform(),
-            rotation=90,
-            va="top",
-            ha="right",
-            fontsize=6.5,
-            color=HISTORY_COLOUR,
-        )
-    return bool(facts)
-
-
-def _history_note(history) -> str:
-    return "; dotted lines: what happened (history)" if getattr(history, "timeline", None) else ""
-
-
-def _figure(nrows: int = 1, ncols: int = 1, size=(7.5, 4.2), **kw):
-    return plt.subplots(nrows, ncols, figsize=size, layout="constrained", squeeze=False, **kw)
-
-
-def _save(fig, path: Path) -> Path:
-    save_figure(fig, path, dpi=DPI)
-    plt.close(fig)
-    return path
-
-
-def _titles(fig, title: str, config, n: int, extra: str = "") -> None:
-    fig.suptitle(title, fontsize=11, fontweight="bold")
-    note = f"{config.name}: median and 10-90% band of {n} runs{extra}"
-    fig.text(
-        0.5,
-        0.0,
-        note,
-        ha="center",
-        va="bottom",
-        fontsize=8,
-        color="#444444",
-        transform=fig.transFigure,
-    )
-    fig.get_layout_engine().set(rect=(0, 0.03, 1, 0.97))
-
-
-def _legend(fig, ax, ncol: int | None = None) -> None:
-    handles, labels = ax.get_legend_handles_labels()
-    if handles:
-        fig.legend(
-            handles, labels, loc="outside right upper", fontsize=8, frameon=False, ncol=ncol or 1
-        )
-
-
-def nothing_to_show(path: Path, title: str, message: str) -> Path:
-    """A figure that says in words why there is no plot (so no stale plot is left under its name)."""
-    fig, ax = plt.subplots(figsize=(7.5, 2.2), layout="constrained")
-    ax.axis("off")
-    ax.set_title(title, fontsize=11, fontweight="bold")
-    ax.text(0.5, 0.45, message, ha="center", va="center", fontsize=11, transform=ax.transAxes)
-    return _save(fig, path)
-
-
-def series_plot(daily, config, path: Path, title: str, ylabel: str, columns: list[str]) -> Path:
-    """One panel: a band per column, each in its palette colour."""
-    fig, axes = _figure()
-    ax = axes[0, 0]
-    history = config.history
-    for col in columns:
-        band(ax, daily, col, label(col), color=palette.series_colour(col))
-    mark_history(ax, history)
-    day_axis(ax, history)
-    ax.set_ylabel(ylabel)
-    ax.grid(alpha=0.3)
-    _legend(fig, ax)
-    _titles(fig, title, config, daily["rep"].nunique(), _history_note(history))
-    return _save(fig, path)
-
-
-def small_multiples(
-    daily,
-    config,
-    path: Path,
-    title: str,
-    ylabel: str,
-    columns: list[str],
-    reference: tuple[str, float] | None = None,
-    sharey: bool = True,
-) -> Path:
-    """One small panel per column, each in its palette colour and named in its title; ``reference``
-    (name, value) is a historical level drawn on the first panel. ``sharey=False`` gives each panel
-    its own scale (a contingent of 150 beside a force of 3,500)."""
-    n = len(columns)
-    ncols = 2 if n in (2, 4) else min(3, n)
-    nrows = -(-n // ncols)
-    fig, axes = _figure(
-        nrows, ncols, size=(3.6 * ncols + 0.6, 2.6 * nrows + 0.9), sharex=True, sharey=sharey
-    )
-    history = config.history
-    for ax, col in zip(axes.ravel(), columns):
-        colour = palette.series_colour(col) or palette.TOTAL
-        band(ax, daily, col, label(col), color=colour)
-        mark_history(ax, history, text=ax in axes[0])
-        ax.set_title(label(col), fontsize=10, color=colour)
-        ax.grid(alpha=0.3)
-    if reference is not None:
-        ax, (name, value) = axes[0, 0], reference
-        ax.axhline(value, color=HISTORY_COLOUR, linestyle="--", linewidth=1)
-        ax.text(
-            0.99,
-            value,
-            f"history: {name} {value:,.0f}",
-            transform=ax.get_yaxis_transform(),
-            ha="right",
-            va="bottom",
-            fontsize=7,
-            color=HISTORY_COLOUR,
-        )
-    for ax in axes.ravel()[n:]:
-        ax.set_visible(False)
-    bottom = {c: max(r for r in range(nrows) if r * ncols + c < n) for c in range(ncols)}
-    for c, r in bottom.items():  # the lowest drawn panel of each column carries the day axis
-        axes[r, c].xaxis.set_tick_params(labelbottom=True)
-        day_axis(axes[r, c], history, ticks=5)
-    for ax in axes[:, 0]:
-        ax.set_ylabel(ylabel)
-    _titles(fig, title, config, daily["rep"].nunique(), _history_note(history))
-    return _save(fig, path)
+__all__ = [
+    "BAND",
+    "DPI",
+    "HISTORY_COLOUR",
+    "LABELS",
+    "band",
+    "day_axis",
+    "decision_shares",
+    "label",
+    "mark_history",
+    "nothing_to_show",
+    "plot_factors",
+    "plot_overview",
+    "plot_results",
+    "plot_troops",
+    "series_plot",
+    "small_multiples",
+]
 
 
 def plot_results(daily: pd.DataFrame, config, out: Path) -> list[Path]:
@@ -288,7 +121,7 @@ def plot_results(daily: pd.DataFrame, config, out: Path) -> list[Path]:
 
 
 def plot_troops(daily: pd.DataFrame, config, path: Path) -> Path:
-    """Foreign troops on the ground: all countries, then one small panel per contributing country."""
+    """Foreign troops on the ground: all countries, then a small panel per contributing country."""
     n = daily["rep"].nunique()
     if not (daily["troops_total"].fillna(0) > 0).any():
         return nothing_to_show(
@@ -320,10 +153,10 @@ def plot_factors(daily: pd.DataFrame, config, path: Path, suffix: str = "") -> P
     """The six factors as Moscow perceives them (solid) and as they are (dashed), against the rule's
     thresholds, with the side of each threshold where the factor passes shaded: trigger, support and
     feasibility must reach theirs, opposition and costs must stay below."""
-    fig, axes = _figure(2, 3, size=(12, 6.4), sharex=True, sharey=True)
+    fig, axes = new_figure(2, 3, size=(12, 6.4), sharex=True, sharey=True)
     th = config.russia.thresholds
     history = config.history
-    for ax, f in zip(axes.ravel(), FACTORS):
+    for ax, f in zip(axes.ravel(), FACTORS, strict=True):
         colour = palette.FACTORS[f]
         band(
             ax, daily.dropna(subset=[f"{f}_perceived"]), f"{f}_perceived", "perceived", color=colour
@@ -352,32 +185,32 @@ def plot_factors(daily: pd.DataFrame, config, path: Path, suffix: str = "") -> P
         ax.grid(alpha=0.3)
     for ax in axes[1]:
         day_axis(ax, history)
-    _legend(fig, axes[0, 0])
+    legend(fig, axes[0, 0])
     rule = config.russia.rule
     head = f"Moscow's five factors and motive (rule {rule}{suffix})"
     extra = (
-        "; perceived solid, true dashed; green: where a factor passes (opposition and costs must stay "
-        "below their thresholds)"
+        "; perceived solid, true dashed; green: where a factor passes (opposition and costs "
+        "must stay below their thresholds)"
         + (
             "; the weighted rule uses no thresholds: shown for reference"
             if rule == "weighted"
             else ""
         )
-        + _history_note(history)
+        + history_note(history)
     )
-    _titles(fig, head, config, daily["rep"].nunique(), extra)
-    return _save(fig, path)
+    titles(fig, head, config, daily["rep"].nunique(), extra)
+    return save(fig, path)
 
 
 def decision_shares(daily: pd.DataFrame) -> pd.DataFrame:
-    """Share of runs taking each decision, per day (rows: days; columns: decisions in palette order)."""
+    """Each decision's share of runs per day (rows: days; columns: decisions in palette order)."""
     shares = pd.crosstab(daily["day"], daily["decision"], normalize="index")
     return shares[[d for d in palette.DECISIONS if d in shares.columns]]
 
 
 def plot_overview(daily: pd.DataFrame, config, path: Path) -> Path:
-    """One figure for a README: unrest, troops, the host government, and Moscow's daily decisions."""
-    fig, axes = _figure(2, 2, size=(11.5, 7.4), sharex=True)
+    """One figure for a README: unrest, troops, the host government and Moscow's daily decisions."""
+    fig, axes = new_figure(2, 2, size=(11.5, 7.4), sharex=True)
     history = config.history
     (a, b), (c, d) = axes
     for col in ("active_share", "jailed_share"):
@@ -419,11 +252,11 @@ def plot_overview(daily: pd.DataFrame, config, path: Path) -> Path:
         mark_history(ax, history)
     for ax in axes[1]:
         day_axis(ax, history)
-    _titles(
+    titles(
         fig,
         f"{config.name}: what happens, day by day",
         config,
         daily["rep"].nunique(),
-        _history_note(history),
+        history_note(history),
     )
-    return _save(fig, path)
+    return save(fig, path)

@@ -26,11 +26,13 @@ SUMMARY_COLUMNS = (
     "regime_survived", "peak_unrest", "final_unrest", "days_to_order", "final_sanctions",
     "peak_ally_unrest", "outcome", "request_day", "decision_day", "final_territory_share",
     "final_reputation", "form", "war_end_day", "russian_losses", "host_losses", "host_forces_defected",
-    "war_deaths", "peak_sanctions", "deployments",
+    "war_deaths", "peak_sanctions", "deployments", "detained_total", "deaths", "concession_day",
+    "emergency_day", "lethal_force_day", "army_committed_day",
 )
 
 
-DAY_COLUMNS = ("deploy_day", "withdrawn_day", "days_to_order", "request_day", "decision_day", "war_end_day")
+DAY_COLUMNS = ("deploy_day", "withdrawn_day", "days_to_order", "request_day", "decision_day", "war_end_day",
+               "concession_day", "emergency_day", "lethal_force_day", "army_committed_day")
 SUMMARY_DTYPES = {**dict.fromkeys(DAY_COLUMNS, "Int64"), "deployed": "bool", "regime_survived": "bool", "seed": "uint64",
                   "peak_troops": "int64", "deployments": "Int64"}
 """Summary columns with a fixed dtype: days are nullable integers, troops whole soldiers, seeds 64-bit
@@ -95,7 +97,32 @@ def summarize(daily: Mapping[str, Sequence] | pd.DataFrame, order_threshold: flo
         "final_territory_share": float(numbers("territory_share")[-1]),
         "final_reputation": float(numbers("reputation")[-1]),
         **war_summary(daily, days, troops, last),
+        **host_summary(daily, days, last),
     }
+
+
+def host_summary(daily, days: np.ndarray, last) -> dict:
+    """The host's summary columns (docs/model.md 7.5-7.6): persons detained and dead, the first day
+    of each measure (``None`` when it never came)."""
+
+    def first(col: str) -> int | None:
+        if col not in daily:
+            return None
+        on = np.flatnonzero(np.asarray(daily[col], dtype=float) > 0)
+        return int(days[on[0]]) if on.size else None
+
+    return {
+        "detained_total": last("detained"),
+        "deaths": last("deaths"),
+        "concession_day": first("concessions"),
+        "emergency_day": first("emergency"),
+        "lethal_force_day": first("lethal_force"),
+        "army_committed_day": first("army_on_duty"),
+    }
+
+
+def _peak(daily, col: str) -> float:
+    return float(np.max(np.asarray(daily[col], dtype=float))) if col in daily else 0.0
 
 
 def war_summary(daily, days: np.ndarray, troops: np.ndarray, last) -> dict:
@@ -110,7 +137,7 @@ def war_summary(daily, days: np.ndarray, troops: np.ndarray, last) -> dict:
         "war_end_day": int(days[ended[0]]) if ended.size else None,
         "russian_losses": last("russian_losses"),
         "host_losses": last("host_losses"),
-        "host_forces_defected": last("host_forces_defected"),
+        "host_forces_defected": last("host_forces_defected") + _peak(daily, "forces_defected"),
         "war_deaths": last("war_deaths"),
         "peak_sanctions": float(sanctions.max()) if sanctions.size else 0.0,
         "deployments": int(on[0] + np.count_nonzero(on[1:] & ~on[:-1])) if on.size else 0,

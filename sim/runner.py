@@ -24,18 +24,31 @@ import pandas as pd
 
 from .config import Config
 from .files import write_parquet, write_text
-from .model import CrisisModel
 from .interrupts import Interrupted, RunAborted, deferred
+from .model import CrisisModel
 from .parallel import InProcess, LocalPool
 from .records import RANKED_OUTCOMES, summarize, summary_frame
 
-NOTHING_WRITTEN = ("No files were written (`sim run` and `sim cases` write theirs once every "
-                   "replication has run); run the same command again.")
-PACKAGES = ("moscow-sim", "mesa", "numpy", "pandas", "pyarrow", "pydantic", "matplotlib", "pyyaml", "tqdm")
+NOTHING_WRITTEN = (
+    "No files were written (`sim run` and `sim cases` write theirs once every "
+    "replication has run); run the same command again."
+)
+PACKAGES = (
+    "moscow-sim",
+    "mesa",
+    "numpy",
+    "pandas",
+    "pyarrow",
+    "pydantic",
+    "matplotlib",
+    "pyyaml",
+    "tqdm",
+)
 
 
 def replication_seeds(root_seed: int, reps: int) -> list[int]:
-    """One 64-bit seed per replication, spawned from ``root_seed``; ``CrisisModel(cfg, rng=s)`` replays it."""
+    """One 64-bit seed per replication, spawned from ``root_seed``; ``CrisisModel(cfg, rng=s)``
+    replays it."""
     children = np.random.SeedSequence(root_seed).spawn(reps)
     return [int(c.generate_state(1, dtype=np.uint64)[0]) for c in children]
 
@@ -57,7 +70,9 @@ def run_one(config: Config, seed: int) -> tuple[pd.DataFrame, dict, list[dict]]:
     return pd.DataFrame(columns), summary, log
 
 
-def _run_chunk(args: tuple[Config, list[tuple]]) -> list[tuple[int, int, pd.DataFrame, dict, list[dict]]]:
+def _run_chunk(
+    args: tuple[Config, list[tuple]],
+) -> list[tuple[int, int, pd.DataFrame, dict, list[dict]]]:
     """Replications in this process; a stop signal waits for the one in progress (``deferred``).
     A job is (rep, seed) or (rep, seed, config): the replication's own config (a posterior draw)."""
     config, jobs = args
@@ -96,7 +111,7 @@ class Results:
             **self.extra,
         }
 
-    def save(self, out: str | Path) -> "Results":
+    def save(self, out: str | Path) -> Results:
         """Write the three tables and the manifest into ``out``; returns self."""
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
@@ -106,7 +121,7 @@ class Results:
         write_text(out / "manifest.json", json.dumps(self.manifest(), indent=2, default=str))
         return self
 
-    def plot(self, out: str | Path) -> "Results":
+    def plot(self, out: str | Path) -> Results:
         """Draw the outcome curves into ``out/plots``; returns self."""
         from .plots import plot_results  # matplotlib only when plotting
 
@@ -114,12 +129,15 @@ class Results:
         return self
 
     def describe(self) -> str:
-        """A short text summary fitting the scenario: for a war, the option taken, territory, losses, the
-        war's end and sanctions; otherwise outcome shares, deployment, survival and unrest."""
+        """A short text summary fitting the scenario: for a war, the option taken, territory,
+        losses, the war's end and sanctions; otherwise outcome shares, deployment, survival and
+        unrest."""
         s = self.summary
         n = len(s)
         shares = s["outcome"].value_counts(normalize=True)
-        parts = ", ".join(f"{k} {shares.get(k, 0):.0%}" for k in RANKED_OUTCOMES if shares.get(k, 0))
+        parts = ", ".join(
+            f"{k} {shares.get(k, 0):.0%}" for k in RANKED_OUTCOMES if shares.get(k, 0)
+        )
         dep = s[s["deployed"]]
 
         def med(col, frame=s, fmt="{:.1f}"):
@@ -134,11 +152,16 @@ class Results:
         lines = [
             head,
             f"  outcome (strongest decision per run): {parts}"
-            + (f"; option carried out (form): {taken}" if set(forms.index) - {"none", "guard"} else ""),
-            f"  deployed in {s['deployed'].mean():.0%} of runs; median deploy day {med('deploy_day', dep)}, "
-            f"median peak troops {med('peak_troops', dep, '{:,.0f}')}, median withdrawn day {med('withdrawn_day', dep)}",
-            f"  regime survived in {s['regime_survived'].mean():.0%}; median days to restore order {med('days_to_order')}; "
-            f"median peak unrest {med('peak_unrest', fmt='{:.1%}')}",
+            + (
+                f"; option carried out (form): {taken}"
+                if set(forms.index) - {"none", "guard"}
+                else ""
+            ),
+            f"  deployed in {s['deployed'].mean():.0%} of runs; median deploy day "
+            f"{med('deploy_day', dep)}, median peak troops {med('peak_troops', dep, '{:,.0f}')}, "
+            f"median withdrawn day {med('withdrawn_day', dep)}",
+            f"  regime survived in {s['regime_survived'].mean():.0%}; median days to restore "
+            f"order {med('days_to_order')}; median peak unrest {med('peak_unrest', fmt='{:.1%}')}",
         ]
         return "\n".join(lines)
 
@@ -149,20 +172,30 @@ class Results:
         ended = s["war_end_day"].notna()
         t = s["final_territory_share"]
         return [
-            f"  option carried out (form, per run): {taken}; deployed in {s['deployed'].mean():.0%} of runs, "
-            f"median peak troops {med('peak_troops', s[s['deployed']], '{:,.0f}')}, more than one deployment in "
+            f"  option carried out (form, per run): {taken}; deployed in "
+            f"{s['deployed'].mean():.0%} of runs, median peak troops "
+            f"{med('peak_troops', s[s['deployed']], '{:,.0f}')}, more than one deployment in "
             f"{(s['deployments'] > 1).mean():.0%}",
-            f"  war ended (ceasefire) in {ended.mean():.0%} of runs, median day {med('war_end_day', s[ended], '{:.0f}')}; "
-            f"territory held by Moscow's side at the end: median {t.median():.3f} (10-90%: {t.quantile(0.1):.3f}-{t.quantile(0.9):.3f})",
-            f"  losses (median, dead, wounded and captured): Russian {med('russian_losses', fmt='{:,.0f}')}, host "
-            f"{med('host_losses', fmt='{:,.0f}')}; host soldiers defected {med('host_forces_defected', fmt='{:,.0f}')}; "
-            f"deaths, all sides {med('war_deaths', fmt='{:,.0f}')}",
-            f"  sanctions: median peak {med('peak_sanctions', fmt='{:.2f}')}; regime survived in {s['regime_survived'].mean():.0%}",
+            f"  war ended (ceasefire) in {ended.mean():.0%} of runs, median day "
+            f"{med('war_end_day', s[ended], '{:.0f}')}; territory held by Moscow's side at the "
+            f"end: median {t.median():.3f} (10-90%: {t.quantile(0.1):.3f}-{t.quantile(0.9):.3f})",
+            "  losses (median, dead, wounded and captured): Russian "
+            f"{med('russian_losses', fmt='{:,.0f}')}, host {med('host_losses', fmt='{:,.0f}')}; "
+            f"host soldiers defected {med('host_forces_defected', fmt='{:,.0f}')}; deaths, all "
+            f"sides {med('war_deaths', fmt='{:,.0f}')}",
+            f"  sanctions: median peak {med('peak_sanctions', fmt='{:.2f}')}; regime survived in "
+            f"{s['regime_survived'].mean():.0%}",
         ]
 
 
-def run_replications(config: Config, reps: int = 50, seed: int = 0, jobs: int | None = None,
-                     progress: bool = True, configs: list[Config] | None = None) -> Results:
+def run_replications(
+    config: Config,
+    reps: int = 50,
+    seed: int = 0,
+    jobs: int | None = None,
+    progress: bool = True,
+    configs: list[Config] | None = None,
+) -> Results:
     """Run ``reps`` replications of ``config`` from root seed ``seed`` on ``jobs`` processes.
 
     Args:
@@ -181,9 +214,9 @@ def run_replications(config: Config, reps: int = 50, seed: int = 0, jobs: int | 
     jobs = max(1, min(jobs or os.cpu_count() or 1, reps))
     work = [(rep, s, configs[rep]) if configs else (rep, s) for rep, s in enumerate(seeds)]
     chunk = max(1, min(8, reps // (jobs * 4) or 1))
-    chunks = [(config, work[i:i + chunk]) for i in range(0, len(work), chunk)]
+    chunks = [(config, work[i : i + chunk]) for i in range(0, len(work), chunk)]
     bar = tqdm(total=reps, desc=config.name, unit="run", disable=not progress, file=sys.stderr)
-    done = []
+    done: list[tuple[int, int, pd.DataFrame, dict, list[dict]]] = []
     warn = lambda text: tqdm.write(text, file=sys.stderr)  # noqa: E731 - above the bar
     runner = InProcess() if jobs == 1 else LocalPool(jobs, warn=warn)
     finished = False
@@ -221,8 +254,14 @@ def package_versions() -> dict[str, str]:
 def git_commit() -> str | None:
     """The commit of the working tree the package runs from, when it is a git checkout."""
     try:
-        res = subprocess.run(["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent, capture_output=True,
-                             text=True, timeout=5, check=False)
+        res = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=Path(__file__).parent,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return res.stdout.strip() or None if res.returncode == 0 else None

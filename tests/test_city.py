@@ -125,14 +125,14 @@ def test_jail_counts_down_and_releases():
     s.state[:] = QUIET
     s.state[0], s.jail[0] = JAILED, 2
     s.state[1], s.jail[1] = JAILED, 0
-    acting = rules.count_down_jail()
-    assert not acting[0] and acting[1] and s.jail[0] == 1
+    acting, released = rules.jail.count_down()
+    assert not acting[0] and acting[1] and s.jail[0] == 1 and released == 1
     rules.update_citizens(acting, CALM)
     assert s.state[0] == JAILED and s.state[1] == QUIET  # released after 0 more days
-    acting = rules.count_down_jail()
-    assert not acting[0] and s.jail[0] == 0
-    acting = rules.count_down_jail()
-    assert acting[0]
+    acting, released = rules.jail.count_down()
+    assert not acting[0] and s.jail[0] == 0 and released == 0
+    acting, released = rules.jail.count_down()
+    assert acting[0] and released == 1
     rules.update_citizens(acting, CALM)
     assert s.state[0] == QUIET
 
@@ -194,9 +194,9 @@ def test_same_seed_same_run_and_different_seed_differs():
             c.step(DayInputs(0.6, 0.3 if t < 3 else 0.0))
         s = c.state
         runs.append((s.pos.copy(), s.state.copy(), s.patrol_pos.copy(), s.site_held.copy()))
-    for a, b in zip(runs[0], runs[1]):
+    for a, b in zip(runs[0], runs[1], strict=True):
         np.testing.assert_array_equal(a, b)
-    assert not all(np.array_equal(a, b) for a, b in zip(runs[0], runs[2]))
+    assert not all(np.array_equal(a, b) for a, b in zip(runs[0], runs[2], strict=True))
 
 
 def _around_sites(c: City, grid_flat: np.ndarray, r: int) -> np.ndarray:

@@ -114,10 +114,10 @@ def _floats(model, prefix=""):
 
     from pydantic import BaseModel
 
-    from sim.config.load import _inner_model
+    from sim.config.explain import inner_model
 
     for name, field in model.model_fields.items():
-        inner = _inner_model(field.annotation)
+        inner = inner_model(field.annotation)
         key = f"{prefix}{name}"
         if isinstance(inner, type) and issubclass(inner, BaseModel):
             item = ".0" if typing.get_origin(field.annotation) is list else ""

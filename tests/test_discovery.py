@@ -111,7 +111,7 @@ def stored_design(tmp_path, n_points: int = 150, reps: int = 2):
                 "samples": n_points,
                 "parameters": {
                     "host.legitimacy": {"range": [0.5, 0.95]},
-                    "host.police_loyalty": {"range": [0.2, 1.0]},
+                    "host.forces.police.loyalty": {"range": [0.2, 1.0]},
                     "west.sanctions_signal": {"range": [0.0, 1.0]},
                 },
             },
@@ -121,13 +121,13 @@ def stored_design(tmp_path, n_points: int = 150, reps: int = 2):
     params = pd.DataFrame(
         {
             "host.legitimacy": rng.uniform(0.5, 0.95, n_points),
-            "host.police_loyalty": rng.uniform(0.2, 1.0, n_points),
+            "host.forces.police.loyalty": rng.uniform(0.2, 1.0, n_points),
             "west.sanctions_signal": rng.uniform(0, 1, n_points),
         }
     )
     plan, rows = [], []
     for point, p in params.iterrows():
-        early = p["host.legitimacy"] < 0.7 and p["host.police_loyalty"] < 0.5
+        early = p["host.legitimacy"] < 0.7 and p["host.forces.police.loyalty"] < 0.5
         for rep in range(reps):
             key = f"k{point}_{rep}"
             plan.append(
@@ -196,7 +196,7 @@ def test_sim_discover_writes_boxes_tree_and_scores(tmp_path, capsys):
     first = boxes[boxes["box"] == 1]
     assert set(first.loc[first["in_rule"], "parameter"]) == {
         "host.legitimacy",
-        "host.police_loyalty",
+        "host.forces.police.loyalty",
     }
     assert first["density"].iloc[0] == 1.0 and first["coverage"].iloc[0] >= 0.9
     assert (

@@ -43,11 +43,11 @@ def stored(out: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def test_a_failing_run_is_recorded_and_the_rest_complete(tmp_path, monkeypatch):
-    spec = write_spec(tmp_path, "name: failing\nreplications: 3\nvariants:\n  a: {}\n  b: {set: {host.police_loyalty: 1.0}}\n")
+    spec = write_spec(tmp_path, "name: failing\nreplications: 3\nvariants:\n  a: {}\n  b: {set: {host.forces.police.loyalty: 1.0}}\n")
     real = ex.simulate
 
     def flaky(config, seed):
-        if config.host.police_loyalty == 1.0 and seed == ex.simulate.seeds[1]:
+        if config.host.forces.police.loyalty == 1.0 and seed == ex.simulate.seeds[1]:
             raise RuntimeError("injected failure")
         return real(config, seed)
 
@@ -154,13 +154,13 @@ design:
   samples: 8
   parameters:
     west.sanctions_credibility: {range: [0.0, 1.0]}
-    host.police_loyalty: {range: [0.2, 1.0]}
+    host.forces.police.loyalty: {range: [0.2, 1.0]}
     events.0.value: {range: [0.1, 0.6]}
 outcomes: [deployed, peak_unrest]
 """)
     assert main(["experiment", str(spec), "--out", str(tmp_path / "o"), "--jobs", "1", "--quiet"]) == 0
     indices = pd.read_csv(tmp_path / "o" / "analysis" / "sobol_indices.csv")
-    assert set(indices["parameter"]) == {"west.sanctions_credibility", "host.police_loyalty", "events.0.value"}
+    assert set(indices["parameter"]) == {"west.sanctions_credibility", "host.forces.police.loyalty", "events.0.value"}
     assert {"S1", "S1_conf", "ST", "ST_conf"} <= set(indices.columns)
     plots = tmp_path / "o" / "plots"
     for f in plots.glob("*.png"):

@@ -37,7 +37,7 @@ design:
   kind: grid
   parameters:
     west.sanctions_credibility: {values: [0.0, 1.0]}
-    host.police_loyalty: {values: [0.3, 0.9]}
+    host.forces.police.loyalty: {values: [0.3, 0.9]}
 """
 RUNS = 48
 

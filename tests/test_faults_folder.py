@@ -12,8 +12,11 @@ from sim.cli import main
 from sim.experiments import execute as ex
 from sim.store import ResultStore
 
+from . import test_faults
 from .test_experiments import write_spec
-from .test_faults import ONE, RUNS, batches, experiment, start, sweep, wait_for  # noqa: F401
+from .test_faults import ONE, RUNS, batches, experiment, start, wait_for
+
+sweep = test_faults.sweep  # the module-scoped spec fixture of tests/test_faults.py, used here too
 
 
 # README: "`--retry-failed` runs them again, their old error rows moved aside"

@@ -110,7 +110,7 @@ def test_too_many_guards_to_pack_falls_back_to_the_same_days():
     for c in (ref, fast):
         c.set_troops(np.array([3_500_000.0]))  # 70,000 troop agents (50 soldiers each)
     assert fast.state.troop_guards.sum() >= 2**16
-    for d in range(8):
+    for _ in range(8):
         inputs = DayInputs(0.3, 0.4)
         assert ref.step(inputs) == fast.step(inputs)
         _same_arrays(ref, fast)
@@ -128,7 +128,7 @@ def test_both_engines_follow_DAY_as_declared(monkeypatch):
         monkeypatch.setattr(day, "DAY", order)
         ref, fast = _pair(True, "von_neumann", vision=4, seed=5)
         days = []
-        for d in range(10):
+        for _ in range(10):
             inputs = DayInputs(0.5, 0.3)
             days.append(ref.step(inputs))
             assert fast.step(inputs) == days[-1]
@@ -145,3 +145,54 @@ def test_warm_up_loads_the_day_kernels():
 
     warm_up()
     assert kernels.morning.signatures and kernels.afternoon.signatures
+
+
+# The second edition's inputs (docs/model.md 7.1-7.2): both engines still give the same days
+SECOND_EDITION_DAYS = [
+    DayInputs(0.7, 0.3, deterrence=0.25),
+    DayInputs(0.6, 0.4, visibility=0.4),
+    DayInputs(0.6, 0.4, arrest_intensity=1.7),  # fractional: a draw per patrol
+    DayInputs(0.5, 0.4, deterrence=0.1, visibility=0.6, arrest_intensity=3.0),
+    DayInputs(0.5, 0.4, arrest_intensity=0.0),
+    DayInputs(0.8, 0.0),
+]
+
+
+@pytest.mark.parametrize("prot", [
+    {},  # detention in batches and fatigue, the defaults
+    {"jail_model": "epstein", "fatigue_rate": 0.3, "fatigue_recovery": 0.05},
+    {"charged_share": 0.5, "release_interval_days": 5, "detention_min_days": 0},
+])
+def test_compiled_city_days_equal_numpy_days_with_the_second_editions_inputs(prot):
+    ref, fast = _pair(False, "von_neumann", vision=4, seed=9, site_attraction=0.4, **prot)
+    for c in (ref, fast):
+        c.burn_in(5, DayInputs(0.8, 0.0))
+    _same_arrays(ref, fast)
+    for d in range(24):
+        inputs = SECOND_EDITION_DAYS[d // 4]
+        assert ref.step(inputs) == fast.step(inputs)
+        _same_arrays(ref, fast)
+        np.testing.assert_array_equal(ref.state.fatigue, fast.state.fatigue)
+    assert ref.stats() == fast.stats()
+
+
+@pytest.mark.parametrize("path,overrides", [
+    ("configs/kazakhstan_2022.yaml",
+     ["protesters.fatigue_rate=0.25", "protesters.charged_share=0.3"]),
+    ("configs/belarus_2020.yaml",
+     ["protesters.jail_model=epstein", "protesters.release_interval_days=7"]),
+])
+def test_compiled_runs_equal_numpy_runs_with_detention_and_fatigue(monkeypatch, path, overrides):
+    fast = _daily(monkeypatch, True, path, overrides, 3)
+    ref = _daily(monkeypatch, False, path, overrides, 3)
+    pd.testing.assert_frame_equal(fast, ref, check_exact=True)
+
+
+def test_too_many_guards_to_pack_falls_back_to_the_same_days_with_the_new_inputs():
+    ref, fast = _pair(False, "von_neumann", vision=4, seed=3, site_attraction=0.4)
+    for c in (ref, fast):
+        c.set_troops(np.array([3_500_000.0]))  # more guards than the packed grid can count
+    for _ in range(8):
+        inputs = DayInputs(0.3, 0.4, deterrence=0.2, visibility=0.5, arrest_intensity=1.4)
+        assert ref.step(inputs) == fast.step(inputs)
+        _same_arrays(ref, fast)

@@ -42,12 +42,12 @@ def test_when_moscow_deploys_says_what_the_readme_says(tmp_path):
     assert f"The box says `{found.sentence(1)}`" in text
     assert (found.runs, round(100 * found.yes / found.runs)) == (900, 68)  # "in 68% of the runs"
     assert "where 90% of runs see troops" in text and round(found.boxes[0].density, 2) == 0.90
-    scores = dict(zip(found.scores["parameter"], found.scores["score"].round(2)))
+    scores = dict(zip(found.scores["parameter"], found.scores["score"].round(2), strict=True))
     assert (
-        scores["host.legitimacy"] == 0.55 and scores["host.police_loyalty"] == 0.11
+        scores["host.legitimacy"] == 0.55 and scores["host.forces.police.loyalty"] == 0.11
     )  # feature scores
     assert (
-        max(v for k, v in scores.items() if k not in ("host.legitimacy", "host.police_loyalty"))
+        max(v for k, v in scores.items() if k not in ("host.legitimacy", "host.forces.police.loyalty"))
         <= 0.08
     )
     best = found.leaves.iloc[0]  # "CART's densest leaf ... deploys in 99% of its runs"
@@ -72,5 +72,5 @@ def test_when_deployment_fails_says_what_the_readme_says(tmp_path):
         f"the regime falls in {found.yes / found.runs:.0%} of the {found.runs} runs with troops"
         in text
     )
-    assert found.scores["parameter"].iloc[0] == "host.police_loyalty"
+    assert found.scores["parameter"].iloc[0] == "host.forces.police.loyalty"
     assert f"Police loyalty scores highest ({found.scores['score'].iloc[0]:.2f})" in text

@@ -113,8 +113,9 @@ def test_model_single_failing_factor_prevents_deployment(factor):
 
 
 def test_withdrawal_does_not_turn_a_limited_operation_into_a_deployment():
-    from sim.records import summarize
     import pandas as pd
+
+    from sim.records import summarize
 
     days = 6
     daily = pd.DataFrame({
@@ -135,7 +136,7 @@ def test_a_menu_of_one_guard_mission_decides_as_the_first_editions_rule(rule):
     russia = RUSSIA.model_copy(update={"rule": rule})
     rng = np.random.default_rng(5)
     for _ in range(200):
-        factors = dict(zip(PASSING, rng.random(6)))
+        factors = dict(zip(PASSING, rng.random(6), strict=True))
         r = rng.random()
         single, menu = decide(factors, russia, True, r), choose({Form.GUARD: factors}, russia, True, r)
         assert (single.outcome, single.size_factor) == (menu.outcome, menu.size_factor)

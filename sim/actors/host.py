@@ -1,10 +1,12 @@
-"""The host government (docs/model.md 2 and 7.5-7.8)."""
+"""The host government: its security apparatus, its playbook, the request, collapse (7.5-7.8)."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
 from ..component import Component
+from .playbook import HostView, Measure, choose
+from .security import Apparatus, ForceKind
 
 
 class RegimeStatus(StrEnum):
@@ -16,29 +18,23 @@ class RegimeStatus(StrEnum):
 
 
 class HostGovernment(Component):
-    """Legitimacy, regime threat, concessions, police defection, the request for help, collapse.
+    """Legitimacy, regime threat, the security apparatus, the playbook, the request, collapse.
 
     Each day, from the city's state::
 
         unrest index   u = min(1, active share / unrest_scale)
-        regime threat  theta = w_u u + w_s (sites lost / sites) + w_p (1 - police now / police at day 0)
+        regime threat  theta = w_u u + w_s (sites lost / sites) + w_p (forces lost from the capital)
 
-    then, in order: a concession when theta >= concession_threshold (removes ``concession_relief``
-    of the outstanding hardship shock, up to ``max_concessions``); police defect at
-    ``defection_rate * (u - loyalty)`` of the force per day when u exceeds their loyalty (raised by
-    ``backing_boost`` while a friendly host has foreign troops on its soil), and absent police come
-    back at ``return_rate`` a day once u is below it; a friendly
-    host (alignment > 0) that may ask asks for help when theta >= request_threshold; the regime falls
-    after ``collapse_days`` consecutive days with theta >= collapse_threshold. Legitimacy is pulled
-    back toward its day-0 value at ``legitimacy_recovery`` and loses ``nationalism`` a day per
-    ``presence_reference`` foreign troops on its soil.
+    then, in order: the playbook's measures for today (:mod:`.playbook`: concessions, dismissal,
+    emergency, pay, mass arrests, the request, the army, lethal force); the apparatus's loyalty
+    (:mod:`.security`: pressure from the threat, lowered by an ally's guarantee); the forces on duty
+    posted to the city's grid (one patrol for ``persons_per_patrol`` persons, as the police at day 0);
+    detentions and deaths in persons; collapse after ``collapse_days`` days with theta >=
+    ``collapse_threshold``; legitimacy pulled back toward its day-0 value on calm days, and lowered
+    by foreign troops' presence (nationalism).
 
-    Other components change the host only through its methods: ``lose_legitimacy`` (a scenario
-    event), ``forbid_request`` and ``ask`` (events), ``after_battle`` and ``collapse`` (the war).
-
-    Args:
-        model: the crisis model.
-        cfg: the ``host`` config section.
+    Other components change the host only through its methods: ``lose_legitimacy`` (an event),
+    ``forbid_request`` and ``ask`` (events), ``after_battle`` and ``collapse`` (the war).
     """
 
     def __init__(self, model, cfg):
@@ -51,58 +47,145 @@ class HostGovernment(Component):
         self.unrest_index = 0.0
         self.requested = False
         self.request_day: int | None = None
-        self.concessions = 0
-        self.police_absent = 0
         self.days_collapsing = 0
-        self.army = cfg.army_strength
+        self.army = cfg.forces.army.strength  # the army that would resist a hostile move (the war's)
+        self.apparatus = Apparatus(cfg.forces)
+        # the playbook's state
+        self.concessions = 0
+        self.dismissed = False
+        self.emergency = False
+        self.paid = False
+        self.mass_arrests = False
+        self.lethal = False
+        self.backfired = False
+        self.calm_days = 0
+        self.measure_days: dict[Measure, int] = {}  # first day of each measure
+        # persons
+        self.detained = 0.0
+        self.deaths = 0.0
+        self.peak_defected = 0.0
+        city = model.city_stats
+        serving = self.apparatus.city_strength  # every force in the capital at day 0, as patrols
+        self.persons_per_patrol = serving / max(1, city.police_total) if serving > 0 else 1.0
+        self._day0_forces = max(1.0, serving)
+        self._patrols = city.police_total  # the host's patrols and guards on the grid
 
     @property
     def friendly(self) -> bool:
         return self.alignment > 0
 
+    # --- the day ----------------------------------------------------------------------------------
+
     def step(self) -> None:
         cfg, stats = self.cfg, self.model.city_stats
+        self._count_persons(stats)
         self.unrest_index = min(1.0, stats.active_share / cfg.unrest_scale)
-        police_lost = 1.0 - stats.police_strength
+        lost = max(0.0, 1.0 - self.apparatus.on_duty / self._day0_forces)
         w_u, w_s, w_p = cfg.threat_weights
         n_sites = max(1, stats.sites_held + stats.sites_lost)
-        self.regime_threat = min(1.0, w_u * self.unrest_index + w_s * stats.sites_lost / n_sites + w_p * police_lost)
+        self.regime_threat = min(1.0, w_u * self.unrest_index + w_s * stats.sites_lost / n_sites + w_p * lost)
         if self.status == RegimeStatus.FALLEN:
             return
-        self._concede()
-        self._defect()
-        self._request()
+        self._loyalty()  # the forces answer the day's threat (and yesterday's measures) ...
+        self._apply(choose(cfg.playbook, self._view()))  # ... and the host sees them do it
+        self._post_forces()
         self._collapse()
         self._legitimacy()
 
-    def _concede(self) -> None:
-        if self.regime_threat >= self.cfg.concession_threshold and self.concessions < self.cfg.max_concessions:
-            self.model.shock.relieve(self.cfg.concession_relief)
-            self.concessions += 1
+    def _count_persons(self, stats) -> None:
+        """The day's arrests as persons detained, and the deaths of the clashes: crowds and forces
+        clash only in a crisis grave enough for an emergency (a lone protester arrested in a calm
+        city dies in no clash)."""
+        pb = self.cfg.playbook
+        arrested = stats.arrests * self.model.people_per_agent
+        self.detained += arrested
+        if self.lethal:
+            self.deaths += arrested * pb.lethal_lethality
+        elif self.emergency:
+            self.deaths += arrested * pb.clash_lethality
 
-    def _defect(self) -> None:
-        cfg, city = self.cfg, self.model.city
-        self.police_absent += city.take_fled()
-        backed = self.friendly and self.model.troops_on_ground() > 0
-        loyalty = cfg.police_loyalty + cfg.backing_boost * backed
-        excess = self.unrest_index - loyalty
-        if excess > 0:
-            police = self.model.city_stats.police_total  # the day's count: nothing has changed it since
-            n = self.stream.binomial(police, min(1.0, cfg.defection_rate * excess))
-            self.police_absent += city.remove_police(n)
-        elif self.police_absent > 0:
-            n = self.stream.binomial(self.police_absent, cfg.return_rate)
-            self.police_absent -= city.add_police(n)
+    def _view(self) -> HostView:
+        return HostView(
+            threat=self.regime_threat,
+            defected=self.apparatus.defected_share,
+            concessions=self.concessions,
+            dismissed=self.dismissed,
+            emergency=self.emergency,
+            calm_days=self.calm_days,
+            paid=self.paid,
+            mass_arrests=self.mass_arrests,
+            asked=self.requested,
+            may_ask=self.can_request and self.friendly,
+            army_ordered=self.apparatus.army_ordered_day is not None,
+            lethal=self.lethal,
+        )
 
-    def _request(self) -> None:
-        if self.regime_threat >= self.cfg.request_threshold:
-            self.ask()
+    def _apply(self, measures: list[Measure]) -> None:
+        pb, day = self.cfg.playbook, self.model.day
+        for m in measures:
+            self.measure_days.setdefault(m, day)
+            if m == Measure.CONCEDE:
+                self.model.shock.relieve(pb.concession_relief)
+                self.concessions += 1
+            elif m == Measure.DISMISS:
+                self.dismissed = True
+                self.legitimacy = min(1.0, self.legitimacy + pb.dismissal_legitimacy)
+            elif m == Measure.EMERGENCY:
+                self.emergency = True
+            elif m == Measure.LIFT:
+                self.emergency = self.mass_arrests = self.lethal = False
+            elif m == Measure.PAY:
+                self.paid = True
+            elif m == Measure.MASS_ARRESTS:
+                self.mass_arrests = True
+            elif m == Measure.ASK:
+                self.ask()
+            elif m == Measure.COMMIT_ARMY:
+                self.apparatus.order_army(day)
+            elif m == Measure.LETHAL_FORCE:
+                if not self.backfired:  # the first killings anger, once
+                    self.model.shock.add(pb.lethal_backfire)
+                    self.backfired = True
+                self.lethal = True
+        low = pb.emergency_at / 2
+        self.calm_days = self.calm_days + 1 if self.regime_threat < low else 0
+
+    def _guarantee(self) -> float:
+        """Share of the forces' doubt an ally removes: troops landed, or a request accepted."""
+        if not self.friendly or not self.model.cfg.troops.guarantee:
+            return 0.0
+        forces = self.cfg.forces
+        if self.model.troops_on_ground() > 0:
+            return forces.guarantee_landed
+        if self.requested and self.model.russia.operation_under_way:
+            return forces.guarantee_promised
+        return 0.0
+
+    def _loyalty(self) -> None:
+        fled = self.model.city.take_fled() * self.persons_per_patrol
+        if fled > 0:
+            self.apparatus.desert(ForceKind.POLICE, fled)
+        self.apparatus.update(self.model.day, self.regime_threat, self._guarantee(), self.paid)
+        self.peak_defected = max(self.peak_defected, self.apparatus.defected_persons)
+
+    def _post_forces(self) -> None:
+        """The forces on duty in the capital, as patrols and site guards on the grid."""
+        want = int(round(self.apparatus.on_duty / self.persons_per_patrol))
+        city = self.model.city
+        have = city.stats().police_total
+        if want < have:
+            city.remove_police(have - want)
+        elif want > have:
+            city.add_police(want - have)
+
+    def forces_hold(self) -> bool:
+        """The host's forces are loyal again (Moscow's withdrawal waits for it)."""
+        return self.apparatus.holding()
 
     def ask(self) -> None:
         """Ask Moscow for help, if this host may ask, is friendly, still stands and has not asked yet.
 
-        Called by the host itself when its threat passes ``request_threshold``, and by a scenario
-        event (``host_request``) for a request documented on a given day.
+        Called by the playbook (``ask``) and by a scenario event (``host_request``).
         """
         if self.can_request and self.friendly and not self.requested and self.status != RegimeStatus.FALLEN:
             self.requested = True
@@ -111,7 +194,7 @@ class HostGovernment(Component):
     def _collapse(self) -> None:
         cfg = self.cfg
         self.days_collapsing = self.days_collapsing + 1 if self.regime_threat >= cfg.collapse_threshold else 0
-        if self.days_collapsing >= cfg.collapse_days:
+        if self.days_collapsing >= cfg.collapse_days or self.apparatus.defected_share >= cfg.collapse_defected:
             self.collapse()
         elif self.regime_threat >= cfg.threatened_threshold:
             self.status = RegimeStatus.THREATENED
@@ -138,11 +221,26 @@ class HostGovernment(Component):
     def _legitimacy(self) -> None:
         cfg = self.cfg
         presence = min(1.0, self.model.troops_on_ground() / cfg.presence_reference)
-        drift = cfg.legitimacy_recovery * (cfg.legitimacy - self.legitimacy) - cfg.nationalism * presence
+        recovery = cfg.legitimacy_recovery if self.calm_days > 0 else 0.0
+        drift = recovery * (cfg.legitimacy - self.legitimacy) - cfg.nationalism * presence
         self.legitimacy = min(1.0, max(0.0, self.legitimacy + drift))
 
+    # --- what the city gets from the host --------------------------------------------------------
+
+    def deterrence(self) -> float:
+        """Deterrence of the host's measures today: curfew and lethal force, combined."""
+        pb = self.cfg.playbook
+        keep = (1.0 - pb.curfew_deterrence * self.emergency) * (1.0 - pb.lethal_deterrence * self.lethal)
+        return 1.0 - keep
+
+    def visibility(self) -> float:
+        return self.cfg.playbook.shutdown_visibility if self.emergency else 1.0
+
+    def arrest_intensity(self) -> float:
+        return self.cfg.playbook.mass_arrest_intensity if self.mass_arrests else 1.0
+
     def columns(self) -> dict:
-        return {
+        cols = {
             "legitimacy": lambda: self.legitimacy,
             "regime_threat": lambda: self.regime_threat,
             "regime_status": lambda: self.status.value,
@@ -150,3 +248,18 @@ class HostGovernment(Component):
             "police_strength": lambda: self.model.city_stats.police_strength,
             "host_army": lambda: int(round(self.army)),
         }
+        for kind, force in self.apparatus.forces.items():
+            cols[f"{kind.value}_on_duty"] = lambda f=force: int(round(f.on_duty))
+            cols[f"{kind.value}_loyalty"] = lambda f=force: f.loyalty
+        cols.update(
+            {
+                "forces_defected": lambda: int(round(self.apparatus.defected_persons)),
+                "detained": lambda: int(round(self.detained)),
+                "deaths": lambda: int(round(self.deaths)),
+                "emergency": lambda: self.emergency,
+                "mass_arrests": lambda: self.mass_arrests,
+                "lethal_force": lambda: self.lethal,
+                "concessions": lambda: self.concessions,
+            }
+        )
+        return cols

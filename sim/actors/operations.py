@@ -118,7 +118,11 @@ class Operations:
         m = self.model
         if m.ledger.on_ground[0] <= 0 or self.form == Form.PEACEKEEPING:
             return False
-        calm = m.order_restored and m.host.regime_threat < m.host.cfg.threatened_threshold
+        calm = (
+            m.order_restored
+            and m.host.regime_threat < m.host.cfg.threatened_threshold
+            and m.host.forces_hold()
+        )
         self.calm_days = self.calm_days + 1 if calm else 0
         return self.calm_days >= self.cfg.withdraw_calm_days
 

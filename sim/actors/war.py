@@ -74,8 +74,8 @@ class War:
         self.national_sympathy = host_cfg.pro_russian_population
         self.territory = self.territory0 = host_cfg.separatist_territory
         self.separatists = host_cfg.separatist_forces
-        self.army0 = max(1.0, host_cfg.army_strength)
-        self.garrison = self.region.army_share * host_cfg.army_strength
+        self.army0 = max(1.0, host_cfg.forces.army.strength)
+        self.garrison = self.region.army_share * host_cfg.forces.army.strength
         self.field = 0.0
         self.phase = WarPhase.PEACE
         self.theatre = Theatre.REGION

@@ -16,7 +16,8 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from ..config.load import ConfigError, _bounds, _field_at, check_key, read_yaml, validate
+from ..config.explain import bounds, field_at
+from ..config.load import ConfigError, check_key, read_yaml, validate
 from ..config.names import check_name
 from ..config.schema import Config, Section
 from ..records import SUMMARY_COLUMNS
@@ -216,7 +217,7 @@ def check_free_key(path: Path, key: str, prior: Prior) -> None:
     """A free parameter must be a numeric key of the schema and its prior's bounds inside its range."""
     parts = check_key(key, label=f"{path}, key `parameters`: config key")
     loc = tuple(int(p) if p.isdigit() else p for p in parts)
-    field = _field_at(loc, Config)
+    field = field_at(loc, Config)
     where = f"{path}, key `parameters.{key}`"
     if field is None:  # an item of a list (events.0.value): the config validates each draw
         return
@@ -226,7 +227,7 @@ def check_free_key(path: Path, key: str, prior: Prior) -> None:
             ", not a number, so it cannot have a prior; free parameters are numeric keys "
             "(see docs/parameters.md)."
         )
-    lo, hi = _bounds(field)
+    lo, hi = bounds(field)
     if (lo is not None and prior.low < lo) or (hi is not None and prior.high > hi):
         raise ConfigError(
             f"{where}: the prior's bounds [{prior.low}, {prior.high}] reach outside the key's "
@@ -242,5 +243,5 @@ def check_free_key(path: Path, key: str, prior: Prior) -> None:
 def is_integer(key: str) -> bool:
     """Whether the config key holds whole numbers (a draw is then rounded)."""
     loc = tuple(int(p) if p.isdigit() else p for p in key.split("."))
-    field = _field_at(loc, Config)
+    field = field_at(loc, Config)
     return field is not None and field.annotation is int

@@ -19,11 +19,12 @@ import numpy as np
 
 from . import kernels
 from .day import NumpyDay, Phase, Plan, Today
+from .jail import count_down
 from .kernels import ArrestTables, EpsteinTables
 from .moves import MoveTables
-from .rules import LOG_SCALE, SHIFT, escape
+from .rules import LOG_SCALE, SHIFT, deter, escape
 from .sites import StormTables
-from .state import CityStats, Geometry
+from .state import CityStats, DayInputs, Geometry
 from .windows import offsets
 
 if TYPE_CHECKING:  # the config sections, for the type checker only
@@ -59,38 +60,31 @@ class CompiledDay:
         # a citizen's window and a patrol's, centre first
         sees = np.vstack([[0, 0], offsets(protesters.vision, kind)])
         seen = np.vstack([[0, 0], offsets(rules.cop_window.radius, kind)])
-        escapes = escape(np.arange(len(seen) + 1))  # -log(1 - 1/A) for each A a patrol can see
-        escapes[0] = 0  # a patrol that sees no active adds nothing
         self.arrest_tables = ArrestTables(
             np.ascontiguousarray(seen[:, 0]),
             np.ascontiguousarray(seen[:, 1]),
-            escapes,
-            protesters.max_jail_days,
+            escape_table(len(seen), 1),
         )
+        self.jailing = tuple(reference.rules.jail.tables)
         storm_grid = np.zeros(
             g.height * g.width + 1 if self.s.site_cell.size else 0, dtype=np.int32
         )
         # what the kernels take: plain tuples (see sim.city.kernels)
         self.geometry = tuple(g)
-        self.epstein = tuple(
-            EpsteinTables(
-                protesters.activation_rounds,
-                arrest_probability_table(protesters.arrest_k),
-                np.float32(protesters.threshold),  # compared in float32, as numpy compares it
-                SHIFT,
-                np.ascontiguousarray(sees[:, 0]),
-                np.ascontiguousarray(sees[:, 1]),
-            )
+        self._arrest_p = arrest_probability_table(protesters.arrest_k)
+        self._epstein = EpsteinTables(
+            protesters.activation_rounds,
+            self._arrest_p,
+            np.float32(protesters.threshold),  # compared in float32, as numpy compares it
+            np.float32(1.0),
+            SHIFT,
+            np.ascontiguousarray(sees[:, 0]),
+            np.ascontiguousarray(sees[:, 1]),
         )
+        self.epstein = tuple(self._epstein)
+        self._epstein_key = (0.0, 1.0)  # the day's (deterrence, visibility) the tables are for
         self.window, self.cop_window = tuple(rules.window.buffers), tuple(rules.cop_window.buffers)
         self.arrest = tuple(self.arrest_tables)
-        self._morning_tables = (
-            self.geometry,
-            self.epstein,
-            self.window,
-            self.arrest,
-            self.cop_window,
-        )
         self.storming = tuple(
             StormTables(
                 sites.window, storm_grid, sites.cfg.storm_min_actives, sites.cfg.storm_ratio
@@ -116,6 +110,29 @@ class CompiledDay:
     def run(self, today: Today) -> None:
         self.plan.run(today)
 
+    def _for_today(self, today: Today) -> np.ndarray:
+        """The tables for today's inputs (P' and visibility, the escape table's rows of picks);
+        returns the day's picks (one each when the day has none)."""
+        inputs: DayInputs = today.inputs
+        key = (float(inputs.deterrence), float(inputs.visibility))
+        if key != self._epstein_key:
+            p = self._arrest_p.copy()
+            deter(p, key[0])  # as Rules.update_citizens applies it, entry by entry
+            self._epstein = self._epstein._replace(arrest_p=p, visibility=np.float32(key[1]))
+            self.epstein = tuple(self._epstein)
+            self._epstein_key = key
+        n = self.s.patrol_pos.size
+        if today.picks is None:
+            today.picks = np.ones(n, dtype=np.int64)
+        if today.picks.size != n:  # the kernels index it by patrol, unchecked
+            raise ValueError(f"{today.picks.size} patrols' picks for {n} patrols")
+        most = int(today.picks.max()) if n else 0
+        if most >= self.arrest_tables.escape.shape[0]:
+            table = escape_table(self.arrest_tables.dy.size, most)
+            self.arrest_tables = self.arrest_tables._replace(escape=table)
+            self.arrest = tuple(self.arrest_tables)
+        return today.picks
+
     def tally(self) -> tuple[int, int, int, int, int, int]:
         s = self.s
         return kernels.tallies(s.state, s.site_held, s.patrol_owner, s.police_guards)
@@ -126,10 +143,20 @@ class CompiledDay:
         """Jail, Epstein's rule and the arrest hazard in one kernel."""
         acting = self._acting_buffer()
         grievance = self.ref.rules.grievance(today.inputs)
-        packed, who, hazard = kernels.morning(
-            self.s.arrays(), acting, grievance, *self._morning_tables, self.by_patrol()
+        picks = self._for_today(today)
+        packed, released, who, hazard = kernels.morning(
+            self.s.arrays(),
+            acting,
+            grievance,
+            self.geometry,
+            self.epstein,
+            self.window,
+            self.arrest,
+            self.cop_window,
+            self.by_patrol(),
+            picks,
         )
-        today.acting = acting
+        today.acting, today.released = acting, int(released)
         if not packed:  # too many guards to pack both counts: the jail alone has counted down
             return 1
         today.who, today.hazard = who, hazard
@@ -142,7 +169,7 @@ class CompiledDay:
         who = today.who
         # -P(arrest) by numpy, as Rules.arrest computes it
         stay_free = np.expm1(today.hazard * (-1.0 / LOG_SCALE)) if who.size else np.empty(0)
-        fled, *tallies = kernels.afternoon(
+        fled, arrests, *tallies = kernels.afternoon(
             self.rng,
             self.s.arrays(),
             who,
@@ -151,9 +178,11 @@ class CompiledDay:
             self.arrest,
             self._moving or self._moves_table(),
             self.storming,
+            (*self.jailing, today.day),
         )
         today.fled += int(fled)
-        today.stats = CityStats.from_tallies(tallies, self.s)
+        today.arrests = int(arrests)
+        today.stats = CityStats.from_tallies(tallies, self.s, today.arrests, today.released)
         return 4
 
     def _moves_table(self) -> tuple:
@@ -170,7 +199,7 @@ class CompiledDay:
 
     def jail(self, today: Today) -> None:
         acting = self._acting_buffer()
-        kernels.count_down(self.s.jail, acting)
+        today.released = int(count_down(self.s.jail, acting, self.s.state))
         today.acting = acting
 
     def epstein_rounds(self, today: Today) -> None:
@@ -182,8 +211,14 @@ class CompiledDay:
             self.ref.epstein(today)
 
     def hazard(self, today: Today) -> None:
+        picks = self._for_today(today)
         today.who, today.hazard = kernels.arrest_hazard(
-            self.s.arrays(), self.geometry, self.arrest, self.cop_window, self.by_patrol()
+            self.s.arrays(),
+            self.geometry,
+            self.arrest,
+            self.cop_window,
+            self.by_patrol(),
+            picks,
         )
 
     def by_patrol(self) -> bool:
@@ -194,6 +229,15 @@ class CompiledDay:
         if self._acting.size != self.s.jail.size:
             self._acting = np.empty(self.s.jail.size, dtype=bool)
         return self._acting
+
+
+def escape_table(window: int, most: int) -> np.ndarray:
+    """-log(1 - m/A) in fixed point for m = 0 .. ``most`` arrests and each A = 0 .. ``window``
+    actives a patrol can see (a patrol that sees no active adds nothing)."""
+    a = np.arange(window + 1)
+    table = np.stack([escape(a, m) for m in range(most + 1)])
+    table[:, 0] = 0
+    return table
 
 
 def arrest_probability_table(k: float) -> np.ndarray:

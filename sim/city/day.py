@@ -2,14 +2,17 @@
 
 Each day, in the order of :data:`DAY` (docs/model.md, section 3 step 3; the rules in 7.1-7.4):
 
-1. ``JAIL``: jail terms count down; the released rejoin as quiet;
+1. ``JAIL``: jail terms count down; the released rejoin as quiet (:mod:`.jail`);
 2. ``EPSTEIN``: every free citizen applies Epstein's rule (:mod:`.rules`), all at once, re-applied
    on the day's new picture up to ``activation_rounds`` times until nobody changes;
 3. ``HAZARD``: each active's arrest hazard from the patrols that see it;
-4. ``ARRESTS``: patrols arrest actives;
+4. ``ARRESTS``: patrols arrest actives; the arrested get their terms (:mod:`.jail`);
 5. ``MOVES``: free citizens and patrols move (:mod:`.moves`);
 6. ``STORMING``: sites are stormed or retaken (:mod:`.sites`);
-7. ``TALLIES``: the day's figures (:class:`~.state.CityStats`).
+7. ``TALLIES``: the day's figures (:class:`~.state.CityStats`);
+8. ``FATIGUE``: the day's actives tire, the others recover (:mod:`.jail`).
+
+Before the phases, the day draws how many arrests each patrol makes (``Rules.patrol_picks``).
 
 Both engines follow :data:`DAY` through a :class:`Plan`: the numpy engine (:class:`NumpyDay`) runs
 the phases one by one; the compiled one (:class:`~.compiled.CompiledDay`) runs adjacent phases
@@ -39,6 +42,7 @@ class Phase(Enum):
     MOVES = "moves"
     STORMING = "storming of sites"
     TALLIES = "the day's figures"
+    FATIGUE = "protest fatigue"
 
 
 NOTHING = np.empty(0, dtype=np.int64)  # what a phase has not handed over yet
@@ -51,19 +55,35 @@ DAY: tuple[Phase, ...] = (
     Phase.MOVES,
     Phase.STORMING,
     Phase.TALLIES,
+    Phase.FATIGUE,
 )
 
 
 class Today:
     """What one phase of the day hands the next."""
 
-    __slots__ = ("acting", "fled", "hazard", "inputs", "stats", "who")
+    __slots__ = (
+        "acting",
+        "arrests",
+        "day",
+        "fled",
+        "hazard",
+        "inputs",
+        "picks",
+        "released",
+        "stats",
+        "who",
+    )
 
-    def __init__(self, inputs: DayInputs):
+    def __init__(self, inputs: DayInputs, day: int = 0, picks: np.ndarray | None = None):
         self.inputs = inputs
+        self.day = day  # the city's own day count (the burn-in's days included)
+        self.picks = picks  # arrests each patrol makes today (None: one each)
         self.acting: np.ndarray = NOTHING  # JAIL: who is free to act (not serving a term)
+        self.released = 0  # JAIL: citizens who walk out of jail today
         self.who: np.ndarray = NOTHING  # HAZARD: the active citizens...
         self.hazard: np.ndarray = NOTHING  # ...and their arrest hazard (fixed point)
+        self.arrests = 0  # ARRESTS: citizens arrested today
         self.fled = 0  # STORMING: police who abandoned stormed sites
         self.stats: CityStats | None = None  # TALLIES
 
@@ -130,6 +150,7 @@ class NumpyDay:
             Phase.MOVES: self.move,
             Phase.STORMING: self.storming,
             Phase.TALLIES: self.tallies,
+            Phase.FATIGUE: self.fatigue,
         }
         self.plan = Plan(self.phases)
 
@@ -137,16 +158,16 @@ class NumpyDay:
         self.plan.run(today)
 
     def jail(self, today: Today) -> None:
-        today.acting = self.rules.count_down_jail()
+        today.acting, today.released = self.rules.jail.count_down()
 
     def epstein(self, today: Today) -> None:
         self.rules.epstein_rounds(today.acting, today.inputs)
 
     def hazard(self, today: Today) -> None:
-        today.who, today.hazard = self.rules.active_hazard()
+        today.who, today.hazard = self.rules.active_hazard(today.picks)
 
     def arrests(self, today: Today) -> None:
-        self.rules.arrest(today.who, today.hazard)
+        today.arrests = self.rules.arrest(today.who, today.hazard, today.day)
 
     def move(self, today: Today) -> None:
         if self.movement:
@@ -157,7 +178,10 @@ class NumpyDay:
             today.fled += self.sites.storm()
 
     def tallies(self, today: Today) -> None:
-        today.stats = CityStats.from_tallies(self.tally(), self.s)
+        today.stats = CityStats.from_tallies(self.tally(), self.s, today.arrests, today.released)
+
+    def fatigue(self, today: Today) -> None:
+        self.rules.jail.tire(today.who)
 
     def tally(self) -> tuple[int, int, int, int, int, int]:
         """Quiet, active and jailed citizens, sites held, police patrols, police guards."""

@@ -4,7 +4,8 @@
 :class:`~.state.CityState` it works on) and is all the rest of the model touches: ``step`` runs a
 day (:data:`.day.DAY`) and returns :class:`~.state.CityStats`; the host's police decisions and the
 model's troops reach the grid through ``remove_police``, ``add_police``, ``set_troops`` and
-``take_fled``; the dashboard draws ``snapshot()``. Two engines give bit-identical runs: the numpy
+``take_fled``; the dashboard draws ``snapshot()``. ``burn_in`` runs days before day 0, so that
+the city starts from its resting state (docs/model.md 7.1). Two engines give bit-identical runs: the numpy
 reference (:class:`~.day.NumpyDay`) and the compiled one (:class:`~.compiled.CompiledDay`), the
 default where numba is available (``sim.city.jit.ENABLED``).
 """
@@ -72,18 +73,27 @@ class City:
             if police.vision == protesters.vision
             else WindowSum(g.height, g.width, police.vision, city.neighborhood, g.torus, compiled)
         )
-        rules = Rules(g, self.state, self.sites, protesters, (window, cop_window), rng)
+        rules = self.rules = Rules(g, self.state, self.sites, protesters, (window, cop_window), rng)
         self.moves = Moves(g, self.state, self.sites, protesters, city.neighborhood, rng)
         numpy_day = NumpyDay(self.state, rules, self.moves, self.sites, protesters.movement)
         self.day: NumpyDay | CompiledDay = (
             CompiledDay(numpy_day, g, protesters, city.neighborhood, rng) if compiled else numpy_day
         )
+        self.population = float(city.population) * float(city.street_share)  # who could protest
+        self.days = 0  # days the city has run, the burn-in's included (its release calendar)
         self._fled = 0  # police who abandoned stormed sites since the host last counted
         self._stats: CityStats | None = None  # the figures as the city stands; None: to be counted
+        self._today = (0, 0)  # the last day's arrests and releases
 
     @property
     def compiled(self) -> bool:
         return isinstance(self.day, CompiledDay)
+
+    @property
+    def people_per_agent(self) -> float:
+        """Persons each citizen agent stands for: ``city.population x city.street_share`` / citizens
+        (docs/model.md 7.1)."""
+        return self.population / max(1, self.state.pos.size)
 
     @property
     def move_tries(self) -> int:
@@ -99,18 +109,31 @@ class City:
 
     def step(self, inputs: DayInputs) -> CityStats:
         """Advance protesters, arrests, moves and storming by one day; the day's figures."""
-        today = Today(inputs)
+        self.days += 1
+        today = Today(inputs, self.days, self.rules.patrol_picks(inputs.arrest_intensity))
         self.day.run(today)
         self._fled += today.fled
+        self._today = (today.arrests, today.released)
         stats = self._stats = today.stats
         assert stats is not None  # the TALLIES phase has run
         return stats
+
+    def burn_in(self, days: int, inputs: DayInputs) -> None:
+        """Run ``days`` days before day 0 with ``inputs`` (the day-0 legitimacy, no shock), not
+        recorded: the city starts from its resting state, with the citizens who are active, jailed
+        or tired at rest. Police who fled stormed sites meanwhile are not reported, and the next
+        day's figures start afresh (``stats`` reports no arrests or releases before it)."""
+        for _ in range(int(days)):
+            self.step(inputs)
+        self._fled = 0
+        self._today = (0, 0)
+        self._stats = None
 
     def stats(self) -> CityStats:
         """The figures of the city as it stands (after the day, and any police or troop changes since)."""
         stats = self._stats
         if stats is None:
-            stats = self._stats = CityStats.from_tallies(self.day.tally(), self.state)
+            stats = self._stats = CityStats.from_tallies(self.day.tally(), self.state, *self._today)
         return stats
 
     # --- the security forces -------------------------------------------------------------------

@@ -9,9 +9,10 @@ and the random draws of ``afternoon`` come from the city's own ``numpy.random.Ge
 numba draws from exactly as numpy does, in the numpy engine's order; so both engines give
 bit-identical runs (tests/test_kernels.py).
 
-This module holds jail, Epstein's rule and arrests, and the two kernels that run a day's phases
-(``.day.DAY``) fused: ``morning`` and ``afternoon``; the compiled moves are in :mod:`.moves`,
-storming in :mod:`.sites`, window sums in :mod:`.windows`, beside their numpy versions.
+This module holds Epstein's rule and arrests, and the two kernels that run a day's phases
+(``.day.DAY``) fused: ``morning`` and ``afternoon``; the compiled jail is in :mod:`.jail`, moves
+in :mod:`.moves`, storming in :mod:`.sites`, window sums in :mod:`.windows`, beside their numpy
+versions.
 
 Kernels take the city's arrays and their constant tables as a few plain tuples, each in the
 order of the named tuple that documents it (:class:`~.state.CityArrays`, :class:`~.state.Geometry`
@@ -26,6 +27,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .jail import count_down, jail_terms
 from .jit import kernel
 from .moves import MoveTables, move
 from .sites import storm
@@ -34,24 +36,25 @@ from .windows import window_cells, window_sum
 
 
 class EpsteinTables(NamedTuple):
-    """Epstein's rule: rounds a day, P = 1 - exp(-k n) by n, T, the packing shift, a citizen's window."""
+    """Epstein's rule: rounds a day, P' by n, T, visibility, the packing shift, a citizen's window."""
 
     rounds: int
-    # P for n = 0, 1, ... security agents per active (float32, as numpy computes it)
+    # P' = 1 - (1 - P)(1 - deterrence), P = 1 - exp(-k n), for n = 0, 1, ... security agents per
+    # active (float32, as numpy computes it)
     arrest_p: np.ndarray
     threshold: np.float32
+    visibility: np.float32  # the other actives a citizen counts are multiplied by it
     shift: int  # security agents count 2**shift in the packed grid, actives 1
     dy: np.ndarray  # a citizen's window, centre first
     dx: np.ndarray
 
 
 class ArrestTables(NamedTuple):
-    """Arrests: a patrol's window (centre first), -log(1 - 1/A) by A in fixed point, J_max."""
+    """Arrests: a patrol's window (centre first), -log(1 - m/A) by m and A in fixed point."""
 
     dy: np.ndarray
     dx: np.ndarray
-    escape: np.ndarray
-    max_jail: int
+    escape: np.ndarray  # [m, A]: m arrests by a patrol that sees A actives
 
 
 # --- morning: jail, Epstein's rule, the arrest hazard ------------------------------------------
@@ -68,25 +71,18 @@ def morning(
     arrest: tuple,
     cop_window: tuple,
     by_patrol: bool,
-) -> tuple[bool, np.ndarray, np.ndarray]:
+    picks: np.ndarray,
+) -> tuple[bool, int, np.ndarray, np.ndarray]:
     """Jail countdown, the day's rounds of Epstein's rule and the arrest hazard (``arrest_hazard``)
-    in one call. Returns (True, actives, hazard), or (False, ...) having only counted down the jail
-    when the guards are too many to pack both counts (the caller then runs the other phases)."""
-    count_down(CityArrays(*arrays).jail, acting)
+    in one call. Returns (True, released, actives, hazard), or (False, released, ...) having only
+    counted down the jail when the guards are too many to pack both counts (the caller then runs
+    the other phases)."""
+    a = CityArrays(*arrays)
+    released = count_down(a.jail, acting, a.state)
     if not epstein_rounds(arrays, acting, grievance, geometry, epstein, window):
-        return False, np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    who, hazard = arrest_hazard(arrays, geometry, arrest, cop_window, by_patrol)
-    return True, who, hazard
-
-
-@kernel
-def count_down(jail: np.ndarray, acting: np.ndarray) -> None:
-    """Jail terms count down by a day; ``acting`` marks who was not serving (free to act today)."""
-    for i in range(jail.size):
-        serving = jail[i] > 0
-        if serving:
-            jail[i] -= 1
-        acting[i] = not serving
+        return False, released, np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    who, hazard = arrest_hazard(arrays, geometry, arrest, cop_window, by_patrol, picks)
+    return True, released, who, hazard
 
 
 @kernel
@@ -181,6 +177,8 @@ def decide(
     shift = rule.shift
     mask = (1 << shift) - 1
     last = arrest_p.size - 1
+    visibility, one = rule.visibility, np.float32(1.0)
+    seen_all = visibility == one
     changed = 0
     n_flips = 0
     for i in range(pos.size):
@@ -189,10 +187,16 @@ def decide(
         both = np.uint32(seen[pos[i]])
         cops = np.float32(both >> shift)
         was = state[i]  # quiet, active, or jailed and released today
-        # A: actives in vision, counting itself
-        n_act = np.float32((both & mask) + 1 - (was == ACTIVE))
+        # A: actives in vision (the others times visibility), counting itself; in float32, in
+        # numpy's order of operations
+        if seen_all:  # integers, exact in float32, and quicker
+            n_act = np.float32((both & mask) + 1 - (was == ACTIVE))
+        else:
+            n_act = np.float32(both & mask) * visibility + one
+            if was == ACTIVE:
+                n_act = n_act - one
         n = int(np.rint(cops / n_act))  # round(C / A), half to even
-        p = arrest_p[min(n, last)]  # P = 1 - exp(-k round(C / A))
+        p = arrest_p[min(n, last)]  # P' = 1 - (1 - P)(1 - deterrence), P = 1 - exp(-k round(C / A))
         rp = np.float32(p * risk_aversion[i])  # R P
         now = ACTIVE if grievance[i] - rp > threshold else QUIET  # active iff G - R P > T
         if now != was:
@@ -221,11 +225,17 @@ def actives(state: np.ndarray) -> np.ndarray:
 
 @kernel
 def arrest_hazard(
-    arrays: tuple, geometry: tuple, arrest: tuple, cop_window: tuple, by_patrol: bool
+    arrays: tuple,
+    geometry: tuple,
+    arrest: tuple,
+    cop_window: tuple,
+    by_patrol: bool,
+    picks: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The active citizens and their arrest hazard (fixed point): patrol by patrol over the cells
-    each one sees (``by_patrol``, cheaper for few patrols) or by two window sums of what the patrols
-    see (``cop_window``: a WindowSum's ``buffers``); the same sums either way."""
+    """The active citizens and their arrest hazard (fixed point) when each patrol makes ``picks``
+    arrests: patrol by patrol over the cells each one sees (``by_patrol``, cheaper for few patrols)
+    or by two window sums of what the patrols see (``cop_window``: a WindowSum's ``buffers``); the
+    same sums either way."""
     a = CityArrays(*arrays)
     pos, grid = a.pos, a.grid
     who = actives(a.state)
@@ -235,8 +245,8 @@ def arrest_hazard(
         cells[i] = pos[who[i]]
         grid[cells[i]] = 1
     if by_patrol:
-        return who, hazard_by_patrol(grid, a.patrol_pos, arrest, geometry, cells)
-    return who, hazard_by_windows(grid, a.patrol_pos, arrest, geometry, cop_window, cells)
+        return who, hazard_by_patrol(grid, a.patrol_pos, arrest, geometry, cells, picks)
+    return who, hazard_by_windows(grid, a.patrol_pos, arrest, geometry, cop_window, cells, picks)
 
 
 @kernel
@@ -246,11 +256,12 @@ def hazard_by_patrol(
     arrest: tuple,
     geometry: tuple,
     cells: np.ndarray,
+    picks: np.ndarray,
 ) -> np.ndarray:
     """The arrest hazard at ``cells`` (fixed point), patrol by patrol over the cells each one sees.
 
     The same sums as the window-sum path: a patrol that sees A actives (``active_map`` over its
-    window) adds ``escape[A]`` to each of them. Costs patrols x window cells, so it is used only
+    window) and makes m arrests adds ``escape[m, A]`` to each of them. Costs patrols x window cells, so it is used only
     where that is below a window sum's cost (see ``CompiledDay``)."""
     t = ArrestTables(*arrest)
     dy, dx, escape = t.dy, t.dx, t.escape
@@ -262,9 +273,10 @@ def hazard_by_patrol(
         for k in range(n):
             seen += active_map[buf[k]]
         if seen:
+            add = escape[picks[p], seen]
             for k in range(n):
                 if active_map[buf[k]]:
-                    field[buf[k]] += escape[seen]
+                    field[buf[k]] += add
     out = np.empty(cells.size, dtype=np.int64)
     for i in range(cells.size):
         out[i] = field[cells[i]]
@@ -279,10 +291,12 @@ def hazard_by_windows(
     geometry: tuple,
     cop_window: tuple,
     cells: np.ndarray,
+    picks: np.ndarray,
 ) -> np.ndarray:
     """The arrest hazard at ``cells`` (fixed point) from two window sums, as
     ``Rules.hazard_windows``: the actives each patrol sees, then each patrol's ``escape[A]``
-    summed over the patrols that see each active. ``active_map`` is overwritten."""
+    summed over the patrols that see each active (``escape[m, A]`` for a patrol making m arrests).
+    ``active_map`` is overwritten."""
     if cells.size == 0:
         return np.empty(0, dtype=np.int64)
     g, escape = Geometry(*geometry), ArrestTables(*arrest).escape
@@ -293,7 +307,7 @@ def hazard_by_windows(
         seen[p] = out[patrol_pos[p]]  # actives the patrol sees
     active_map[:] = 0
     for p in range(patrol_pos.size):  # patrols stand on distinct cells
-        active_map[patrol_pos[p]] = escape[seen[p]]  # the patrol's -log(1 - 1/A)
+        active_map[patrol_pos[p]] = escape[picks[p], seen[p]]  # the patrol's -log(1 - m/A)
     out = window_sum(active_map.reshape(shape), *cop_window).ravel()
     hazard = np.empty(cells.size, dtype=np.int64)
     for i in range(cells.size):
@@ -314,18 +328,22 @@ def afternoon(
     arrest: tuple,
     moving: tuple,
     storming: tuple,
-) -> tuple[int, int, int, int, int, int, int]:
+    jailing: tuple,
+) -> tuple[int, int, int, int, int, int, int, int]:
     """Arrests, moves (one try per mover), storming and the day's tallies in one call, drawing from
     ``rng`` (the city's numpy Generator) in the numpy engine's order. ``stay_free`` is
-    expm1(-hazard) of the actives ``who``, computed by numpy. Returns (police who fled, tallies...)."""
+    expm1(-hazard) of the actives ``who``, computed by numpy; ``jailing`` how terms are drawn
+    (``jail.jail_terms``). Returns (police who fled, arrests, tallies...)."""
     a = CityArrays(*arrays)
     state, pos, patrol_pos, site_cell = a.state, a.pos, a.patrol_pos, a.site_cell
+    arrests = 0
     if patrol_pos.size and who.size:
         caught = jail_caught(who, stay_free, rng.random(who.size), state)
-        terms = rng.integers(0, ArrestTables(*arrest).max_jail + 1, caught.size)
+        terms = jail_terms(rng, caught.size, jailing)
         jail = a.jail
         for i in range(caught.size):
             jail[caught[i]] = terms[i]
+        arrests = caught.size
     if MoveTables(*moving).movement:
         move(rng, state, pos, patrol_pos, a.occupied, a.claim, site_cell.size, geometry, moving)
     fled = 0
@@ -341,7 +359,7 @@ def afternoon(
             storming,
         )
     q, act, j, held, patrol, posted = tallies(state, a.site_held, a.patrol_owner, a.police_guards)
-    return fled, q, act, j, held, patrol, posted
+    return fled, arrests, q, act, j, held, patrol, posted
 
 
 @kernel

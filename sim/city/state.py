@@ -33,6 +33,8 @@ class Citizen(IntEnum):
 # as long) and for the compiled kernels (which compile module-level ints as constants).
 QUIET, ACTIVE, JAILED = int(Citizen.QUIET), int(Citizen.ACTIVE), int(Citizen.JAILED)
 
+MAX_ARRESTS = 100  # most arrests a patrol makes a day (DayInputs.arrest_intensity)
+
 POLICE = 0  # a patrol's owner: the host's police; a troop patrol carries 1 + its country's index
 
 
@@ -50,6 +52,28 @@ class DayInputs:
 
     legitimacy: float  # the host's legitimacy L
     hardship_shock: float  # added to every citizen's hardship H (clipped to [0, 1])
+    # 0..1: raises each citizen's estimated arrest risk, P' = 1 - (1 - P)(1 - deterrence)
+    # (curfew, lethal force, foreign troops' presence)
+    deterrence: float = 0.0
+    # 0..1: the other actives a citizen counts in vision are multiplied by it (an internet
+    # shutdown: fewer see a crowd)
+    visibility: float = 1.0
+    # expected arrests per patrol per day (mass arrests raise it); each patrol makes the integer
+    # part, and one more with probability the fractional part (drawn from the city's stream)
+    arrest_intensity: float = 1.0
+
+    def __post_init__(self) -> None:
+        # the compiled kernels index tables by these: a value out of range would read past them
+        if not (
+            0.0 <= self.deterrence <= 1.0
+            and 0.0 <= self.visibility <= 1.0
+            and 0.0 <= self.arrest_intensity <= MAX_ARRESTS
+        ):
+            raise ValueError(
+                f"day inputs out of range: deterrence {self.deterrence!r} and visibility "
+                f"{self.visibility!r} must be 0..1, arrest_intensity {self.arrest_intensity!r} "
+                f"0..{MAX_ARRESTS}"
+            )
 
 
 @dataclass(slots=True)
@@ -62,6 +86,7 @@ class CityState:
     risk: np.ndarray  # risk aversion R ~ U(0, 1) (float32)
     state: np.ndarray  # a Citizen value (int8)
     jail: np.ndarray  # days of jail left (int16, int32 for very long terms)
+    fatigue: np.ndarray  # protest fatigue F in [0, 1] (float32)
     # patrols: police and foreign troops who patrol and arrest
     patrol_pos: np.ndarray  # cell of each patrol (int32)
     patrol_owner: np.ndarray  # POLICE, or 1 + the index of the troops' country (int8)
@@ -115,6 +140,8 @@ class CityStats:
     police_patrol: int  # police patrolling the grid
     police_guards: int  # police posted at sites
     police_initial: int  # police on the grid at day 0
+    arrests: int = 0  # citizens arrested today
+    released: int = 0  # citizens released from jail today
 
     @property
     def police_total(self) -> int:
@@ -126,8 +153,11 @@ class CityStats:
         return self.police_total / max(1, self.police_initial)
 
     @classmethod
-    def from_tallies(cls, tallies: Sequence[int], state: CityState) -> CityStats:
-        """From (quiet, active, jailed citizens, sites held, police patrols, police guards)."""
+    def from_tallies(
+        cls, tallies: Sequence[int], state: CityState, arrests: int = 0, released: int = 0
+    ) -> CityStats:
+        """From (quiet, active, jailed citizens, sites held, police patrols, police guards), and
+        the day's arrests and releases."""
         quiet, active, jailed, held, patrol, guards = tallies
         n = max(1, state.state.size)
         held = int(held)
@@ -140,6 +170,8 @@ class CityStats:
             int(patrol),
             int(guards),
             state.police_initial,
+            int(arrests),
+            int(released),
         )
 
 
@@ -207,7 +239,11 @@ def populate(
     m = pos.size
     hardship = rng.random(m).astype(np.float32)
     risk = rng.random(m).astype(np.float32)
-    jail = np.zeros(m, dtype=np.int16 if protesters.max_jail_days < 2**15 else np.int32)
+    longest = max(
+        protesters.max_jail_days,
+        protesters.detention_max_days + protesters.release_interval_days,
+    )
+    jail = np.zeros(m, dtype=np.int16 if longest < 2**15 else np.int32)
 
     cop_cells = np.flatnonzero(is_cop).astype(np.int32)
     n_guard_total = round(police.guard_share * cop_cells.size)
@@ -224,6 +260,7 @@ def populate(
         risk=risk,
         state=np.zeros(m, dtype=np.int8),
         jail=jail,
+        fatigue=np.zeros(m, dtype=np.float32),
         patrol_pos=patrol_pos,
         patrol_owner=np.zeros(patrol_pos.size, dtype=np.int8),
         site_cell=site_cell,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from .load import _bounds, _inner_model, _item_bounds
+from .explain import bounds, inner_model, item_bounds
 from .schema import Ally, Config, Event, Fact, Magnitude, Site
 
 HEADER = """# Parameters
@@ -49,21 +49,28 @@ def _default(field) -> str:
 def _range(field, model=None, name: str = "") -> str:
     if model is Event and name == "value":
         return "per kind (see meaning)"
-    items = typing.get_args(field.annotation) if typing.get_origin(field.annotation) is tuple else ()
+    items = (
+        typing.get_args(field.annotation) if typing.get_origin(field.annotation) is tuple else ()
+    )
     if items:
-        lo, hi = _item_bounds((name, 0), model) if model is not None else (None, None)
+        lo, hi = item_bounds((name, 0), model) if model is not None else (None, None)
         if lo is not None and hi is not None:
             return f"{len(items)} x {lo} .. {hi}"
-    lo, hi = _bounds(field)
+    lo, hi = bounds(field)
     ann = field.annotation
     choices = typing.get_args(ann) if typing.get_origin(ann) is typing.Literal else ()
-    if typing.get_origin(ann) is dict and typing.get_origin(typing.get_args(ann)[0]) is typing.Literal:
+    if (
+        typing.get_origin(ann) is dict
+        and typing.get_origin(typing.get_args(ann)[0]) is typing.Literal
+    ):
         choices = typing.get_args(typing.get_args(ann)[0])  # a mapping with fixed keys: name them
     if choices:
         return " / ".join(f"`{c}`" for c in choices)
     if lo is not None or hi is not None:
         return f"{'' if lo is None else lo} .. {'' if hi is None else hi}"
-    name = getattr(ann, "__name__", None) or str(ann).replace("typing.", "").replace("datetime.", "")
+    name = getattr(ann, "__name__", None) or str(ann).replace("typing.", "").replace(
+        "datetime.", ""
+    )
     return name.replace(" | ", " or ")  # a bar would split the table's cell
 
 
@@ -113,29 +120,39 @@ def provenance(key: str, desc: str, calibrated: dict[str, list[str]], given: str
 def _rows(model: type[BaseModel], prefix: str, calibrated: dict[str, list[str]] | None = None) -> list[str]:
     rows = []
     for name, field in model.model_fields.items():
-        inner = _inner_model(field.annotation)
+        inner = inner_model(field.annotation)
         key = f"{prefix}{name}"
-        if isinstance(inner, type) and issubclass(inner, BaseModel) and inner not in (Ally, Event, Site, Fact, Magnitude):
+        if (
+            isinstance(inner, type)
+            and issubclass(inner, BaseModel)
+            and inner not in (Ally, Event, Site, Fact, Magnitude)
+        ):
             rows.extend(_rows(inner, key + ".", calibrated))
             continue
         extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
         unit = extra.get("unit", "")
         desc = (field.description or "").replace("|", "/")
         prov = provenance(key, desc, calibrated or {}, extra.get("provenance"))
-        rows.append(f"| `{key}` | {_default(field)} | {unit} | {_range(field, model, name)} | {prov} | {desc} |")
+        rows.append(
+            f"| `{key}` | {_default(field)} | {unit} | {_range(field, model, name)} | {prov} | {desc} |"
+        )
     return rows
 
 
 def render() -> str:
-    table = "| key | default | unit | allowed | provenance | meaning and source |\n|---|---|---|---|---|---|\n"
+    table = (
+        "| key | default | unit | allowed | provenance | meaning and source |\n"
+        "|---|---|---|---|---|---|\n"
+    )
     fits = calibrations()
     parts = [HEADER, "## Scenario\n", table + "\n".join(_rows(Config, "", fits)) + "\n"]
-    for title, model, prefix in (("Each strategic site (`city.sites`)", Site, "city.sites.N."),
-                                 ("Each CSTO ally (`allies.members`)", Ally, "allies.members.N."),
-                                 ("Each event (`events`)", Event, "events.N."),
-                                 ("Each dated fact (`history.timeline`)", Fact, "history.timeline.N."),
-                                 ("Each historical total (`history.magnitudes`)", Magnitude,
-                                  "history.magnitudes.NAME.")):
+    for title, model, prefix in (
+        ("Each strategic site (`city.sites`)", Site, "city.sites.N."),
+        ("Each CSTO ally (`allies.members`)", Ally, "allies.members.N."),
+        ("Each event (`events`)", Event, "events.N."),
+        ("Each dated fact (`history.timeline`)", Fact, "history.timeline.N."),
+        ("Each historical total (`history.magnitudes`)", Magnitude, "history.magnitudes.NAME."),
+    ):
         parts.append(f"## {title}\n")
         parts.append(table + "\n".join(_rows(model, prefix, fits)) + "\n")
     return "\n".join(parts)

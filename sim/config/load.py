@@ -4,26 +4,23 @@ A config file is YAML holding any part of :class:`~sim.config.schema.Config`. It
 config with ``extends: other.yaml`` (relative to itself); its keys are merged over the other's
 (mappings merge key by key, everything else replaces). ``--set a.b=value`` overrides are applied
 last, their values parsed as YAML scalars. Every user mistake raises :class:`ConfigError`, whose
-message names the file, the key path, the bad value and what is allowed.
+message names the file, the key path, the bad value and what is allowed (``sim.config.explain``
+writes those messages).
 """
 
 from __future__ import annotations
 
-import difflib
 import typing
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from .read import load_text, read_text
+from .explain import ConfigError, did_you_mean, inner_model, moved, validate
 from .names import safe_name
+from .read import load_text, read_text
 from .schema import Config
-
-
-class ConfigError(Exception):
-    """A mistake in a config file or an override, explained in one paragraph."""
 
 
 def load_config(path: str | Path, overrides: typing.Sequence[str] = ()) -> Config:
@@ -42,7 +39,9 @@ def load_config(path: str | Path, overrides: typing.Sequence[str] = ()) -> Confi
     origins: dict[tuple, str] = {}
     data = _read_with_extends(Path(path), origins, chain=())
     data.pop("extends", None)
-    data.setdefault("name", safe_name(Path(path).stem))  # a name is a folder name (schema.check_name)
+    data.setdefault(
+        "name", safe_name(Path(path).stem)
+    )  # a name is a folder name (schema.check_name)
     for item in overrides:
         apply_override(data, item, origins)
     return validate(data, origins, default_file=str(path))
@@ -53,13 +52,19 @@ def config_from_dict(data: dict, source: str = "<dict>") -> Config:
     return validate(data, {}, default_file=source)
 
 
-def read_yaml(path: Path, what: str = "Config", example: str = "configs/kazakhstan_2022.yaml") -> dict:
+def read_yaml(
+    path: Path, what: str = "Config", example: str = "configs/kazakhstan_2022.yaml"
+) -> dict:
     """Safe-load a YAML mapping, with one-paragraph errors for a missing, unreadable, binary or
     hostile file (recursive aliases, alias bombs, deep nesting: see :mod:`sim.config.read`)."""
     if path.is_dir():
-        raise ConfigError(f"{what} {path} is a folder; give the path of a YAML file, e.g. {example}.")
+        raise ConfigError(
+            f"{what} {path} is a folder; give the path of a YAML file, e.g. {example}."
+        )
     if not path.is_file():
-        raise ConfigError(f"{what} file not found: {path}. Give the path of a YAML file, e.g. {example}.")
+        raise ConfigError(
+            f"{what} file not found: {path}. Give the path of a YAML file, e.g. {example}."
+        )
     try:
         text = read_text(path, what)
     except ValueError as exc:  # not UTF-8, or too large
@@ -78,22 +83,32 @@ def read_yaml(path: Path, what: str = "Config", example: str = "configs/kazakhst
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise ConfigError(f"{path} must hold a mapping of keys to values at the top level, not a {type(data).__name__}.")
+        raise ConfigError(
+            f"{path} must hold a mapping of keys to values at the top level, not a "
+            f"{type(data).__name__}."
+        )
     return data
 
 
 def _read_with_extends(path: Path, origins: dict, chain: tuple) -> dict:
     if path.resolve() in chain:
-        raise ConfigError(f"{path}: `extends` makes a cycle: {' -> '.join(str(p) for p in chain + (path,))}.")
+        raise ConfigError(
+            f"{path}: `extends` makes a cycle: {' -> '.join(str(p) for p in chain + (path,))}."
+        )
     data = read_yaml(path)
     base: dict = {}
     parent = data.get("extends")
     if parent is not None:
         if not isinstance(parent, str):
-            raise ConfigError(f"{path}, key `extends`: {parent!r} is not allowed; give the relative path of another config as a string.")
-        target = (path.parent / parent)
+            raise ConfigError(
+                f"{path}, key `extends`: {parent!r} is not allowed; give the relative path of "
+                "another config as a string."
+            )
+        target = path.parent / parent
         if not target.is_file():
-            raise ConfigError(f"{path}, key `extends`: the file {parent!r} does not exist (looked for {target}).")
+            raise ConfigError(
+                f"{path}, key `extends`: the file {parent!r} does not exist (looked for {target})."
+            )
         base = _read_with_extends(target, origins, chain + (path.resolve(),))
         base.pop("name", None)
         base.pop("description", None)
@@ -103,11 +118,17 @@ def _read_with_extends(path: Path, origins: dict, chain: tuple) -> dict:
 
 def _record(data: Any, prefix: tuple, source: str, origins: dict) -> None:
     """Note where each key path (list items numbered, all parts strings) came from."""
-    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    items = (
+        data.items()
+        if isinstance(data, dict)
+        else enumerate(data)
+        if isinstance(data, list)
+        else ()
+    )
     for k, v in items:
         key = prefix + (str(k),)
         if not isinstance(v, dict):  # a list or value replaces whatever the base had under it
-            for old in [o for o in origins if o[:len(key)] == key]:
+            for old in [o for o in origins if o[: len(key)] == key]:
                 del origins[old]
         origins[key] = source
         _record(v, key, source, origins)
@@ -130,43 +151,59 @@ def check_key(key: str, label: str = "--set") -> tuple[str, ...]:
     the keys allowed there. ``label`` says where the key came from, for the message.
     """
     parts = tuple(key.strip().split("."))
+    if message := moved(label, ".".join(parts)):
+        raise ConfigError(message)
     model: Any = Config
     for i, part in enumerate(parts):
         if part.isdigit() and i > 0:
             continue  # an index into a list, e.g. events.0.value
-        if typing.get_origin(model) is dict:  # a mapping with fixed keys, e.g. perception.bias.costs
+        if (
+            typing.get_origin(model) is dict
+        ):  # a mapping with fixed keys, e.g. perception.bias.costs
             allowed = list(typing.get_args(typing.get_args(model)[0]))
             if part not in allowed:
-                raise ConfigError(f"{label} {key}: unknown key {part!r}.{_did_you_mean(part, allowed)} "
-                                  f"Allowed: {', '.join(allowed)}.")
+                raise ConfigError(
+                    f"{label} {key}: unknown key {part!r}.{did_you_mean(part, allowed)} "
+                    f"Allowed: {', '.join(allowed)}."
+                )
             model = typing.get_args(model)[1]
             continue
-        fields = model.model_fields if isinstance(model, type) and issubclass(model, BaseModel) else None
+        fields = (
+            model.model_fields if isinstance(model, type) and issubclass(model, BaseModel) else None
+        )
         if fields is None or part not in fields:
             allowed = sorted(fields) if fields else []
             where = ".".join(parts[:i]) or "the top level"
             raise ConfigError(
-                f"{label} {key}: unknown key {part!r} under {where}.{_did_you_mean(part, allowed)}"
+                f"{label} {key}: unknown key {part!r} under {where}.{did_you_mean(part, allowed)}"
                 f" Allowed keys there: {', '.join(allowed) or '(none: it is not a section)'}."
             )
         annotation = fields[part].annotation
-        if typing.get_origin(annotation) is list and i + 1 < len(parts) and not parts[i + 1].isdigit():
-            raise ConfigError(f"{label} {key}: `{'.'.join(parts[:i + 1])}` is a list; give an item's number "
-                              f"before its key, e.g. {'.'.join(parts[:i + 1])}.0.{'.'.join(parts[i + 1:])} "
-                              "(items are numbered from 0).")
-        model = _inner_model(annotation)
+        if (
+            typing.get_origin(annotation) is list
+            and i + 1 < len(parts)
+            and not parts[i + 1].isdigit()
+        ):
+            raise ConfigError(
+                f"{label} {key}: `{'.'.join(parts[: i + 1])}` is a list; give an item's number "
+                f"before its key, e.g. {'.'.join(parts[: i + 1])}.0.{'.'.join(parts[i + 1 :])} "
+                "(items are numbered from 0)."
+            )
+        model = inner_model(annotation)
     return parts
 
 
 def parse_value(raw: str) -> Any:
-    """An override's value, parsed as YAML (bounded as config files are); unparseable text stays text."""
+    """An override's value parsed as YAML (bounded as config files are); else the text itself."""
     try:
         return load_text(raw) if raw.strip() else ""
     except (yaml.YAMLError, ValueError):
         return raw
 
 
-def apply_override(data: dict, item: str, origins: dict | None = None, label: str = "--set") -> None:
+def apply_override(
+    data: dict, item: str, origins: dict | None = None, label: str = "--set"
+) -> None:
     """Apply one ``KEY=VALUE`` override in place, checking the key against the schema.
 
     Args:
@@ -188,14 +225,18 @@ def apply_override(data: dict, item: str, origins: dict | None = None, label: st
         if isinstance(node, list):
             node = _list_item(node, int(part), where)
         elif not isinstance(node, dict):
-            raise ConfigError(f"{where}: `{'.'.join(parts[:i])}` is a single value in this config, not a section "
-                              "with keys.")
+            raise ConfigError(
+                f"{where}: `{'.'.join(parts[:i])}` is a single value in this config, not a section "
+                "with keys."
+            )
         elif nxt.isdigit():
             if part not in node:  # a list the config leaves at its default, e.g. allies.members
-                node[part] = _default_list(parts[:i + 1])
+                node[part] = _default_list(parts[: i + 1])
             if not isinstance(node.get(part), list):
-                raise ConfigError(f"{where}: `{'.'.join(parts[:i + 1])}` is not a list in this config, so it has "
-                                  f"no item {nxt}.")
+                raise ConfigError(
+                    f"{where}: `{'.'.join(parts[: i + 1])}` is not a list in this config, so it "
+                    f"has no item {nxt}."
+                )
             node = node[part]
         else:
             if not isinstance(node.get(part), dict):
@@ -207,8 +248,10 @@ def apply_override(data: dict, item: str, origins: dict | None = None, label: st
     elif isinstance(node, dict):
         node[parts[-1]] = value
     else:
-        raise ConfigError(f"{where}: `{'.'.join(parts[:-1])}` is a single value in this config, not a section "
-                          "with keys.")
+        raise ConfigError(
+            f"{where}: `{'.'.join(parts[:-1])}` is a single value in this config, not a section "
+            "with keys."
+        )
     if origins is not None:
         _record({parts[-1]: value}, parts[:-1], f"{label} {item.strip()}", origins)
 
@@ -224,7 +267,7 @@ def _default_list(parts: tuple[str, ...]) -> Any:
         if part not in fields:
             return None
         field = fields[part]
-        model = _inner_model(field.annotation)
+        model = inner_model(field.annotation)
     if field is None:
         return None
     value = field.default_factory() if field.default_factory is not None else field.default
@@ -235,151 +278,8 @@ def _default_list(parts: tuple[str, ...]) -> Any:
 
 def _list_item(items: list, index: int, key: str) -> Any:
     if not 0 <= index < len(items):
-        raise ConfigError(f"{key}: item {index} does not exist; the list has {len(items)} item(s), numbered from 0.")
-    return items[index]
-
-
-def _inner_model(annotation: Any) -> Any:
-    """The pydantic model inside an annotation (list[Ally] -> Ally), or the annotation itself."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        inner = _inner_model(arg)
-        if isinstance(inner, type) and issubclass(inner, BaseModel):
-            return inner
-    return annotation
-
-
-def _model_at(loc: tuple, root: Any = Config) -> Any:
-    model: Any = root
-    mapping = False  # the last field was a mapping: the next part is one of its keys (a spec's variant name)
-    for part in loc:
-        if isinstance(part, int) or mapping:
-            mapping = False
-            continue
-        if not (isinstance(model, type) and issubclass(model, BaseModel)) or part not in model.model_fields:
-            return None
-        annotation = model.model_fields[part].annotation
-        mapping = typing.get_origin(annotation) is dict
-        model = _inner_model(annotation)
-    return model
-
-
-def _did_you_mean(word: str, choices: typing.Iterable[str]) -> str:
-    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
-    return f" Did you mean {close[0]!r}?" if close else ""
-
-
-def validate(data: dict, origins: dict, default_file: str, model: type[BaseModel] = Config) -> Any:
-    """Validate merged data against ``model``, turning pydantic's errors into one clear paragraph each."""
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError("\n".join(_explain(e, origins, default_file, model) for e in exc.errors())) from None
-
-
-def _explain(err: dict, origins: dict, default_file: str, root: Any = Config) -> str:
-    loc = tuple(err["loc"])
-    path = ".".join(str(p) for p in loc) or "(top level)"
-    source = _source_of(loc, origins, default_file)
-    kind, value, ctx = err["type"], err.get("input"), err.get("ctx") or {}
-    if kind == "extra_forbidden":
-        parent = _model_at(loc[:-1], root)
-        allowed = sorted(parent.model_fields) if parent is not None and hasattr(parent, "model_fields") else []
-        return (
-            f"{source}: unknown key `{path}`.{_did_you_mean(loc[-1], allowed)}"
-            f" Allowed keys there: {', '.join(allowed)}."
+        raise ConfigError(
+            f"{key}: item {index} does not exist; the list has {len(items)} item(s), "
+            "numbered from 0."
         )
-    if kind == "value_error":
-        where = f" at `{path}`" if loc else ""
-        return f"{source}{where}: {err['msg'].removeprefix('Value error, ')}."
-    if kind == "missing":
-        return f"{source}: key `{path}` is required but missing."
-    allowed = _allowed(kind, ctx, loc, root)
-    hint = ""
-    if kind == "literal_error":
-        options = [o.strip(" '\"") for o in str(ctx.get("expected", "")).replace(" or ", ",").split(",")]
-        hint = _did_you_mean(value, options)
-    msg = "it is not one of the choices" if kind == "literal_error" else err["msg"]  # they follow
-    return f"{source}: key `{path}` has the bad value {value!r}: {msg}.{hint} Allowed: {allowed}."
-
-
-def _source_of(loc: tuple, origins: dict, default_file: str) -> str:
-    """Where the value at ``loc`` came from: an override (``--set KEY=VALUE``) or a file.
-
-    A check of a whole item or section (an event, the city) names the override that changed
-    something inside it, if one did; a check of the whole config names the file and the overrides.
-    """
-    keys = tuple(str(p) for p in loc)
-    overrides = list(dict.fromkeys(v for v in origins.values() if _is_override(v)))
-    if not keys:
-        return f"{default_file} with {', '.join(overrides)}" if overrides else default_file
-    source = default_file
-    for n in range(len(keys), 0, -1):
-        if keys[:n] in origins:
-            source = origins[keys[:n]]
-            break
-    if _is_override(source):
-        return f"the override `{source}`"
-    inside = [v for k, v in origins.items() if k[:len(keys)] == keys and len(k) > len(keys) and _is_override(v)]
-    if inside:
-        return f"the override `{inside[-1]}` on {source}"
-    return source
-
-
-def _is_override(origin: str) -> bool:
-    return origin.startswith("--set ")
-
-
-def _allowed(kind: str, ctx: dict, loc: tuple, root: Any = Config) -> str:
-    if kind == "literal_error":
-        return str(ctx.get("expected"))
-    bounds = {"greater_than_equal": "at least {ge}", "less_than_equal": "at most {le}",
-              "greater_than": "more than {gt}", "less_than": "less than {lt}"}
-    field = _field_at(loc, root)
-    lo, hi = _bounds(field) if field is not None else _item_bounds(loc, root)
-    if kind in bounds or kind == "finite_number":
-        finite = "a finite number" if kind == "finite_number" else ""
-        if lo is not None and hi is not None:
-            return f"{finite + ' from ' if finite else ''}{lo} to {hi}"
-        if kind == "finite_number":
-            return finite + (f", at least {lo}" if lo is not None else "") + (f", at most {hi}" if hi is not None else "")
-        return bounds[kind].format(**ctx)
-    if field is not None and field.annotation is not None:
-        return f"a value of type {_type_name(field.annotation)}"
-    return "see docs/parameters.md"
-
-
-def _item_bounds(loc: tuple, root: Any = Config) -> tuple:
-    """Bounds of one item of a tuple field (``host.threat_weights.0``), from its Annotated type."""
-    if not loc or not isinstance(loc[-1], int):
-        return None, None
-    field = _field_at(loc[:-1], root)
-    for arg in typing.get_args(field.annotation) if field is not None else ():
-        lo, hi = None, None
-        for m in getattr(arg, "__metadata__", ()):
-            for item in getattr(m, "metadata", [m]):
-                lo = getattr(item, "ge", None) if getattr(item, "ge", None) is not None else lo
-                hi = getattr(item, "le", None) if getattr(item, "le", None) is not None else hi
-        if lo is not None or hi is not None:
-            return lo, hi
-    return None, None
-
-
-def _field_at(loc: tuple, root: Any = Config):
-    parent = _model_at(loc[:-1], root)
-    if parent is None or not loc or loc[-1] not in getattr(parent, "model_fields", {}):
-        return None
-    return parent.model_fields[loc[-1]]
-
-
-def _bounds(field) -> tuple:
-    lo = hi = None
-    for m in field.metadata if field is not None else ():
-        lo = getattr(m, "ge", lo) if getattr(m, "ge", None) is not None else lo
-        hi = getattr(m, "le", hi) if getattr(m, "le", None) is not None else hi
-    return lo, hi
-
-
-def _type_name(annotation: Any) -> str:
-    return getattr(annotation, "__name__", None) or str(annotation).replace("typing.", "")
+    return items[index]

@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .names import ally_column, check_name
+from .security import ForceParams, HostForces, PlaybookParams
 
 def P(default, lo=None, hi=None, unit: str = "", doc: str = ""):
     """A documented parameter: default, inclusive bounds, unit and description with its source."""
@@ -60,6 +61,22 @@ class City(Section):
     storm_radius: int = P(4, 1, 50, "cells", "radius within which actives and guards count for a site (assumption)")
     storm_ratio: float = P(2.0, 1.0, 100.0, "ratio", "actives must outnumber guards by this factor to storm a site (assumption)")
     storm_min_actives: int = P(8, 1, 10_000, "agents", "fewest actives that can storm a site (assumption)")
+    population: float = P(
+        1_000_000.0, 1.0, 100_000_000.0, "persons",
+        "residents of the modelled city (docs/model.md 7.1; default: the order of a capital)",
+    )
+    street_share: float = P(
+        0.03, 0.0, 1.0, "share",
+        "share of the residents who could take to the streets at all; the citizens on the grid "
+        "stand for them, so each citizen agent is population x street_share / citizens persons "
+        "(assumption)",
+    )
+    burn_in_days: int = P(
+        20, 0, 1000, "days",
+        "days the city runs before day 0, not recorded, at the day-0 legitimacy and no shock, so "
+        "that it starts from its resting state (docs/model.md 7.1; measured on Kazakhstan's city, "
+        "benchmarks/city_at_rest.py: the resting active and jailed shares settle in 15-20 days)",
+    )
 
     @model_validator(mode="after")
     def _sites_inside(self):
@@ -82,6 +99,53 @@ class Protesters(Section):
     movement: bool = Field(True, description="quiet and active agents move to a random empty cell in vision")
     activation_rounds: int = P(3, 1, 100, "rounds", "times a day Epstein's rule is re-applied on the day's new picture until nobody changes: citizens see others join during the day, as in Mesa's sequential activation; 1 = strictly simultaneous (assumption)")
     site_attraction: float = P(0.5, 0.0, 1.0, "share", "share of actives who each day head for the nearest strategic site instead of moving at random: crowds converge on the seats of power (assumption; Epstein's rule is 0)")
+    jail_model: Literal["detention", "epstein"] = Field(
+        "detention",
+        description="what an arrest costs: 'detention', a `charged_share` are charged and serve "
+        "U{0..max_jail_days}, the rest are held U{detention_min_days..detention_max_days} and walk "
+        "out in batches every `release_interval_days`; 'epstein', everyone serves "
+        "U{0..max_jail_days} (Epstein 2002) (docs/model.md 7.2)",
+    )
+    charged_share: float = P(
+        0.05, 0.0, 1.0, "share",
+        "share of the arrested who are charged with a crime and serve U{0..max_jail_days} under "
+        "the detention model; the rest are administrative detainees (assumption: most of those "
+        "detained in a crackdown are held for days and released)",
+    )
+    detention_min_days: int = P(
+        1, 0, 10_000, "days", "shortest administrative detention (assumption)"
+    )
+    detention_max_days: int = P(
+        15, 0, 10_000, "days",
+        "longest administrative detention (assumption: 15 days, the cap on administrative arrest "
+        "in the post-Soviet codes of administrative offences, e.g. Russia's art. 3.9; Kazakhstan's "
+        "own cap is not checked here)",
+    )
+    release_interval_days: int = P(
+        3, 1, 365, "days",
+        "administrative detainees whose term has run out walk out together on every such day: "
+        "courts and detention centres process them in batches (assumption)",
+    )
+    fatigue_rate: float = P(
+        0.1, 0.0, 1.0, "per day",
+        "rise of a citizen's protest fatigue F (0..1) for each day active; grievance "
+        "G = H (1 - L) (1 - F) (docs/model.md 7.1; assumption: a week or so of daily protest "
+        "halves a protester's grievance; 0 = Epstein's rule)",
+    )
+    fatigue_recovery: float = P(
+        0.01, 0.0, 1.0, "per day",
+        "fall of protest fatigue for each day not active (assumption: slower than it builds, so "
+        "that without a new shock the unrest does not return within the season)",
+    )
+
+    @model_validator(mode="after")
+    def _detention_order(self):
+        if self.detention_min_days > self.detention_max_days:
+            raise ValueError(
+                f"detention_min_days ({self.detention_min_days}) exceeds detention_max_days "
+                f"({self.detention_max_days}); the shortest detention must be at most the longest"
+            )
+        return self
 
 
 class Police(Section):
@@ -97,6 +161,31 @@ class Troops(Section):
 
     per_agent: int = P(50, 1, 100_000, "soldiers", "soldiers represented by one troop agent on the grid (assumption: a platoon)")
     policing_share: float = P(0.0, 0.0, 1.0, "share", "share of troop agents that patrol and arrest; 0 = guard posts only, as the CSTO in Almaty (Chausovsky, FP 7 Jan 2022)")
+    guard: bool = Field(
+        True,
+        description="channel 1 (docs/model.md 7.5): troops guard strategic sites, freeing the "
+        "host's police for the streets; off: the model puts no troops on the city grid",
+    )
+    guarantee: bool = Field(
+        True,
+        description="channel 2: troops on the ground are a credible guarantee of the regime's "
+        "survival that lifts the loyalty of the host's forces; off: they do not",
+    )
+    deterrence_channel: bool = Field(
+        True,
+        description="channel 3: their presence deters protesters (a higher perceived arrest "
+        "risk); off: it does not",
+    )
+    deterrence: float = P(
+        0.2, 0.0, 1.0, "",
+        "deterrence at full presence: raises each citizen's estimated arrest risk P to "
+        "1 - (1 - P)(1 - deterrence) (assumption)",
+    )
+    presence_reference: float = P(
+        2000.0, 1.0, 1_000_000.0, "troops",
+        "foreign troops in the city at which their presence deters fully; fewer deter in "
+        "proportion (assumption: the CSTO's ~2,030 in Kazakhstan, Jan 2022)",
+    )
 
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -122,27 +211,21 @@ class Host(Section):
     csto_member: bool = Field(False, description="member of the CSTO")
     population_m: float = P(20.0, 0.1, 1000.0, "million", "population; scales the force required")
     legitimacy: float = P(0.8, 0.0, 1.0, "", "L at day 0; Epstein 2002 uses 0.8")
-    legitimacy_recovery: float = P(0.0, 0.0, 1.0, "per day", "pull of L back to its day-0 value (assumption)")
+    legitimacy_recovery: float = P(0.1, 0.0, 1.0, "per day", "pull of L back to its day-0 value on calm days (no emergency threat): trust returns once order holds (assumption)")
     nationalism: float = P(0.0, 0.0, 1.0, "per day", "legitimacy lost per day with `presence_reference` foreign troops on its soil (assumption)")
     presence_reference: float = P(2000.0, 1.0, 1_000_000.0, "troops", "foreign troops at which the nationalism cost reaches its full rate (assumption)")
     police_strength: float = P(1.0, 0.0, 3.0, "x nominal", "police on the grid = police.density x cells x this")
-    police_loyalty: float = P(0.8, 0.0, 1.0, "", "unrest index above which police begin to defect")
-    defection_rate: float = P(0.5, 0.0, 1.0, "per day", "share of police abandoning their posts per day per unit of unrest above loyalty (assumption)")
-    return_rate: float = P(0.2, 0.0, 1.0, "per day", "share of absent police returning per day once unrest is below their loyalty (assumption)")
-    backing_boost: float = P(0.5, 0.0, 1.0, "", "rise in police loyalty while friendly foreign troops are on the ground: the regime looks set to survive (assumption)")
-    army_strength: float = P(0.0, 0.0, 5_000_000.0, "troops", "host army that would resist a hostile move")
     unrest_scale: float = P(0.2, 0.01, 1.0, "share", "active share that counts as full unrest (index 1) (assumption)")
     threat_weights: tuple[Share, Share, Share] = Field(
         (0.5, 0.3, 0.2), description="weights of unrest index, share of sites lost, police lost in the regime threat, each 0..1, not all 0 (assumption)"
     )
-    can_request: bool = Field(True, description="whether the host may ask Moscow for help")
-    request_threshold: float = P(0.55, 0.0, 1.0, "threat", "threat at which a friendly host asks for help; above the unrest term's maximum (0.5), so a government asks only when its own forces are failing: sites lost or police gone (assumption)")
+    can_request: bool = Field(True, description="whether the host may ask Moscow for help at all: false only for a structural reason (the playbook decides whether and when it asks)")
+    forces: HostForces = Field(default_factory=HostForces, description="the security apparatus (docs/model.md 7.5)")
+    playbook: PlaybookParams = Field(default_factory=PlaybookParams, description="the measures the host takes, by threat (docs/model.md 7.6)")
     collapse_threshold: float = P(0.8, 0.0, 1.0, "threat", "threat above which the regime is collapsing (assumption)")
     collapse_days: int = P(4, 1, 365, "days", "consecutive days above collapse_threshold before the regime falls (assumption)")
+    collapse_defected: float = P(0.5, 0.0, 1.0, "share", "share of the capital's security forces defected at which the regime falls at once: it has lost its coercive apparatus (Kyrgyzstan 2005 and 2010: the forces stood aside; assumption: a majority)")
     threatened_threshold: float = P(0.3, 0.0, 1.0, "threat", "threat above which the regime counts as threatened (assumption)")
-    concession_threshold: float = P(0.4, 0.0, 1.0, "threat", "threat at which the host makes a concession (assumption)")
-    concession_relief: float = P(0.5, 0.0, 1.0, "share", "share of the outstanding hardship shock a concession removes (assumption)")
-    max_concessions: int = P(1, 0, 100, "", "concessions the host is willing to make")
     separatist_support: float = P(0.0, 0.0, 1.0, "", "strength of separatists or proxies friendly to Moscow")
     separatist_forces: float = P(0.0, 0.0, 1_000_000.0, "troops", "separatist fighters on Moscow's side (hostile-host mode)")
     separatist_territory: float = P(0.0, 0.0, 1.0, "share", "territory held by separatists at day 0")
@@ -345,11 +428,14 @@ class Ally(Section):
 
 
 def _default_allies() -> list[Ally]:
-    # The four CSTO allies that joined in January 2022 (docs/model.md 2). Capacities are of the order of
-    # one battalion or company each (assumption); willingness and thresholds are assumptions.
+    # The four CSTO allies that joined in January 2022 (docs/model.md 2). Capacities: the contingents
+    # each sent to Kazakhstan in January 2022 (CSTO, 7-8 Jan 2022: Armenia ~100, Belarus ~100,
+    # Kyrgyzstan ~150, Tajikistan ~200), the only documented figure of what each can send on short
+    # notice; the Kazakhstan peak is therefore not an independent test of them (docs/model.md 7.7).
+    # Willingness and thresholds are assumptions.
     return [
-        Ally(name="Armenia", capacity=150, willingness=0.6, threshold_mean=0.55),
-        Ally(name="Belarus", capacity=500, willingness=0.9, threshold_mean=0.6),
+        Ally(name="Armenia", capacity=100, willingness=0.6, threshold_mean=0.55),
+        Ally(name="Belarus", capacity=100, willingness=0.9, threshold_mean=0.6),
         Ally(name="Kyrgyzstan", capacity=150, willingness=0.8, threshold_mean=0.5),  # lowest: three revolutions since 2005
         Ally(name="Tajikistan", capacity=200, willingness=0.8, threshold_mean=0.6),
     ]
@@ -462,6 +548,7 @@ class Magnitude(Section):
     high: float | None = Field(None, description="highest credible estimate")
     note: str = Field("", description="what it counts (e.g. nationwide, not the modelled city)")
     source: str = Field("", description="where the figure comes from")
+    city_share: float = P(1.0, 0.0, 1.0, "share", "share of the figure that fell in the modelled city: the model is held against value x city_share (docs/model.md 7.1)")
 
     @model_validator(mode="after")
     def _ordered(self):
@@ -477,7 +564,7 @@ class History(Section):
 
     start_date: datetime.date | None = Field(None, description="calendar date of day 0 (e.g. 2022-01-02); time plots then show dates")
     timeline: list[Fact] = Field(default_factory=list, description="dated facts, day counted from day 0")
-    magnitudes: dict[MagnitudeName, Magnitude] = Field(default_factory=dict, description="historical totals by name: numeric summary columns, detained and deaths")
+    magnitudes: dict[MagnitudeName, Magnitude] = Field(default_factory=dict, description="historical totals by name: numeric summary columns, and detained (held against detained_total)")
 
 
 class Config(Section):

@@ -82,13 +82,20 @@ def site_force(s: Situation, russia) -> float:
     )
 
 
+def guard_force(s: Situation, russia) -> float:
+    """Troops to guard the capital's strategic sites for a host that keeps its own streets: the
+    guard stands at the sites (docs/model.md 7.7), so its size follows the sites and the country,
+    not the crowd; the host's forces, freed from the sites, face the crowd."""
+    return russia.force_per_site * s.n_sites * math.sqrt(s.population_m / 20.0)
+
+
 def force_required(s: Situation, russia, form: Form = Form.GUARD) -> float:
     """Troops the option requires, sized to its aim (table in the module docstring)."""
     k, h = russia.force_ratio_hostile, hostility(s.alignment)
     army = s.host_army + s.expected_aid
     if form == Form.GUARD:
         resist = (0.0 if s.requested else h) * army + s.opponent_forces
-        return site_force(s, russia) + k * resist
+        return guard_force(s, russia) + k * resist
     if form == Form.FULL:
         return site_force(s, russia) + k * (h * army + s.opponent_forces)
     if form == Form.LIMITED:

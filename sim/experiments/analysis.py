@@ -1,4 +1,5 @@
-"""Analysis of stored experiment results: comparisons, phase diagrams, Sobol/Morris indices, tornado.
+"""Analysis of stored experiment results: comparisons, phase diagrams, Sobol/Morris indices,
+tornado plots.
 
 Everything here reads only the result store, so ``sim plot DIR`` redraws every figure without
 running anything. Each table names its statistic (``sim.experiments.statistics``): a yes/no
@@ -14,18 +15,18 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
-from .. import palette  # noqa: E402
-from ..files import save_figure, write_csv  # noqa: E402
-from ..history import history_table  # noqa: E402
-from ..plots import band, day_axis, label, mark_history  # noqa: E402
-from ..records import RANKED_OUTCOMES  # noqa: E402
-from ..store import ResultStore  # noqa: E402
-from .spec import ExperimentSpec  # noqa: E402
-from .statistics import describe, group_statistics, is_share, primary, stored_summary  # noqa: E402
+from .. import palette
+from ..chart import band, day_axis, label, mark_history
+from ..files import save_figure, write_csv
+from ..history import history_table
+from ..records import RANKED_OUTCOMES
+from ..store import ResultStore
+from .spec import ExperimentSpec
+from .statistics import describe, group_statistics, is_share, primary, stored_summary
 
 DPI = 110
 AXIS_LABELS = {
@@ -37,7 +38,7 @@ AXIS_LABELS = {
 
 
 def load(out: str | Path) -> tuple[ExperimentSpec, pd.DataFrame, pd.DataFrame, ResultStore]:
-    """(spec, plan, summary of the plan's runs with point columns, store) from an experiment folder."""
+    """(spec, plan, summary of the plan's runs with point columns, store) of an experiment."""
     store = ResultStore(out)
     spec = ExperimentSpec.model_validate(store.read_json("manifest.json")["spec"])
     plan, summary = stored_summary(out)
@@ -45,7 +46,7 @@ def load(out: str | Path) -> tuple[ExperimentSpec, pd.DataFrame, pd.DataFrame, R
 
 
 def point_table(spec: ExperimentSpec, summary: pd.DataFrame) -> pd.DataFrame:
-    """One row per point: its parameters, its number of runs and the named statistics of each outcome."""
+    """One row per point: its parameters, its run count, the named statistics of each outcome."""
     params = [c for c in summary.columns if "." in c]  # design parameters are config keys
     return group_statistics(summary, ["point", "point_name", *params], list(spec.outcomes))
 
@@ -280,7 +281,7 @@ def _sensitivity(spec, summary, points, store, figs, tables):
         squeeze=False,
         layout="constrained",
     )
-    for ax, (outcome, part) in zip(axes[0], table.groupby("outcome", sort=False)):
+    for ax, (_outcome, part) in zip(axes[0], table.groupby("outcome", sort=False), strict=True):
         y = np.arange(len(part))
         ax.barh(y - 0.2, part[first], 0.4, xerr=part[f"{first}_conf"], label=first, color="#457b9d")
         if total:
@@ -332,7 +333,7 @@ def _tornado(spec, summary, points, store, figs, tables):
         squeeze=False,
         layout="constrained",
     )
-    for ax, (outcome, part) in zip(axes[0], table.groupby("outcome", sort=False)):
+    for ax, (_outcome, part) in zip(axes[0], table.groupby("outcome", sort=False), strict=True):
         part = part.assign(span=(part["high"] - part["low"]).abs()).sort_values("span")
         y = np.arange(len(part))
         mid = part["overall"].iloc[0]

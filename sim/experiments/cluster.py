@@ -22,8 +22,13 @@ MMAP_THRESHOLD = 32 * 2**20  # glibc's own ceiling for its dynamic mmap threshol
 TRIM_THRESHOLD = 64 * 2**20
 POLL_S = 1.0  # how often a waiting driver checks that the cluster still has workers
 WORKER_TIMEOUT_S = 60.0
-QUIET_LOGGERS = ("distributed", "distributed.client", "distributed.utils", "distributed.core",
-                 "distributed.comm")
+QUIET_LOGGERS = (
+    "distributed",
+    "distributed.client",
+    "distributed.utils",
+    "distributed.core",
+    "distributed.comm",
+)
 
 
 def tune_malloc() -> bool:
@@ -41,8 +46,9 @@ def tune_malloc() -> bool:
         return False
     libc = ctypes.CDLL(name)
     m_trim_threshold, m_mmap_threshold = -1, -3
-    return (bool(libc.mallopt(m_mmap_threshold, MMAP_THRESHOLD))
-            and bool(libc.mallopt(m_trim_threshold, TRIM_THRESHOLD)))
+    return bool(libc.mallopt(m_mmap_threshold, MMAP_THRESHOLD)) and bool(
+        libc.mallopt(m_trim_threshold, TRIM_THRESHOLD)
+    )
 
 
 class DaskCluster:
@@ -64,7 +70,8 @@ class DaskCluster:
             raise ConfigError(
                 f"--scheduler {address}: cannot reach a Dask scheduler there ({exc}). Start one "
                 f"with `dask scheduler` and workers with `dask worker {address}`, or leave "
-                "--scheduler out to run on local processes.") from None
+                "--scheduler out to run on local processes."
+            ) from None
         try:
             self.client.wait_for_workers(1, timeout=worker_timeout)
         except TimeoutError:
@@ -72,7 +79,8 @@ class DaskCluster:
             raise ConfigError(
                 f"--scheduler {address}: the Dask scheduler there has no workers (waited "
                 f"{worker_timeout:g} s, --worker-timeout). Start some with `dask worker "
-                f"{address}`, or leave --scheduler out to run on local processes.") from None
+                f"{address}`, or leave --scheduler out to run on local processes."
+            ) from None
         self.client.run(tune_malloc)
         self.slots = sum(w.get("nthreads", 1) for w in self._workers().values()) or 1
         self._executor = self.client.get_executor(pure=False)
@@ -83,11 +91,15 @@ class DaskCluster:
 
     def _lost(self) -> RunAborted:
         self._gone = True
-        return RunAborted(f"The Dask scheduler at {self.address} went away in the middle of the "
-                          "run (stopped, crashed or unreachable), taking the batches in flight "
-                          "with it.")
+        return RunAborted(
+            f"The Dask scheduler at {self.address} went away in the middle of the "
+            "run (stopped, crashed or unreachable), taking the batches in flight "
+            "with it."
+        )
 
-    def imap_unordered(self, fn: Callable, tasks: Iterable[tuple]) -> Iterator[tuple[int, object]]:
+    def imap_unordered[T](
+        self, fn: Callable[..., T], tasks: Iterable[tuple]
+    ) -> Iterator[tuple[int, T]]:
         """(task index, result) for each task as it finishes."""
         futures = {self._executor.submit(fn, *args): i for i, args in enumerate(tasks)}
         pending, idle_since = set(futures), None
@@ -109,9 +121,11 @@ class DaskCluster:
             elif idle_since is None:
                 idle_since = time.monotonic()
             elif time.monotonic() - idle_since > self.worker_timeout:
-                raise RunAborted(f"The Dask scheduler at {self.address} has had no workers for "
-                                 f"{self.worker_timeout:g} s (--worker-timeout), so the run cannot "
-                                 "go on.")
+                raise RunAborted(
+                    f"The Dask scheduler at {self.address} has had no workers for "
+                    f"{self.worker_timeout:g} s (--worker-timeout), so the run cannot "
+                    "go on."
+                )
 
     def close(self, kill: bool = False) -> None:
         """Cancel what is still queued (``kill``) and disconnect."""

@@ -6,6 +6,7 @@ import functools
 import hashlib
 import itertools
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,10 +14,9 @@ from typing import Any
 import numpy as np
 
 from ..config import Config, ConfigError, load_config
-from ..config.load import _did_you_mean, _field_at
+from ..config.explain import did_you_mean, field_at
 from ..runner import replication_seeds
 from .spec import ExperimentSpec, check_keys
-
 
 
 @dataclass(frozen=True)
@@ -42,15 +42,19 @@ class Run:
 
 
 def salib_problem(spec: ExperimentSpec) -> dict:
-    params = spec.design.parameters
-    return {"num_vars": len(params), "names": list(params), "bounds": [list(p.range) for p in params.values()]}
+    params = spec.sweep.parameters
+    return {
+        "num_vars": len(params),
+        "names": list(params),
+        "bounds": [list(p.bounds()) for p in params.values()],
+    }
 
 
 def design_matrix(spec: ExperimentSpec) -> np.ndarray:
     """The sampled parameter values, one row per point (lhs, sobol, morris)."""
     from SALib.sample import latin, morris, sobol
 
-    d, problem = spec.design, salib_problem(spec)
+    d, problem = spec.sweep, salib_problem(spec)
     if d.kind == "lhs":
         return latin.sample(problem, d.samples, seed=d.seed)
     if d.kind == "sobol":
@@ -62,11 +66,15 @@ def _typed(key: str, value: Any) -> Any:
     """A design value in its parameter's type: sampled values rounded for an integer parameter,
     whole numbers written for a real one (``values: [0, 0.5, 1]``) made floats, so that every
     point stores the column with one type and the tables load with one call."""
-    f = _field_at(tuple(key.split(".")))
+    f = field_at(tuple(key.split(".")))
     if f is not None and f.annotation is int:
         return int(round(float(value)))
-    if isinstance(value, np.floating) or (f is not None and f.annotation is float and isinstance(value, int)
-                                          and not isinstance(value, bool)):
+    if isinstance(value, np.floating) or (
+        f is not None
+        and f.annotation is float
+        and isinstance(value, int)
+        and not isinstance(value, bool)
+    ):
         return float(value)
     return value
 
@@ -89,18 +97,25 @@ def _columns_for_allies(allies: tuple[str, ...]) -> tuple[str, ...]:
     from ..config import config_from_dict
     from ..model import CrisisModel
 
-    cfg = config_from_dict({"allies": {"members": [{"name": a} for a in allies]},
-                            "city": {"width": 10, "height": 10, "sites": []}}, source="<columns>")
+    cfg = config_from_dict(
+        {
+            "allies": {"members": [{"name": a} for a in allies]},
+            "city": {"width": 10, "height": 10, "sites": []},
+        },
+        source="<columns>",
+    )
     return tuple(CrisisModel(cfg, rng=0, compiled=False).datacollector.model_reporters)
 
 
 def check_series(spec: ExperimentSpec, spec_path: Path, configs: list[Config]) -> None:
-    """Every ``series`` column must be recorded by some point's runs; else a ConfigError listing them."""
+    """Every ``series`` column must be recorded by some point's runs; else a ConfigError says so."""
     known = list(dict.fromkeys(c for cfg in configs for c in daily_series(cfg)))
     for col in spec.series:
         if col not in known:
-            raise ConfigError(f"{spec_path}, key `series`: {col!r} is not a daily column of this experiment's "
-                              f"runs.{_did_you_mean(col, known)} Allowed: {', '.join(known)}.")
+            raise ConfigError(
+                f"{spec_path}, key `series`: {col!r} is not a daily column of this experiment's "
+                f"runs.{did_you_mean(col, known)} Allowed: {', '.join(known)}."
+            )
 
 
 def build_points(spec: ExperimentSpec, spec_path: Path) -> list[Point]:
@@ -112,10 +127,10 @@ def build_points(spec: ExperimentSpec, spec_path: Path) -> list[Point]:
     base = here / spec.base
     out: list[Point] = []
     if spec.variants is not None:
-        crossing = [(None, None)]
+        crossing: list[tuple[str | None, Any]] = [(None, None)]
         if spec.cross:
-            (key, values), = spec.cross.items()
-            crossing = [(key, v) for v in values]
+            ((crossed, values),) = spec.cross.items()
+            crossing = [(crossed, v) for v in values]
         for name, v in spec.variants.items():
             path = here / v.config if v.config else base
             own = tuple(_override(k, x) for k, x in v.set.items())
@@ -125,16 +140,28 @@ def build_points(spec: ExperimentSpec, spec_path: Path) -> list[Point]:
                 params = {key: value} if key else {}
                 out.append(Point(len(out), label, path, common + own + extra, params))
         return out
-    names = list(spec.design.parameters)
-    if spec.design.kind == "grid":
-        rows = itertools.product(*(spec.design.parameters[k].values for k in names))
+    design = spec.sweep
+    names = list(design.parameters)
+    rows: Iterable[Sequence[Any]]
+    if design.kind == "grid":
+        rows = itertools.product(*(design.parameters[k].grid_values() for k in names))
     else:
         rows = design_matrix(spec)
     for row in rows:
-        params = {k: _typed(k, v) for k, v in zip(names, row)}
-        label = ", ".join(f"{k.split('.')[-1]}={v:.4g}" if isinstance(v, float) else f"{k.split('.')[-1]}={v}"
-                          for k, v in params.items())
-        out.append(Point(len(out), label, base, common + tuple(_override(k, v) for k, v in params.items()), params))
+        params = {k: _typed(k, v) for k, v in zip(names, row, strict=True)}
+        label = ", ".join(
+            f"{k.split('.')[-1]}={v:.4g}" if isinstance(v, float) else f"{k.split('.')[-1]}={v}"
+            for k, v in params.items()
+        )
+        out.append(
+            Point(
+                len(out),
+                label,
+                base,
+                common + tuple(_override(k, v) for k, v in params.items()),
+                params,
+            )
+        )
     return out
 
 
@@ -159,7 +186,8 @@ def build_runs(spec: ExperimentSpec, spec_path: Path, points: list[Point]) -> li
     """Every (point, replication), configs resolved and validated up front, and the spec's
     ``series`` checked against the columns those configs record."""
     seeds = replication_seeds(spec.seed, spec.replications)
-    runs, configs = [], {}
+    runs: list[Run] = []
+    configs: dict[tuple[str, ...], Config] = {}
     posterior, draws = posterior_draws(spec, spec_path)
     for p in points:
         try:
@@ -168,12 +196,19 @@ def build_runs(spec: ExperimentSpec, spec_path: Path, points: list[Point]) -> li
             raise ConfigError(f"{spec_path}, point {p.index} ({p.name}): {err}") from None
         configs.setdefault(tuple(a.name for a in cfg.allies.members), cfg)
         if posterior is None:
-            runs.extend(Run(key, p.index, r, s, cfg) for r, (key, s) in enumerate(zip(run_keys(cfg, seeds), seeds)))
+            runs.extend(
+                Run(key, p.index, r, s, cfg)
+                for r, (key, s) in enumerate(zip(run_keys(cfg, seeds), seeds, strict=True))
+            )
             continue
         from ..calibration.posterior import draw_configs
 
         own = tuple(o.split("=", 1)[0].strip() for o in p.overrides)
-        drawn = draw_configs(cfg, posterior, draws, f"{spec_path}, point {p.index} ({p.name})", keep=own)
-        runs.extend(Run(run_keys(c, [s])[0], p.index, r, s, c) for r, (c, s) in enumerate(zip(drawn, seeds, strict=True)))
+        where = f"{spec_path}, point {p.index} ({p.name})"
+        drawn = draw_configs(cfg, posterior, draws, where, keep=own)
+        runs.extend(
+            Run(run_keys(c, [s])[0], p.index, r, s, c)
+            for r, (c, s) in enumerate(zip(drawn, seeds, strict=True))
+        )
     check_series(spec, spec_path, list(configs.values()))
     return runs

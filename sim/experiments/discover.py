@@ -42,7 +42,7 @@ FILES = (
     "feature_scores.png",
     "report.txt",
 )
-"""Every file a discovery may write; those an earlier run left and this one does not write are removed."""
+"""Every file a discovery may write (what an earlier run left and this one does not is removed)."""
 
 
 @dataclass
@@ -60,7 +60,8 @@ class Discovery:
     files: list[Path] = field(default_factory=list)
 
     def sentence(self, box: int = 1) -> str:
-        """One box in a sentence: ``deployed when legitimacy <= 0.74 and ...: coverage 0.71, density 0.86``."""
+        """One box in a sentence: ``deployed when legitimacy <= 0.74 and ...: coverage 0.71, density
+        0.86``."""
         b = self.boxes[box - 1]
         return (
             f"{self.question} when {b.rule()}: coverage {b.coverage:.2f}, density {b.density:.2f}"
@@ -88,7 +89,7 @@ def design_runs(out: Path) -> tuple[ExperimentSpec, pd.DataFrame, list[str]]:
             f"{out}: experiment {spec.name!r} has no finished runs yet; run `sim experiment` "
             "on its spec first."
         )
-    return spec, summary, list(spec.design.parameters)
+    return spec, summary, list(spec.sweep.parameters)
 
 
 def discover(
@@ -171,7 +172,7 @@ def discover(
 
 
 def slug(outcome: str, where: str | None = None) -> str:
-    """A folder name for a question: ``regime_survived == False`` -> ``regime_survived_eq_False``."""
+    """A question as a folder name: ``regime_survived == False`` -> ``regime_survived_eq_False``."""
     text = outcome if not where else f"{outcome} where {where}"
     for op, word in (
         ("==", "eq"),
@@ -186,7 +187,7 @@ def slug(outcome: str, where: str | None = None) -> str:
 
 
 def _pair(box: Box, scores: pd.DataFrame) -> tuple[str, str] | None:
-    """The two parameters to view the first box on: its most significant limits, then the best scores."""
+    """The two parameters to view the first box on: its most significant limits, then top scores."""
     lim = box.significant()
     ranked = list(lim[["qp_low", "qp_high"]].min(axis=1).sort_values().index)
     ranked += [p for p in scores["parameter"] if p not in ranked]
@@ -199,9 +200,9 @@ def report(
     """What ``sim discover`` prints: the question, the boxes, CART's strongest leaf, the scores."""
     scope = f"of the {found.runs} runs where {where}" if where else f"of the {found.runs} runs"
     lines = [
-        f"{spec.name}: `{found.question}` is true in {found.yes} {scope} ({found.yes / found.runs:.0%}), "
-        f"over {len(found.parameters)} design parameters ({spec.design.kind}, {spec.replications} "
-        "replications per point)."
+        f"{spec.name}: `{found.question}` is true in {found.yes} {scope} "
+        f"({found.yes / found.runs:.0%}), over {len(found.parameters)} design parameters "
+        f"({spec.sweep.kind}, {spec.replications} replications per point)."
     ]
     if found.boxes:
         lines.append(

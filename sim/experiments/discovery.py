@@ -65,7 +65,7 @@ class Box:
     prim_density: float
 
     def significant(self) -> pd.DataFrame:
-        """The limits of the rule: PRIM's, less the sides whose quasi-p-value is above ``QP_MAX``."""
+        """The rule's limits: PRIM's, less the sides whose quasi-p-value is above ``QP_MAX``."""
         lim = self.limits.copy()
         for side in ("qp_low", "qp_high"):
             lim.loc[lim[side] > QP_MAX, side] = np.nan
@@ -87,10 +87,16 @@ class Box:
 
 
 def short(parameter: str) -> str:
-    """A design parameter's short name: its last part (``host.legitimacy`` -> ``legitimacy``), or the
-    whole key where the last part alone says little (``events.0.value``)."""
-    last = parameter.split(".")[-1]
-    return parameter if any(p.isdigit() for p in parameter.split(".")) else last
+    """A design parameter's short name: its last part (``host.legitimacy`` -> ``legitimacy``), the
+    last two joined where the last is a force's field (``host.forces.police.loyalty`` ->
+    ``police_loyalty``), or the whole key where the last part alone says little
+    (``events.0.value``)."""
+    parts = parameter.split(".")
+    if any(p.isdigit() for p in parts):
+        return parameter
+    if len(parts) >= 4 and parts[-3] == "forces":
+        return f"{parts[-2]}_{parts[-1]}"
+    return parts[-1]
 
 
 def number(value: float) -> str:
@@ -147,7 +153,8 @@ def prim_boxes(
             paste_alpha=peel_alpha,
             mass_min=mass_min,
         )
-    boxes, trajectories = [], []
+    boxes: list[Box] = []
+    trajectories: list[pd.DataFrame] = []
     y = np.asarray(y, dtype=bool)
     taken = np.zeros(len(x), dtype=bool)  # runs inside an earlier box's rule
     while len(boxes) < max_boxes:
@@ -219,7 +226,7 @@ def prim_boxes(
 
 
 def box_table(boxes: list[Box]) -> pd.DataFrame:
-    """One row per (box, restricted parameter): its limits and quasi-p-values, with the box's stats."""
+    """One row per (box, restricted parameter): limits and quasi-p-values, with the box's stats."""
     rows = []
     for b in boxes:
         stats = {
@@ -254,13 +261,14 @@ def box_table(boxes: list[Box]) -> pd.DataFrame:
 def cart_tree(
     x: pd.DataFrame, y: np.ndarray, depth: int = 3, mass_min: float = 0.05, seed: int = 0
 ):
-    """A shallow CART tree: (fitted classifier, its text, one row per leaf with its rule and stats)."""
+    """A shallow CART tree: (fitted classifier, its text, a row per leaf: its rule and stats)."""
     from sklearn.tree import DecisionTreeClassifier, export_text
 
-    _, cart, _, _ = _ema()
+    _ema()  # EMA imported once, with its import-time warnings silenced
+    from ema_workbench.analysis.cart import CART
 
-    class Shallow(cart.CART):
-        """EMA's CART with a depth limit and a fixed seed, so the tree stays readable and repeatable."""
+    class Shallow(CART):
+        """EMA's CART with a depth limit and a fixed seed: a readable and repeatable tree."""
 
         def build_tree(self):
             leaf = max(1, int(self.mass_min * self.x.shape[0]))
@@ -276,7 +284,7 @@ def cart_tree(
     )
     init = pd.DataFrame([x.min(), x.max()])
     rows = []
-    for box, st in zip(model.boxes, model.stats):
+    for box, st in zip(model.boxes, model.stats, strict=True):
         lim = pd.DataFrame({"low": box.iloc[0], "high": box.iloc[1]}).astype(float)
         lim["qp_low"] = np.where(lim["low"] != init.iloc[0], 0.0, np.nan)  # marks a restricted side
         lim["qp_high"] = np.where(lim["high"] != init.iloc[1], 0.0, np.nan)
@@ -297,7 +305,8 @@ def cart_tree(
 
 
 def feature_scores(x: pd.DataFrame, y: np.ndarray, seed: int = 0) -> pd.DataFrame:
-    """Extra-trees feature scores (EMA Workbench), highest first: how much each parameter tells yes from no."""
+    """Extra-trees feature scores (EMA Workbench), highest first: how well each parameter tells yes
+    from no."""
     _, _, scoring, kind = _ema()
     scores, _ = scoring.get_ex_feature_scores(
         x.reset_index(drop=True),

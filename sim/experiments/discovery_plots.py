@@ -8,13 +8,13 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.patches import Rectangle  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.patches import Rectangle
 
-from ..files import save_figure  # noqa: E402
-from .discovery import QP_MAX, Box, short  # noqa: E402
+from ..files import save_figure
+from .discovery import QP_MAX, Box, short
 
 DPI = 110
 YES = "#c1121f"
@@ -181,8 +181,8 @@ def tree_figure(clf, names: list[str], question: str, path: Path) -> Path:
 def scores_figure(scores: pd.DataFrame, question: str, path: Path) -> Path:
     """Feature scores, highest at the top."""
     fig, ax = plt.subplots(figsize=(7, 0.4 * len(scores) + 1.6), layout="constrained")
-    ax.barh(scores["parameter"], scores["score"], color="#457b9d")
-    ax.bar_label(ax.containers[0], fmt="%.2f", fontsize=8, padding=2)
+    bars = ax.barh(scores["parameter"], scores["score"], color="#457b9d")
+    ax.bar_label(bars, fmt="%.2f", fontsize=8, padding=2)
     ax.invert_yaxis()
     ax.set_xlabel("extra-trees feature score (sums to 1)")
     ax.set_title(f"Which parameters tell apart: {question}", fontsize=10)

@@ -57,10 +57,17 @@ def run_batch(runs: list[Run]) -> list[dict]:
         try:
             with deferred():  # a stop signal waits for the run to end, never raising inside numba
                 daily, summary, log = simulate(r.config, r.seed)
-        except Exception as exc:  # noqa: BLE001 - any failure of one run is recorded, not fatal
-            if requested():  # a stop was under way: what the run raised is not the model's failure
-                raise Interrupted(requested()) from exc
-            out.append({**base, "error": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc()})
+        except Exception as exc:  # any failure of one run is recorded, not fatal
+            signum = requested()
+            if signum:  # a stop was under way: what the run raised is not the model's failure
+                raise Interrupted(signum) from exc
+            out.append(
+                {
+                    **base,
+                    "error": f"{type(exc).__name__}: {exc}",
+                    "traceback": traceback.format_exc(),
+                }
+            )
             continue
         out.append({**base, "daily": daily, "summary": summary, "decisions": log})
     return out
@@ -69,16 +76,20 @@ def run_batch(runs: list[Run]) -> list[dict]:
 def run_and_pack(runs: list[Run], points: dict[int, Point], columns: list[str]) -> dict:
     """Run a batch and encode its tables as parquet bytes, in the worker.
 
-    The driver then only writes bytes to disk, so on a small machine it takes no CPU from the workers.
+    The driver then only writes bytes to disk, so on a small machine it takes no CPU from the
+    workers.
     Returns the batch's keys, how many runs failed, and table name -> parquet bytes.
     """
     results = run_batch(runs)
-    return {"keys": [r["key"] for r in results], "failed": sum("error" in r for r in results),
-            "parts": pack(results, points, columns)}
+    return {
+        "keys": [r["key"] for r in results],
+        "failed": sum("error" in r for r in results),
+        "parts": pack(results, points, columns),
+    }
 
 
 def ally_sets(runs: list[Run]) -> list[Config]:
-    """One config per distinct set of allies, in order of first appearance: their daily columns differ."""
+    """One config per distinct set of allies, in order of appearance: their daily columns differ."""
     first: dict[tuple, Config] = {}
     for r in runs:
         first.setdefault(tuple(a.name for a in r.config.allies.members), r.config)
@@ -94,7 +105,9 @@ def daily_columns(configs: list[Config]) -> list[str]:
     """
     cols = list(IDS)
     for config in configs:
-        cols += [c for c in CrisisModel(config, rng=0).datacollector.model_reporters if c not in cols]
+        cols += [
+            c for c in CrisisModel(config, rng=0).datacollector.model_reporters if c not in cols
+        ]
     return cols
 
 
@@ -107,11 +120,11 @@ def guided_batches(todo: list[Run], slots: int, fixed: int | None = None) -> lis
     """
     if fixed or slots == 1:
         size = fixed or MAX_BATCH
-        return [todo[i:i + size] for i in range(0, len(todo), size)]
+        return [todo[i : i + size] for i in range(0, len(todo), size)]
     out, i = [], 0
     while i < len(todo):
         size = max(1, min(MAX_BATCH, math.ceil((len(todo) - i) / (slots * 3))))
-        out.append(todo[i:i + size])
+        out.append(todo[i : i + size])
         i += size
     return out
 
@@ -144,8 +157,9 @@ def _owner(store: ResultStore) -> tuple[str | None, str] | None:
     return None, "results of another kind (its manifest.json names no experiment)"
 
 
-def claim_folder(store: ResultStore, spec: ExperimentSpec, keys: set[str], force: bool,
-                 retry_failed: bool) -> dict:
+def claim_folder(
+    store: ResultStore, spec: ExperimentSpec, keys: set[str], force: bool, retry_failed: bool
+) -> dict:
     """Make the folder hold only this plan's runs before any runs, and say what was moved.
 
     A folder holding another experiment (or a `sim run`) is refused unless ``force``; then all of
@@ -159,10 +173,15 @@ def claim_folder(store: ResultStore, spec: ExperimentSpec, keys: set[str], force
             raise ConfigError(
                 f"experiment folder {store.root} holds {owner[1]}, not experiment {spec.name!r}: "
                 "running here would mix the two. Give another --out, or add --force to move what "
-                f"is there into {store.root}/stale/<time>/ (nothing is deleted) and start afresh.")
+                f"is there into {store.root}/stale/<time>/ (nothing is deleted) and start afresh."
+            )
         aside = store.set_aside_everything()
-        return {"replaced": owner[1], "aside": str(aside) if aside else None, "set_aside": 0,
-                "retrying": 0}
+        return {
+            "replaced": owner[1],
+            "aside": str(aside) if aside else None,
+            "set_aside": 0,
+            "retrying": 0,
+        }
     done = store.done_keys()
     stale = done - keys
     retry = set()
@@ -174,14 +193,25 @@ def claim_folder(store: ResultStore, spec: ExperimentSpec, keys: set[str], force
         for name in ("plots", "analysis", "last_run.json"):
             if (store.root / name).exists():
                 move(store.root / name, aside / name)
-    return {"replaced": None, "aside": str(aside) if aside else None, "set_aside": len(stale),
-            "retrying": len(retry)}
+    return {
+        "replaced": None,
+        "aside": str(aside) if aside else None,
+        "set_aside": len(stale),
+        "retrying": len(retry),
+    }
 
 
-def execute(spec_path: str | Path, out: str | Path | None = None, jobs: int | None = None,
-            scheduler: str | None = None, progress: bool = True, *, retry_failed: bool = False,
-            force: bool = False, worker_timeout: float = WORKER_TIMEOUT_S,
-            ) -> tuple[ExperimentSpec, Path, dict]:
+def execute(
+    spec_path: str | Path,
+    out: str | Path | None = None,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    progress: bool = True,
+    *,
+    retry_failed: bool = False,
+    force: bool = False,
+    worker_timeout: float = WORKER_TIMEOUT_S,
+) -> tuple[ExperimentSpec, Path, dict]:
     """Run every missing (point, replication) of a spec into ``out``; returns (spec, out, report).
 
     The spec and every point's config are validated, and ``out`` checked for writing and locked
@@ -199,16 +229,34 @@ def execute(spec_path: str | Path, out: str | Path | None = None, jobs: int | No
         runner = _runner(opts)  # reaching a cluster is checked before anything is written
         finished = False
         try:
-            report = _execute(ResultStore(out, lock), spec, spec_path, points, runs, runner, opts,
-                              retry_failed=retry_failed, force=force)
+            report = _execute(
+                ResultStore(out, lock),
+                spec,
+                spec_path,
+                points,
+                runs,
+                runner,
+                opts,
+                retry_failed=retry_failed,
+                force=force,
+            )
             finished = True
         finally:
             runner.close(kill=not finished)
     return spec, out, report
 
 
-def _execute(store: ResultStore, spec: ExperimentSpec, spec_path: Path, points: list[Point],
-             runs: list[Run], runner, opts: _Options, retry_failed: bool, force: bool) -> dict:
+def _execute(
+    store: ResultStore,
+    spec: ExperimentSpec,
+    spec_path: Path,
+    points: list[Point],
+    runs: list[Run],
+    runner,
+    opts: _Options,
+    retry_failed: bool,
+    force: bool,
+) -> dict:
     """Claim the folder, write the plan, run what is missing; the report."""
     claimed = claim_folder(store, spec, {r.key for r in runs}, force, retry_failed)
     report = {"runs": len(runs), **claimed}
@@ -230,20 +278,56 @@ def _execute(store: ResultStore, spec: ExperimentSpec, spec_path: Path, points: 
     return report
 
 
-def _write_plan(store: ResultStore, spec: ExperimentSpec, spec_path: Path, points: list[Point],
-                runs: list[Run], scheduler: str | None) -> None:
-    plan = pd.DataFrame([{"key": r.key, "point": r.point, "point_name": points[r.point].name, "rep": r.rep,
-                          "seed": r.seed, "horizon": r.config.horizon_days, **points[r.point].params} for r in runs])
+def _write_plan(
+    store: ResultStore,
+    spec: ExperimentSpec,
+    spec_path: Path,
+    points: list[Point],
+    runs: list[Run],
+    scheduler: str | None,
+) -> None:
+    plan = pd.DataFrame(
+        [
+            {
+                "key": r.key,
+                "point": r.point,
+                "point_name": points[r.point].name,
+                "rep": r.rep,
+                "seed": r.seed,
+                "horizon": r.config.horizon_days,
+                **points[r.point].params,
+            }
+            for r in runs
+        ]
+    )
     write_parquet(plan.astype({"seed": "uint64"}), store.root / "plan.parquet")
-    store.write_json("manifest.json", {
-        "experiment": spec.name, "spec_file": str(spec_path), "spec": spec.model_dump(mode="json"),
-        "points": [{"index": p.index, "name": p.name, "config": str(p.config_path), "overrides": list(p.overrides),
-                    "params": p.params} for p in points],
-        "replications": spec.replications, "root_seed": spec.seed, "runs": len(runs),
-        "versions": package_versions(), "git_commit": git_commit(), "command": " ".join(sys.argv),
-        "scheduler": scheduler, "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        **_posterior_record(spec, spec_path),
-    })
+    store.write_json(
+        "manifest.json",
+        {
+            "experiment": spec.name,
+            "spec_file": str(spec_path),
+            "spec": spec.model_dump(mode="json"),
+            "points": [
+                {
+                    "index": p.index,
+                    "name": p.name,
+                    "config": str(p.config_path),
+                    "overrides": list(p.overrides),
+                    "params": p.params,
+                }
+                for p in points
+            ],
+            "replications": spec.replications,
+            "root_seed": spec.seed,
+            "runs": len(runs),
+            "versions": package_versions(),
+            "git_commit": git_commit(),
+            "command": " ".join(sys.argv),
+            "scheduler": scheduler,
+            "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            **_posterior_record(spec, spec_path),
+        },
+    )
 
 
 def _posterior_record(spec: ExperimentSpec, spec_path: Path) -> dict:
@@ -254,20 +338,31 @@ def _posterior_record(spec: ExperimentSpec, spec_path: Path) -> dict:
     return {} if posterior is None else {"posterior_draws": posterior.record(draws)}
 
 
-def _run(store: ResultStore, spec: ExperimentSpec, points: list[Point], runs: list[Run],
-         todo: list[Run], report: dict, runner, opts: _Options) -> None:
+def _run(
+    store: ResultStore,
+    spec: ExperimentSpec,
+    points: list[Point],
+    runs: list[Run],
+    todo: list[Run],
+    report: dict,
+    runner,
+    opts: _Options,
+) -> None:
     """Run ``todo`` in batches, storing each as it finishes; on a stop or an abort, say what
     was kept."""
     from tqdm import tqdm
 
-    bar = tqdm(total=len(todo), desc=spec.name, unit="run", disable=not opts.progress,
-               file=sys.stderr)
+    bar = tqdm(
+        total=len(todo), desc=spec.name, unit="run", disable=not opts.progress, file=sys.stderr
+    )
     try:
         # each worker's first task: the daily columns, which loads the compiled engine there
         warm = [(ally_sets(runs),)] * runner.slots
         _, columns = next(iter(runner.imap_unordered(daily_columns, warm)))
-        tasks = [(b, {r.point: points[r.point] for r in b}, columns)
-                 for b in guided_batches(todo, runner.slots, spec.batch_size)]
+        tasks = [
+            (b, {r.point: points[r.point] for r in b}, columns)
+            for b in guided_batches(todo, runner.slots, spec.batch_size)
+        ]
         for _, packed in runner.imap_unordered(run_and_pack, tasks):
             with deferred():  # a stop waits for the batch to be stored
                 store.write_parts(packed["parts"], packed["keys"])
@@ -286,5 +381,7 @@ def _run(store: ResultStore, spec: ExperimentSpec, points: list[Point], runs: li
 def _kept(store: ResultStore, runs: list[Run]) -> str:
     keys = {r.key for r in runs}
     stored = len(store.done_keys() & keys)
-    return (f"{stored} of {len(keys)} runs are stored in {store.root}; run the same command "
-            "again to resume (stored runs are not run again).")
+    return (
+        f"{stored} of {len(keys)} runs are stored in {store.root}; run the same command "
+        "again to resume (stored runs are not run again)."
+    )

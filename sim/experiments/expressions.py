@@ -1,7 +1,8 @@
 """Yes/no questions about runs, written as small expressions over the summary's columns.
 
-``deployed``, ``regime_survived == False``, ``deploy_day <= 5``, ``deployed and not regime_survived``,
-``outcome in ["deploy", "limited"]``, ``peak_troops > 3000 or final_sanctions >= 0.2``.
+``deployed``, ``regime_survived == False``, ``deploy_day <= 5``,
+``deployed and not regime_survived``, ``outcome in ["deploy", "limited"]``,
+``peak_troops > 3000 or final_sanctions >= 0.2``.
 
 The expression is parsed with Python's ``ast`` and only a small grammar is evaluated (names of
 columns, numbers, strings, True/False, lists of constants, comparisons, and/or/not, & | ~,
@@ -110,7 +111,7 @@ def _eval(node: ast.AST, frame: pd.DataFrame, expression: str, what: str):
         return ARITHMETIC[type(node.op)](_number(ev(node.left)), _number(ev(node.right)))
     if isinstance(node, ast.Compare):
         out, left = None, ev(node.left)
-        for op, right_node in zip(node.ops, node.comparators):
+        for op, right_node in zip(node.ops, node.comparators, strict=True):
             right = ev(right_node)
             part = _compare(op, left, right, expression, frame, what)
             out = (

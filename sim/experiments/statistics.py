@@ -54,7 +54,7 @@ def by_day_column(outcome: str) -> str:
 
 
 def primary(outcome: str) -> str:
-    """The statistic that stands for ``outcome`` in sensitivity indices, tornado plots and heatmaps."""
+    """The statistic standing for ``outcome`` in sensitivity indices, tornado plots and heatmaps."""
     if outcome in SHARES:
         return f"share_{outcome}"
     if outcome in DAY_EVENTS:
@@ -100,7 +100,7 @@ def group_statistics(
     """One row per group (e.g. per point) with ``by`` and every statistic of ``run_statistics``."""
     rows = [
         {
-            **dict(zip(by, key if isinstance(key, tuple) else (key,))),
+            **dict(zip(by, key if isinstance(key, tuple) else (key,), strict=True)),
             **run_statistics(part, outcomes),
         }
         for key, part in summary.groupby(by, dropna=False, sort=True)
@@ -139,9 +139,10 @@ def outcome_table(summary: pd.DataFrame, max_rows: int = 20, unit: str = "point"
     if len(order) > max_rows:
         stats = run_statistics(summary, outcomes)
         return (
-            f"  {len(order)} points, {stats['runs']} runs: deployed in {stats['share_deployed']:.0%}; "
-            f"median deploy day {_day(stats['median_deploy_day_if_deployed'])} over deploying runs; "
-            f"regime survived in {stats['share_regime_survived']:.0%} (per point: analysis/points.csv)"
+            f"  {len(order)} points, {stats['runs']} runs: deployed in "
+            f"{stats['share_deployed']:.0%}; median deploy day "
+            f"{_day(stats['median_deploy_day_if_deployed'])} over deploying runs; regime survived "
+            f"in {stats['share_regime_survived']:.0%} (per point: analysis/points.csv)"
         )
     width = max(12, *(len(n) for n in order))
     head = (
@@ -156,7 +157,8 @@ def outcome_table(summary: pd.DataFrame, max_rows: int = 20, unit: str = "point"
         stats = run_statistics(summary[summary["point_name"] == name], outcomes)
         lines.append(
             f"  {name:<{width}}  {stats['runs']:>4}  {stats['share_deployed']:>8.0%}  "
-            f"{_day(stats['median_deploy_day_if_deployed']):>17}  {stats['share_regime_survived']:>15.0%}"
+            f"{_day(stats['median_deploy_day_if_deployed']):>17}  "
+            f"{stats['share_regime_survived']:>15.0%}"
         )
     return "\n".join(lines)
 
@@ -180,7 +182,8 @@ OUTCOME_NAMES = {
 
 
 def describe(statistic: str) -> str:
-    """A statistic's column name in words: ``share_deployed_by_day_7`` -> "share of runs deployed by day 7"."""
+    """A statistic's column name in words (``share_deployed_by_day_7`` -> "share of runs deployed
+    by day 7")."""
     for o, event in DAY_EVENTS.items():
         words = event.replace("_", " ")
         if statistic == by_day_column(o):
