@@ -471,7 +471,7 @@ def test_cases_with_a_posterior_record_the_draws_and_leave_events_out(tmp_path, 
     manifest = json.loads((out / "manifest.json").read_text())
     draws = manifest["posterior_draws"]["draws"]
     assert len(draws) == 2 and all(
-        "events.0.value" not in d and "host.defection_rate" in d for d in draws
+        "events.0.value" not in d and "host.forces.defect_rate" in d for d in draws
     )
     assert "leaving out events.0.value" in capsys.readouterr().out
 
