@@ -247,13 +247,14 @@ def test_case_configs_set_facts_not_mechanism_parameters(path):
 # (Belarus 2020, Kyrgyzstan 2010; and Ukraine 2022's form: the Donbas for a full invasion).
 @pytest.mark.slow
 def test_backtest_scores_form_beside_intervention():
+    # issue 13's targets, at the decision level (the request as documented, as issue 13 scored it)
     bt = run_backtest(reps=10, seed=0)
-    sc = bt.scores.set_index(["rule", "cases"])
+    sc = bt.scores[bt.scores["level"] == "decision"].set_index(["rule", "cases"])
     expected = {
         ("all_five", "as coded"): (10, 10, "kyrgyzstan_2010"),
         ("all_five", "biases cleared"): (9, 9, "kyrgyzstan_2010, ukraine_2022"),
-        ("weighted", "as coded"): (9, 8, "belarus_2020, kyrgyzstan_2010"),
-        ("weighted", "biases cleared"): (8, 8, "belarus_2020, kyrgyzstan_2010, ukraine_2022"),
+        ("weighted", "as coded"): (9, 10, "belarus_2020, kyrgyzstan_2010"),
+        ("weighted", "biases cleared"): (8, 10, "belarus_2020, kyrgyzstan_2010, ukraine_2022"),
     }
     for key, (hits, form_hits, misses) in expected.items():
         assert (sc.loc[key, "hits"], sc.loc[key, "form_hits"], sc.loc[key, "misses"]) == (
@@ -261,7 +262,8 @@ def test_backtest_scores_form_beside_intervention():
             form_hits,
             misses,
         ), key
-    t = bt.table[bt.table["scored"] & (bt.table["rule"] == "all_five")].set_index("case")
+    table = bt.table[bt.table["level"] == "decision"]
+    t = table[table["scored"] & (table["rule"] == "all_five")].set_index("case")
     for case, form in [
         ("georgia_2008", "limited"),
         ("crimea_2014", "limited"),
@@ -275,5 +277,5 @@ def test_backtest_scores_form_beside_intervention():
     assert not t.loc[
         "karabakh_2020", "pred_intervened"
     ]  # peacekeepers after a ceasefire are not an intervention
-    weighted = bt.table[bt.table["scored"] & (bt.table["rule"] == "weighted")].set_index("case")
+    weighted = table[table["scored"] & (table["rule"] == "weighted")].set_index("case")
     assert weighted.loc["ukraine_2022", "pred_form"] == "limited"
