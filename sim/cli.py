@@ -13,11 +13,7 @@ import argparse
 import signal
 import sys
 
-from .commands import run
-from .commands import viz
-from .commands import cases, experiment, plot
-from .commands import discover, export, why
-from .commands import calibrate
+from .commands import calibrate, cases, discover, experiment, export, plot, run, viz, why
 from .config import ConfigError
 from .interrupts import RunAborted, handling
 
