@@ -87,11 +87,19 @@ def main() -> int:
             runs[kind].append(one(kind, args.population, args.generations, args.jobs))
             print(kind, runs[kind][-1], file=sys.stderr)
     result = {
-        "population": args.population, "generations": args.generations, "jobs": args.jobs,
-        "repeat": args.repeat, "load_average_1min": os.getloadavg()[0],
-        "samplers": {k: {"median_wall_s": round(statistics.median(r["wall_s"] for r in v), 2),
-                         "median_sims_per_s": round(statistics.median(r["sims_per_s"] for r in v), 2),
-                         "runs": v} for k, v in runs.items()},
+        "population": args.population,
+        "generations": args.generations,
+        "jobs": args.jobs,
+        "repeat": args.repeat,
+        "load_average_1min": os.getloadavg()[0],
+        "samplers": {
+            k: {
+                "median_wall_s": round(statistics.median(r["wall_s"] for r in v), 2),
+                "median_sims_per_s": round(statistics.median(r["sims_per_s"] for r in v), 2),
+                "runs": v,
+            }
+            for k, v in runs.items()
+        },
     }
     fastest = max(result["samplers"], key=lambda k: result["samplers"][k]["median_sims_per_s"])
     result["fastest"] = fastest

@@ -245,7 +245,11 @@ def run_backtest(
         draws, dropped = mechanism_only(posterior.draws(reps, seed))
         record = posterior.record(draws)
         drawn = (posterior, draws)
-        left_out = f" (leaving out {', '.join(dropped)}: the calibrated scenario's own events)" if dropped else ""
+        left_out = (
+            f" (leaving out {', '.join(dropped)}: the calibrated scenario's own events)"
+            if dropped
+            else ""
+        )
         notes.append(f"parameters drawn from the posterior {posterior.path}{left_out}")
     for path in inputs.files:
         cid = path.stem
@@ -299,7 +303,9 @@ def _run_case(
             from .calibration.posterior import draw_configs
 
             own = draw_configs(leveled, drawn[0], drawn[1], str(path))
-        res = run_replications(leveled, reps=reps, seed=seed, jobs=jobs, progress=False, configs=own)
+        res = run_replications(
+            leveled, reps=reps, seed=seed, jobs=jobs, progress=False, configs=own
+        )
         row = {
             "case": cid,
             "title": facts["case"] if facts is not None else cid,

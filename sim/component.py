@@ -32,7 +32,9 @@ def named_stream(seq: np.random.SeedSequence, name: str) -> np.random.Generator:
     or in which order they were built.
     """
     key = zlib.crc32(name.encode("utf-8"))
-    child = np.random.SeedSequence(seq.entropy, spawn_key=(*seq.spawn_key, key), pool_size=seq.pool_size)
+    child = np.random.SeedSequence(
+        seq.entropy, spawn_key=(*seq.spawn_key, key), pool_size=seq.pool_size
+    )
     return np.random.default_rng(child)
 
 

@@ -13,7 +13,9 @@ from .conftest import ROOT
 def test_troop_channels_say_what_the_readme_says(tmp_path):
     out = tmp_path / "tc"
     spec = str(ROOT / "experiments" / "troop_channels.yaml")
-    assert main(["experiment", spec, "--out", str(out), "--jobs", "2", "--quiet", "--no-plots"]) == 0
+    assert (
+        main(["experiment", spec, "--out", str(out), "--jobs", "2", "--quiet", "--no-plots"]) == 0
+    )
     s = pd.read_parquet(out / "summary")
     d = pd.read_parquet(out / "daily")
     names = s[["point", "point_name"]].drop_duplicates().set_index("point")["point_name"]
@@ -29,7 +31,10 @@ def test_troop_channels_say_what_the_readme_says(tmp_path):
     assert m.loc["no guarantee", "withdrawn_day"] > base["withdrawn_day"] + 0.5
     # guard: almost nothing
     assert abs(m.loc["no guard", "deaths"] - base["deaths"]) < 0.1 * base["deaths"]
-    assert abs(defector_days["no guard"] - defector_days["baseline"]) < 0.05 * defector_days["baseline"]
+    assert (
+        abs(defector_days["no guard"] - defector_days["baseline"])
+        < 0.05 * defector_days["baseline"]
+    )
     # all three off: worse than no request (the host's army then comes in)
     assert m.loc["no channel", "days_to_order"] > m.loc["no request", "days_to_order"]
     assert m.loc["no channel", "deaths"] > m.loc["no request", "deaths"]

@@ -42,10 +42,18 @@ class Ally(Component):
 
     def step(self) -> None:
         russia, host = self.model.russia, self.model.host
-        if not self.decided and russia.operation_under_way and host.friendly and host.cfg.csto_member:
+        if (
+            not self.decided
+            and russia.operation_under_way
+            and host.friendly
+            and host.cfg.csto_member
+        ):
             self.decided = True
             noise = self.stream.normal(0.0, 0.1)
-            self.joined = self.cfg.willingness - self.shared.unrest_aversion * self.unrest + noise > self.shared.join_threshold
+            self.joined = (
+                self.cfg.willingness - self.shared.unrest_aversion * self.unrest + noise
+                > self.shared.join_threshold
+            )
             if self.joined:
                 self.model.ledger.order(self.index, self.cfg.capacity, russia.cfg.lead_time_days)
         self._update_unrest()

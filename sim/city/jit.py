@@ -19,6 +19,7 @@ except ImportError:  # pragma: no cover - exercised only without numba
 
 ENABLED = njit is not None and os.environ.get("SIM_ENGINE", "numba").lower() != "numpy"
 
+
 def kernel[F: Callable](fn: F) -> F:
     """Compile ``fn`` with numba (cached, no GIL, numpy's error model); without numba, ``fn`` itself."""
     if njit is None:  # pragma: no cover

@@ -74,7 +74,9 @@ def _range(field, model=None, name: str = "") -> str:
     return name.replace(" | ", " or ")  # a bar would split the table's cell
 
 
-FACT = re.compile(r"\b(1[89]|20)\d\d\b|IISS|census|Epstein|SIPRI|Mesa|cases\.csv|CASES|Uppsala|UCDP")
+FACT = re.compile(
+    r"\b(1[89]|20)\d\d\b|IISS|census|Epstein|SIPRI|Mesa|cases\.csv|CASES|Uppsala|UCDP"
+)
 
 
 def calibrations() -> dict[str, list[str]]:
@@ -94,9 +96,13 @@ def calibrations() -> dict[str, list[str]]:
             if frame is not None and key in frame:
                 from ..calibration.report import weighted_quantiles
 
-                q = weighted_quantiles(frame[key].to_numpy(float), frame["weight"].to_numpy(float), (0.5, 0.1, 0.9))
-                text += f" ({'item ' + key.split('.')[1] + ', ' if key.split('.')[1:2] and key.split('.')[1].isdigit() else ''}" \
-                        f"{q[0]:.3g}; 10-90% {q[1]:.3g}-{q[2]:.3g})"
+                q = weighted_quantiles(
+                    frame[key].to_numpy(float), frame["weight"].to_numpy(float), (0.5, 0.1, 0.9)
+                )
+                text += (
+                    f" ({'item ' + key.split('.')[1] + ', ' if key.split('.')[1:2] and key.split('.')[1].isdigit() else ''}"
+                    f"{q[0]:.3g}; 10-90% {q[1]:.3g}-{q[2]:.3g})"
+                )
             out.setdefault(re.sub(r"\.\d+\.", ".N.", key), []).append(text)
     return out
 
@@ -107,17 +113,23 @@ def _read_posterior(path: Path):
     return pd.read_parquet(path)
 
 
-def provenance(key: str, desc: str, calibrated: dict[str, list[str]], given: str | None = None) -> str:
+def provenance(
+    key: str, desc: str, calibrated: dict[str, list[str]], given: str | None = None
+) -> str:
     """The provenance cell of one parameter (see HEADER): ``given`` (a field's ``provenance`` in
     its ``json_schema_extra``) when the schema states it, else read from the description: one citing
     no source but saying "assumption" is an assumption; one citing a source (a year, IISS, Epstein,
     a census...) is a fact; the rest are settings."""
-    kind = given or ("assumption" if "assumption" in desc.lower() else "fact" if FACT.search(desc) else "setting")
+    kind = given or (
+        "assumption" if "assumption" in desc.lower() else "fact" if FACT.search(desc) else "setting"
+    )
     fits = calibrated.get(key, [])
     return "; ".join([*fits, f"else {kind}"]) if fits else kind
 
 
-def _rows(model: type[BaseModel], prefix: str, calibrated: dict[str, list[str]] | None = None) -> list[str]:
+def _rows(
+    model: type[BaseModel], prefix: str, calibrated: dict[str, list[str]] | None = None
+) -> list[str]:
     rows = []
     for name, field in model.model_fields.items():
         inner = inner_model(field.annotation)

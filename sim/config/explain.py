@@ -20,7 +20,6 @@ class ConfigError(Exception):
     """A mistake in a config file or an override, explained in one paragraph."""
 
 
-
 MOVED = {  # first-edition keys the second edition replaced (docs/model.md 7.5-7.6)
     "host.police_loyalty": "host.forces.police.loyalty",
     "host.army_strength": "host.forces.army.strength",
