@@ -121,7 +121,7 @@ def summarize(daily: Mapping[str, Sequence] | pd.DataFrame, order_threshold: flo
     calm = np.flatnonzero((active < order_threshold) & (np.arange(active.size) >= peak_at))
     decisions = list(daily["decision"])
     strongest = max(
-        (d for d in decisions if d in OUTCOME_RANK), key=OUTCOME_RANK.get, default="watch"
+        (d for d in decisions if d in OUTCOME_RANK), key=lambda d: OUTCOME_RANK[d], default="watch"
     )
     requested = np.flatnonzero(np.asarray(daily["requested"]))
     acted = [i for i, d in enumerate(decisions) if d in INTERVENED]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from ..component import Component
+from ..component import Component, Reporter
 from ..config.names import ally_column
 
 
@@ -70,5 +70,5 @@ class Ally(Component):
         target = cfg.unrest + (1.0 - cfg.unrest) * 0.5 * (1.0 + math.erf(z / math.sqrt(2.0)))
         self.unrest += s.adjustment * (target - self.unrest)
 
-    def columns(self) -> dict:
+    def columns(self) -> dict[str, Reporter]:
         return {f"unrest_{ally_column(self.name)}": lambda: self.unrest}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from ..component import Component
+from ..component import Component, Reporter, bound
 from .playbook import HostView, Measure, choose
 from .security import Apparatus, ForceKind
 
@@ -252,8 +252,8 @@ class HostGovernment(Component):
     def arrest_intensity(self) -> float:
         return self.cfg.playbook.mass_arrest_intensity if self.mass_arrests else 1.0
 
-    def columns(self) -> dict:
-        cols = {
+    def columns(self) -> dict[str, Reporter]:
+        cols: dict[str, Reporter] = {
             "legitimacy": lambda: self.legitimacy,
             "regime_threat": lambda: self.regime_threat,
             "regime_status": lambda: self.status.value,
@@ -262,8 +262,8 @@ class HostGovernment(Component):
             "host_army": lambda: int(round(self.army)),
         }
         for kind, force in self.apparatus.forces.items():
-            cols[f"{kind.value}_on_duty"] = lambda f=force: int(round(f.on_duty))
-            cols[f"{kind.value}_loyalty"] = lambda f=force: f.loyalty
+            cols[f"{kind.value}_on_duty"] = bound(lambda f: int(round(f.on_duty)), force)
+            cols[f"{kind.value}_loyalty"] = bound(lambda f: f.loyalty, force)
         cols.update(
             {
                 "forces_defected": lambda: int(round(self.apparatus.defected_persons)),
