@@ -38,6 +38,7 @@ import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -178,7 +179,9 @@ def score_case(res, hist: pd.Series | None) -> dict:
     forms = s["form"].value_counts().reindex(FORMS, fill_value=0) / n
     p = float(forms[[f.value for f in INTERVENING_FORMS]].sum())
     moments = decisive_moments(res)
-    row = {f"share_{o if o != 'watch' else 'none'}": float(shares[o]) for o in OUTCOMES}
+    row: dict[str, Any] = {
+        f"share_{o if o != 'watch' else 'none'}": float(shares[o]) for o in OUTCOMES
+    }
     row.update(
         p_intervene=p,
         pred_intervened=p >= 0.5,
@@ -314,8 +317,8 @@ def _run_case(
             "rule": rule,
             "variant": variant,
             "scored": variant == "" and known,
-            "hist_intervened": int(hist["intervened"]) if known else None,
-            "hist_outcome": hist["history_outcome"] if known else "unknown",
+            "hist_intervened": int(hist["intervened"]) if hist is not None else None,
+            "hist_outcome": hist["history_outcome"] if hist is not None else "unknown",
             "hist_form": facts["form"] if facts is not None else None,
             "hist_scale": _number(hist, "scale_troops"),
             "hist_days": _number(hist, "days_trigger_to_deploy"),

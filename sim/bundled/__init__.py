@@ -10,6 +10,7 @@ Imports nothing of ours but the error type.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ..config.load import ConfigError
@@ -45,7 +46,7 @@ def shipped_names() -> list[str]:
     )
 
 
-def find_config(text: str | Path, what: str = "Config") -> Path:
+def find_config(text: str | os.PathLike[str], what: str = "Config") -> Path:
     """The config a command line names: a path to a file, else a shipped scenario's name.
 
     ``configs/kazakhstan_2022.yaml``, ``kazakhstan_2022.yaml`` and ``kazakhstan_2022`` all name the

@@ -48,6 +48,7 @@ def main(args) -> int:
         files = analyse(folder)
         print(f"{len(files)} tables and plots in {folder}/plots and {folder}/analysis")
     elif kind is Kind.RUN:
+        assert manifest is not None  # a run is known by its manifest
         files = plot_run(folder, manifest)
         print(f"{len(files)} plots of the run {manifest.get('scenario')} in {folder}/plots")
     elif kind is Kind.BACKTEST:

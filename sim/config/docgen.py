@@ -144,7 +144,8 @@ def _rows(
         extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
         unit = extra.get("unit", "")
         desc = (field.description or "").replace("|", "/")
-        prov = provenance(key, desc, calibrated or {}, extra.get("provenance"))
+        given = extra.get("provenance")
+        prov = provenance(key, desc, calibrated or {}, given if isinstance(given, str) else None)
         rows.append(
             f"| `{key}` | {_default(field)} | {unit} | {_range(field, model, name)} | {prov} | {desc} |"
         )

@@ -485,7 +485,11 @@ class SupportWeights(Section):
 OPTION_NAMES = Literal["covert", "peacekeeping", "guard", "limited", "full"]
 
 
-def _default_stakes() -> dict:
+def _all_options() -> list[OPTION_NAMES]:
+    return ["covert", "peacekeeping", "guard", "limited", "full"]
+
+
+def _default_stakes() -> dict[OPTION_NAMES, float]:
     # Share of what Moscow stands to win that each option secures (weighted rule only): a full
     # invasion or a guard mission secures all of it, a regional operation most, peacekeepers and
     # deniable support less (assumption).
@@ -496,7 +500,7 @@ class Options(Section):
     """The menu of options Moscow weighs (docs/model.md 7.10) and their own parameters."""
 
     menu: list[OPTION_NAMES] = Field(
-        default_factory=lambda: ["covert", "peacekeeping", "guard", "limited", "full"],
+        default_factory=_all_options,
         description="options Moscow may weigh besides political support only (none); leave one out to switch it off",
     )
     stake: dict[OPTION_NAMES, float] = Field(
@@ -715,6 +719,10 @@ class Russia(Section):
     )
 
 
+def _default_reaction() -> dict[OPTION_NAMES, float]:
+    return {"guard": 1.0, "peacekeeping": 0.2, "covert": 0.6, "limited": 0.6, "full": 1.0}
+
+
 class West(Section):
     """The West: signals before, sanctions and aid after (docs/model.md 2, 7.9)."""
 
@@ -750,13 +758,7 @@ class West(Section):
         "military aid to a hostile host once attacked",
     )
     reaction: dict[OPTION_NAMES, float] = Field(
-        default_factory=lambda: {
-            "guard": 1.0,
-            "peacekeeping": 0.2,
-            "covert": 0.6,
-            "limited": 0.6,
-            "full": 1.0,
-        },
+        default_factory=_default_reaction,
         description="the West's reaction to each option relative to a full move (times the severity for the host's alignment); covert's is further cut by its deniability (assumption: the 2014 sanctions for Crimea and Donbas were a fraction of 2022's)",
     )
     territory_reference: float = P(
