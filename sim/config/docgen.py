@@ -18,7 +18,7 @@ from .schema import Ally, Config, Event, Fact, Magnitude, Site
 HEADER = """# Parameters
 
 Every parameter of a scenario config, with its default, unit, allowed range and source. Generated
-from `sim/config/schema.py` by `python -m sim.config.docgen`; do not edit by hand. "assumption"
+from `sim/config/schema/` by `python -m sim.config.docgen`; do not edit by hand. "assumption"
 marks a modelling choice with no empirical source (see `docs/model.md`). The `provenance` column
 says where each default comes from: **fact** (an empirical source, named in the meaning column),
 **assumption** (a modelling choice), **setting** (set by each scenario config from its own facts,

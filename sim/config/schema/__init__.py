@@ -1,0 +1,76 @@
+"""The scenario schema: every parameter of the model, its default, unit, range and source.
+
+This package is the one place where parameters are declared, one module per part of the crisis:
+``city`` (the grid, sites, protesters, police and troops on the grid), ``host`` (the government
+and its region; its forces and playbook in :mod:`sim.config.security`), ``russia``, ``west``,
+``allies``, ``attrition`` (the war), ``events``, ``history`` (never read by the model) and
+``scenario`` (``Config``, the whole). ``base`` holds what they share. Sections are parameters, named
+for the config key they hold; the runtime classes of the same name live in ``sim.actors`` and
+``sim.city``. Everything is re-exported here: ``from sim.config.schema import X`` works for each.
+
+``docs/parameters.md`` is generated from it (``python -m sim.config.docgen``) and a test keeps the
+two in step. Sources of defaults are given in each field's description; "assumption" marks a
+modelling choice with no empirical source, documented in ``docs/model.md``.
+
+Imports nothing of ours but :mod:`sim.config.names` and :mod:`sim.config.security`.
+"""
+
+from ..names import check_name
+from ..security import HostForces, PlaybookParams
+from .allies import Allies, Ally
+from .attrition import Attrition
+from .base import P, Section, Share
+from .city import City, Police, Protesters, Site, Troops
+from .events import EVENT_VALUES, Event
+from .history import Fact, History, HistoryEvent, Magnitude, MagnitudeName
+from .host import Host, Region
+from .russia import (
+    OPTION_NAMES,
+    Learning,
+    Logistics,
+    Options,
+    Perception,
+    Russia,
+    SupportWeights,
+    Thresholds,
+    Weights,
+)
+from .scenario import Config
+from .west import West
+
+__all__ = [
+    "EVENT_VALUES",
+    "OPTION_NAMES",
+    "Allies",
+    "Ally",
+    "Attrition",
+    "City",
+    "Config",
+    "Event",
+    "Fact",
+    "History",
+    "HistoryEvent",
+    "Host",
+    "HostForces",
+    "Learning",
+    "Logistics",
+    "Magnitude",
+    "MagnitudeName",
+    "Options",
+    "P",
+    "Perception",
+    "PlaybookParams",
+    "Police",
+    "Protesters",
+    "Region",
+    "Russia",
+    "Section",
+    "Share",
+    "Site",
+    "SupportWeights",
+    "Thresholds",
+    "Troops",
+    "Weights",
+    "West",
+    "check_name",
+]
