@@ -137,8 +137,7 @@ def _arrays(city) -> list[np.ndarray]:
 
 
 def city_hashes() -> dict:
-    from sim.config.schema import City as CityCfg
-    from sim.config.schema import Police, Protesters, Site, Troops
+    from sim.config.schema import CityParams, Police, Protesters, Site, Troops
 
     sites = [Site(name="a", x=5, y=5), Site(name="b", x=20, y=12), Site(name="c", x=28, y=3)]
     cases = {
@@ -174,7 +173,7 @@ def city_hashes() -> dict:
     }
     out = {}
     for name, c in cases.items():
-        city_cfg = CityCfg(
+        city_cfg = CityParams(
             width=32, height=26, torus=c["torus"], neighborhood=c["kind"], sites=sites
         )
         prot = Protesters(density=0.7, vision=4, max_jail_days=20, site_attraction=0.4)

@@ -10,15 +10,14 @@ import pytest
 from sim.city import City, DayInputs, jit
 from sim.city.state import Citizen
 from sim.city.windows import WindowSum, offsets
-from sim.config.schema import City as CityCfg
-from sim.config.schema import Police, Protesters, Site, Troops
+from sim.config.schema import CityParams, Police, Protesters, Site, Troops
 
 QUIET, ACTIVE, JAILED = Citizen.QUIET, Citizen.ACTIVE, Citizen.JAILED
 CALM = DayInputs(legitimacy=1.0, hardship_shock=0.0)  # legitimacy 1: nobody turns active
 
 
 def make(size=30, seed=0, torus=True, kind="von_neumann", vision=4, sites=(), **prot) -> City:
-    city = CityCfg(width=size, height=size, torus=torus, neighborhood=kind, sites=list(sites))
+    city = CityParams(width=size, height=size, torus=torus, neighborhood=kind, sites=list(sites))
     p = {"density": 0.7, "vision": vision, "max_jail_days": 30, "site_attraction": 0.0}
     p.update(prot)
     police = Police(density=0.074, vision=vision, guard_share=0.25 if sites else 0.0)

@@ -340,7 +340,7 @@ def test_docs_model_states_the_schemas_ally_defaults():
     thresholds' spread; they must be the schema's (they once said 0.35-0.4 and 0.12)."""
     import re
 
-    from sim.config.schema import Ally
+    from sim.config.schema import AllyParams
 
     text = (CONFIGS.parent / "docs" / "model.md").read_text(encoding="utf-8")
     section = text[text.index("### 7.13") : text.index("### 7.14")]
@@ -352,8 +352,8 @@ def test_docs_model_states_the_schemas_ally_defaults():
     }
     members = Config().allies.members
     assert stated == {a.name: (a.capacity, a.willingness, a.threshold_mean) for a in members}
-    assert f"`threshold_sd = {Ally.model_fields['threshold_sd'].default}`" in section
-    assert f"`unrest = {Ally.model_fields['unrest'].default}`" in section
+    assert f"`threshold_sd = {AllyParams.model_fields['threshold_sd'].default}`" in section
+    assert f"`unrest = {AllyParams.model_fields['unrest'].default}`" in section
 
 
 def test_readme_error_example_is_what_sim_prints(tmp_path, monkeypatch, capsys):

@@ -10,8 +10,7 @@ from sim.city import DAY, Citizen, City, DayInputs, Phase, day, jit, kernels
 from sim.city import compiled as compiled_day
 from sim.city.day import Today
 from sim.config import load_config
-from sim.config.schema import City as CityCfg
-from sim.config.schema import Police, Protesters, Site, Troops
+from sim.config.schema import CityParams, Police, Protesters, Site, Troops
 from sim.runner import run_one
 
 pytestmark = pytest.mark.skipif(not jit.ENABLED, reason="numba not available (or SIM_ENGINE=numpy)")
@@ -70,7 +69,7 @@ def test_city_picks_the_engine(monkeypatch):
 
 
 def _pair(torus: bool, kind: str, vision: int = 3, seed: int = 4, **prot) -> tuple[City, City]:
-    city = CityCfg(
+    city = CityParams(
         width=30,
         height=24,
         torus=torus,

@@ -14,7 +14,7 @@ from .. import decision as dc
 from ..decision import Form, Outcome
 
 if TYPE_CHECKING:
-    from ..config.schema import Russia as RussiaParams
+    from ..config.schema import RussiaParams
     from ..model import CrisisModel
 
 SCALE_BACK_ORDER = (Form.LIMITED, Form.COVERT)

@@ -13,7 +13,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from .explain import bounds, inner_model, item_bounds
-from .schema import Ally, Config, Event, Fact, Magnitude, Site
+from .schema import AllyParams, Config, Event, Fact, Magnitude, Site
 
 HEADER = """# Parameters
 
@@ -137,7 +137,7 @@ def _rows(
         if (
             isinstance(inner, type)
             and issubclass(inner, BaseModel)
-            and inner not in (Ally, Event, Site, Fact, Magnitude)
+            and inner not in (AllyParams, Event, Site, Fact, Magnitude)
         ):
             rows.extend(_rows(inner, key + ".", calibrated))
             continue
@@ -161,7 +161,7 @@ def render() -> str:
     parts = [HEADER, "## Scenario\n", table + "\n".join(_rows(Config, "", fits)) + "\n"]
     for title, model, prefix in (
         ("Each strategic site (`city.sites`)", Site, "city.sites.N."),
-        ("Each CSTO ally (`allies.members`)", Ally, "allies.members.N."),
+        ("Each CSTO ally (`allies.members`)", AllyParams, "allies.members.N."),
         ("Each event (`events`)", Event, "events.N."),
         ("Each dated fact (`history.timeline`)", Fact, "history.timeline.N."),
         ("Each historical total (`history.magnitudes`)", Magnitude, "history.magnitudes.NAME."),

@@ -45,7 +45,7 @@ def moved(label: str, key: str) -> str:
 
 
 def inner_model(annotation: Any) -> Any:
-    """The pydantic model inside an annotation (list[Ally] -> Ally), or the annotation itself."""
+    """The pydantic model inside an annotation (list[AllyParams] -> AllyParams), or the annotation itself."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in typing.get_args(annotation):

@@ -17,40 +17,40 @@ Imports nothing of ours but :mod:`sim.config.names` and :mod:`sim.config.securit
 
 from ..names import check_name
 from ..security import HostForces, PlaybookParams
-from .allies import Allies, Ally
+from .allies import Allies, AllyParams
 from .attrition import Attrition
 from .base import P, Section, Share
-from .city import City, Police, Protesters, Site, Troops
+from .city import CityParams, Police, Protesters, Site, Troops
 from .events import EVENT_VALUES, Event
 from .history import Fact, History, HistoryEvent, Magnitude, MagnitudeName
-from .host import Host, Region
+from .host import HostParams, Region
 from .russia import (
     OPTION_NAMES,
     Learning,
     Logistics,
     Options,
     Perception,
-    Russia,
+    RussiaParams,
     SupportWeights,
     Thresholds,
     Weights,
 )
 from .scenario import Config
-from .west import West
+from .west import WestParams
 
 __all__ = [
     "EVENT_VALUES",
     "OPTION_NAMES",
     "Allies",
-    "Ally",
+    "AllyParams",
     "Attrition",
-    "City",
+    "CityParams",
     "Config",
     "Event",
     "Fact",
     "History",
     "HistoryEvent",
-    "Host",
+    "HostParams",
     "HostForces",
     "Learning",
     "Logistics",
@@ -63,7 +63,7 @@ __all__ = [
     "Police",
     "Protesters",
     "Region",
-    "Russia",
+    "RussiaParams",
     "Section",
     "Share",
     "Site",
@@ -71,6 +71,6 @@ __all__ = [
     "Thresholds",
     "Troops",
     "Weights",
-    "West",
+    "WestParams",
     "check_name",
 ]

@@ -8,7 +8,7 @@ from ..names import ally_column
 from .base import P, Section
 
 
-class Ally(Section):
+class AllyParams(Section):
     """A CSTO ally: contingent and domestic unrest (docs/model.md 2, 7.13)."""
 
     name: str = Field(description="country name; columns troops_<name>, unrest_<name>")
@@ -21,26 +21,26 @@ class Ally(Section):
     threshold_sd: float = P(0.2, 0.01, 1.0, "", "sd of the thresholds (Granovetter 1978)")
 
 
-def _default_allies() -> list[Ally]:
+def _default_allies() -> list[AllyParams]:
     # The four CSTO allies that joined in January 2022 (docs/model.md 2). Capacities: the contingents
     # each sent to Kazakhstan in January 2022 (CSTO, 7-8 Jan 2022: Armenia ~100, Belarus ~100,
     # Kyrgyzstan ~150, Tajikistan ~200), the only documented figure of what each can send on short
     # notice; the Kazakhstan peak is therefore not an independent test of them (docs/model.md 7.7).
     # Willingness and thresholds are assumptions.
     return [
-        Ally(name="Armenia", capacity=100, willingness=0.6, threshold_mean=0.55),
-        Ally(name="Belarus", capacity=100, willingness=0.9, threshold_mean=0.6),
-        Ally(
+        AllyParams(name="Armenia", capacity=100, willingness=0.6, threshold_mean=0.55),
+        AllyParams(name="Belarus", capacity=100, willingness=0.9, threshold_mean=0.6),
+        AllyParams(
             name="Kyrgyzstan", capacity=150, willingness=0.8, threshold_mean=0.5
         ),  # lowest: three revolutions since 2005
-        Ally(name="Tajikistan", capacity=200, willingness=0.8, threshold_mean=0.6),
+        AllyParams(name="Tajikistan", capacity=200, willingness=0.8, threshold_mean=0.6),
     ]
 
 
 class Allies(Section):
     """The CSTO allies and their shared response parameters."""
 
-    members: list[Ally] = Field(
+    members: list[AllyParams] = Field(
         default_factory=_default_allies,
         description="the allies; default Armenia, Belarus, Kyrgyzstan, Tajikistan (docs/model.md 2)",
     )

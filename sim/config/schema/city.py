@@ -28,7 +28,7 @@ def _default_sites() -> list[Site]:
     ]
 
 
-class City(Section):
+class CityParams(Section):
     """The host's main city: grid, neighbourhood and strategic sites (docs/model.md 2)."""
 
     width: int = P(60, 5, 5000, "cells", "grid width (docs/model.md 2)")

@@ -50,7 +50,7 @@ class Region(Section):
     )
 
 
-class Host(Section):
+class HostParams(Section):
     """The host government (docs/model.md 2, 7.5-7.8)."""
 
     name: str = Field("Host", description="country name")

@@ -182,7 +182,7 @@ class Learning(Section):
     )
 
 
-class Russia(Section):
+class RussiaParams(Section):
     """Moscow: forces, perception, the decision rule and deployment (docs/model.md 2, 7.10-7.12)."""
 
     enabled: bool = Field(

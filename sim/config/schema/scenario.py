@@ -8,12 +8,12 @@ from ..names import check_name
 from .allies import Allies
 from .attrition import Attrition
 from .base import P, Section
-from .city import City, Police, Protesters, Troops
+from .city import CityParams, Police, Protesters, Troops
 from .events import Event
 from .history import History
-from .host import Host
-from .russia import Russia
-from .west import West
+from .host import HostParams
+from .russia import RussiaParams
+from .west import WestParams
 
 
 class Config(Section):
@@ -22,13 +22,13 @@ class Config(Section):
     name: str = Field("scenario", description="short name, used for the output folder")
     description: str = Field("", description="what the scenario represents")
     horizon_days: int = P(60, 1, 10_000, "days", "docs/model.md 2")
-    city: City = Field(default_factory=City)
+    city: CityParams = Field(default_factory=CityParams)
     protesters: Protesters = Field(default_factory=Protesters)
     police: Police = Field(default_factory=Police)
     troops: Troops = Field(default_factory=Troops)
-    host: Host = Field(default_factory=Host)
-    russia: Russia = Field(default_factory=Russia)
-    west: West = Field(default_factory=West)
+    host: HostParams = Field(default_factory=HostParams)
+    russia: RussiaParams = Field(default_factory=RussiaParams)
+    west: WestParams = Field(default_factory=WestParams)
     allies: Allies = Field(default_factory=Allies)
     attrition: Attrition = Field(default_factory=Attrition)
     events: list[Event] = Field(default_factory=list)

@@ -12,7 +12,7 @@ def _default_reaction() -> dict[OPTION_NAMES, float]:
     return {"guard": 1.0, "peacekeeping": 0.2, "covert": 0.6, "limited": 0.6, "full": 1.0}
 
 
-class West(Section):
+class WestParams(Section):
     """The West: signals before, sanctions and aid after (docs/model.md 2, 7.9)."""
 
     enabled: bool = Field(True, description="false removes the West from the scenario")
