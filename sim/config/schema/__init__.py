@@ -4,9 +4,10 @@ This package is the one place where parameters are declared, one module per part
 ``city`` (the grid, sites, protesters, police and troops on the grid), ``host`` (the government
 and its region; its forces and playbook in :mod:`sim.config.security`), ``russia``, ``west``,
 ``allies``, ``attrition`` (the war), ``events``, ``history`` (never read by the model) and
-``scenario`` (``Config``, the whole). ``base`` holds what they share. Sections are parameters, named
-for the config key they hold; the runtime classes of the same name live in ``sim.actors`` and
-``sim.city``. Everything is re-exported here: ``from sim.config.schema import X`` works for each.
+``scenario`` (``Config``, the whole). ``base`` holds what they share. A section that configures a
+runtime class is named apart from it with ``Params`` (``CityParams`` for ``sim.city.City``,
+``HostParams`` for ``HostGovernment``, ``RussiaParams``, ``WestParams``, ``AllyParams`` for the
+actors in ``sim.actors``). Everything is re-exported here: ``from sim.config.schema import X``.
 
 ``docs/parameters.md`` is generated from it (``python -m sim.config.docgen``) and a test keeps the
 two in step. Sources of defaults are given in each field's description; "assumption" marks a
