@@ -205,7 +205,10 @@ class HostGovernment(Component):
         self.days_collapsing = (
             self.days_collapsing + 1 if self.regime_threat >= cfg.collapse_threshold else 0
         )
-        if self.days_collapsing >= cfg.collapse_days:
+        if (
+            self.days_collapsing >= cfg.collapse_days
+            or self.apparatus.defected_share >= cfg.collapse_defected
+        ):
             self.collapse()
         elif self.regime_threat >= cfg.threatened_threshold:
             self.status = RegimeStatus.THREATENED

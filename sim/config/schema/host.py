@@ -110,6 +110,13 @@ class HostParams(Section):
         "days",
         "consecutive days above collapse_threshold before the regime falls (assumption)",
     )
+    collapse_defected: float = P(
+        0.5,
+        0.0,
+        1.0,
+        "share",
+        "share of the capital's security forces defected at which the regime falls at once: it has lost its coercive apparatus (Kyrgyzstan 2005 and 2010: the forces stood aside; assumption: a majority)",
+    )
     threatened_threshold: float = P(
         0.3, 0.0, 1.0, "threat", "threat above which the regime counts as threatened (assumption)"
     )
