@@ -12,7 +12,8 @@ pyabc samplers fork the driver, which has loaded the compiled engine first (as o
 ``sim calibrate`` uses the pool unless this shows pyabc's multicore sampler to be faster; the pool
 is also the one whose result does not depend on which worker finishes first.
 
-Writes benchmarks/results/calibration_samplers.json; the last printed line is that JSON object.
+Writes benchmarks/results/calibration_samplers_<population>x<generations>.json; the last printed
+line is that JSON object.
 """
 
 from __future__ import annotations
@@ -103,7 +104,8 @@ def main() -> int:
     }
     fastest = max(result["samplers"], key=lambda k: result["samplers"][k]["median_sims_per_s"])
     result["fastest"] = fastest
-    out = ROOT / "benchmarks" / "results" / "calibration_samplers.json"
+    name = f"calibration_samplers_{args.population}x{args.generations}.json"
+    out = ROOT / "benchmarks" / "results" / name
     out.write_text(json.dumps(result, indent=2))
     print(json.dumps(result))
     return 0

@@ -62,7 +62,7 @@ EXPECT = {
     "calibration/non_numeric_parameter.yaml": "cannot have a prior",
     "calibration/normal_without_sd.yaml": "needs `mean` and `sd`",
     "calibration/prior_outside_range.yaml": "reach outside the key's allowed range 0.0 .. 1.0",
-    "calibration/prior_without_why.yaml": "`parameters.host.backing_boost.why` is required",
+    "calibration/prior_without_why.yaml": "`parameters.host.legitimacy.why` is required",
     "calibration/unknown_statistic.yaml": "Did you mean 'deploy_day'",
     "cases_csv/binary.csv": "cannot be read as the case table",
     "cases_csv/empty.csv": "cannot be read as the case table",

@@ -209,21 +209,21 @@ def test_readme_backtest_headline(headline):
     unbiased Ukraine 2022 beneath it). The numbers are regenerated after a change to the model."""
     sc = headline.scores.set_index(["level", "rule", "cases"])
     expected = {  # (level, rule, cases): (hits, Brier, misses, form hits, host asked right)
-        ("decision", "all_five", "as coded"): (10, 0.058, "kyrgyzstan_2010", 10, None),
+        ("decision", "all_five", "as coded"): (10, 0.059, "kyrgyzstan_2010", 10, None),
         ("decision", "weighted", "as coded"): (9, 0.062, "belarus_2020, kyrgyzstan_2010", 9, None),
-        ("crisis", "all_five", "as coded"): (10, 0.102, "tajikistan_1992", 10, 6),
+        ("crisis", "all_five", "as coded"): (10, 0.103, "tajikistan_1992", 10, 6),
         ("crisis", "weighted", "as coded"): (10, 0.081, "tajikistan_1992", 9, 6),
         # "each level and rule loses Ukraine 2022 as well: all_five 9 / 11 at both levels"
         ("decision", "all_five", "biases cleared"): (
             9,
-            0.149,
+            0.15,
             "kyrgyzstan_2010, ukraine_2022",
             9,
             None,
         ),
         ("crisis", "all_five", "biases cleared"): (
             9,
-            0.193,
+            0.194,
             "tajikistan_1992, ukraine_2022",
             9,
             6,

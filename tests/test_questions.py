@@ -38,39 +38,31 @@ def run(tmp_path, name: str):
 def test_when_moscow_deploys_says_what_the_readme_says(tmp_path):
     found = discover(run(tmp_path, "when_moscow_deploys"), "deployed", threshold=0.9)
     text = readme()
-    # README: "The box says `deployed when legitimacy <= 0.855: coverage 0.96, density 0.90`"
+    # README: "The box says `deployed when legitimacy >= 0.713 and 0.308 <= police_loyalty <= ..."
     assert f"The box says `{found.sentence(1)}`" in text
-    assert (found.runs, round(100 * found.yes / found.runs)) == (900, 68)  # "in 68% of the runs"
-    assert "where 90% of runs see troops" in text and round(found.boxes[0].density, 2) == 0.90
+    assert (found.runs, round(100 * found.yes / found.runs)) == (900, 39)  # "in 39% of the runs"
+    assert "where 85% of runs see troops" in text and round(found.boxes[0].density, 2) == 0.85
     scores = dict(zip(found.scores["parameter"], found.scores["score"].round(2), strict=True))
-    assert (
-        scores["host.legitimacy"] == 0.55 and scores["host.forces.police.loyalty"] == 0.11
-    )  # feature scores
-    assert (
-        max(v for k, v in scores.items() if k not in ("host.legitimacy", "host.forces.police.loyalty"))
-        <= 0.08
-    )
-    best = found.leaves.iloc[0]  # "CART's densest leaf ... deploys in 99% of its runs"
+    assert scores["host.forces.police.loyalty"] == 0.35  # "Police loyalty decides (feature score 0.35)"
+    assert max(v for k, v in scores.items() if k != "host.forces.police.loyalty") <= 0.12
+    best = found.leaves.iloc[0]  # "CART's densest leaf ... deploys in 84% of its runs"
     assert f"`{best['rule']}` deploys in {best['density']:.0%} of its runs" in text
 
 
 @pytest.mark.slow
 def test_when_deployment_fails_says_what_the_readme_says(tmp_path):
-    found = discover(
-        run(tmp_path, "when_deployment_fails"),
-        "regime_survived == False",
-        threshold=0.9,
-        where="deployed",
-    )
+    folder = run(tmp_path, "when_deployment_fails")
+    found = discover(folder, "regime_survived == False", threshold=0.9, where="deployed")
     text = readme()
-    assert f"The first box says `{found.sentence(1)}`" in text
-    assert (
-        f"The second box, among the runs left (a force landing within a day), says `{found.sentence(2)}`"
-        in text
-    )
-    assert (
-        f"the regime falls in {found.yes / found.runs:.0%} of the {found.runs} runs with troops"
-        in text
-    )
+    # "the regime falls in 1% of the 389 runs with troops (5 runs)"
+    assert f"the regime falls in {found.yes / found.runs:.0%} of the {found.runs} runs with troops ({found.yes} runs)" in text
+    assert f"the best says `{found.sentence(1)}`" in text
+    assert found.boxes[0].density < 0.9 and len(found.boxes) == 1
+    best = found.leaves.iloc[0]
+    assert f"`{best['rule']}`, fails in {best['density']:.0%} of its runs" in text
     assert found.scores["parameter"].iloc[0] == "host.forces.police.loyalty"
     assert f"Police loyalty scores highest ({found.scores['score'].iloc[0]:.2f})" in text
+    import pandas as pd
+
+    s = pd.read_parquet(folder / "summary")  # "among all 750 runs, 13% fall"
+    assert len(s) == 750 and f"among all 750 runs, {1 - s['regime_survived'].mean():.0%} fall" in text

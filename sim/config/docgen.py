@@ -96,13 +96,11 @@ def calibrations() -> dict[str, list[str]]:
             if frame is not None and key in frame:
                 from ..calibration.report import weighted_quantiles
 
-                q = weighted_quantiles(
-                    frame[key].to_numpy(float), frame["weight"].to_numpy(float), (0.5, 0.1, 0.9)
-                )
-                text += (
-                    f" ({'item ' + key.split('.')[1] + ', ' if key.split('.')[1:2] and key.split('.')[1].isdigit() else ''}"
-                    f"{q[0]:.3g}; 10-90% {q[1]:.3g}-{q[2]:.3g})"
-                )
+                w = frame["weight"].to_numpy(float)
+                q = weighted_quantiles(frame[key].to_numpy(float), w, (0.5, 0.1, 0.9))
+                part = key.split(".")[1] if "." in key else ""
+                item = f"item {part}, " if part.isdigit() else ""
+                text += f" ({item}{q[0]:.3g}; 10-90% {q[1]:.3g}-{q[2]:.3g})"
             out.setdefault(re.sub(r"\.\d+\.", ".N.", key), []).append(text)
     return out
 
@@ -145,7 +143,7 @@ def _rows(
         unit = extra.get("unit", "")
         desc = (field.description or "").replace("|", "/")
         given = extra.get("provenance")
-        prov = provenance(key, desc, calibrated or {}, given if isinstance(given, str) else None)
+        prov = provenance(key, desc, calibrated or {}, str(given) if given else None)
         rows.append(
             f"| `{key}` | {_default(field)} | {unit} | {_range(field, model, name)} | {prov} | {desc} |"
         )
