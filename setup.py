@@ -13,7 +13,8 @@ from setuptools import find_packages, setup
 CONFIGS = Path("configs")
 DATA = ["sim.bundled.configs"] + [
     "sim.bundled.configs." + ".".join(d.relative_to(CONFIGS).parts)
-    for d in sorted(CONFIGS.rglob("*")) if d.is_dir() and not d.name.startswith((".", "_"))
+    for d in sorted(CONFIGS.rglob("*"))
+    if d.is_dir() and not d.name.startswith((".", "_"))
 ]
 
 setup(

@@ -52,10 +52,17 @@ def main(other: str, blocks: int = 30, n: int = 5) -> dict:
             for s in range(n):
                 model(cfg, rng=b * n + s).run()
             times[name].append((time.thread_time() - t0) / n * 1e3)
-    out = {f"{k}_{stat}_ms": round(f(v), 2) for k, v in times.items()
-           for stat, f in (("best", min), ("median", statistics.median))}
+    out = {
+        f"{k}_{stat}_ms": round(f(v), 2)
+        for k, v in times.items()
+        for stat, f in (("best", min), ("median", statistics.median))
+    }
     ratios = [a / b for a, b in zip(times["this"], times["other"], strict=True)]
-    out.update(blocks=blocks, replications_per_block=n, median_ratio_this_other=round(statistics.median(ratios), 3))
+    out.update(
+        blocks=blocks,
+        replications_per_block=n,
+        median_ratio_this_other=round(statistics.median(ratios), 3),
+    )
     print(json.dumps(out))
     return out
 

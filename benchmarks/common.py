@@ -15,8 +15,7 @@ from mesa.examples.advanced.epstein_civil_violence.model import (
 )
 
 from sim.city import City, DayInputs
-from sim.config.schema import City as CityCfg
-from sim.config.schema import Police, Protesters, Troops
+from sim.config.schema import CityParams, Police, Protesters, Troops
 
 LEGITIMACY = 0.8
 MAX_JAIL = 30
@@ -31,7 +30,7 @@ def make_city(
     and the rule applied once a day (the crisis scenarios re-apply it up to three times a day for
     within-day contagion; see benchmarks/README.md). ``compiled``: the numba engine (default when
     available) or the numpy one; both give the same runs."""
-    city = CityCfg(width=size, height=size, torus=True, neighborhood="von_neumann", sites=[])
+    city = CityParams(width=size, height=size, torus=True, neighborhood="von_neumann", sites=[])
     prot = Protesters(
         density=DEFAULTS["density"],
         vision=vision,

@@ -34,7 +34,9 @@ MESA = [(40, 2, 40), (100, 1, 8), (200, 1, 3)]
 VISIONS = (3, 7, 15)
 
 
-def time_ours(size: int, warm: int, steps: int, vision: int = 7, seed: int = 1, compiled: bool = True) -> dict:
+def time_ours(
+    size: int, warm: int, steps: int, vision: int = 7, seed: int = 1, compiled: bool = True
+) -> dict:
     city = make_city(size, seed, vision=vision, compiled=compiled)
     for _ in range(warm):
         city.step(DAY)
@@ -44,8 +46,16 @@ def time_ours(size: int, warm: int, steps: int, vision: int = 7, seed: int = 1, 
         city.step(DAY)
     dt = (time.perf_counter() - t0) / steps
     protesters, agents = city_agents(city)
-    return {"engine": "ours", "size": size, "vision": vision, "protesters": protesters, "agents": agents,
-            "steps_timed": steps, "s_per_step": dt, "agent_steps_per_s": agents / dt}
+    return {
+        "engine": "ours",
+        "size": size,
+        "vision": vision,
+        "protesters": protesters,
+        "agents": agents,
+        "steps_timed": steps,
+        "s_per_step": dt,
+        "agent_steps_per_s": agents / dt,
+    }
 
 
 def time_mesa(size: int, warm: int, steps: int, seed: int = 1) -> dict:
@@ -60,8 +70,16 @@ def time_mesa(size: int, warm: int, steps: int, seed: int = 1) -> dict:
         model.step()
     dt = (time.perf_counter() - t0) / steps
     protesters, agents = mesa_agents(model)
-    return {"engine": "mesa", "size": size, "vision": 7, "protesters": protesters, "agents": agents,
-            "steps_timed": steps, "s_per_step": dt, "agent_steps_per_s": agents / dt}
+    return {
+        "engine": "mesa",
+        "size": size,
+        "vision": 7,
+        "protesters": protesters,
+        "agents": agents,
+        "steps_timed": steps,
+        "s_per_step": dt,
+        "agent_steps_per_s": agents / dt,
+    }
 
 
 def peak_memory(build, steps: int) -> int:
@@ -79,8 +97,11 @@ def peak_memory(build, steps: int) -> int:
 
 def slope(rows: list[dict], lo: int, hi: int) -> float:
     """Least-squares slope of log(s/step) on log(agents) over our sizes lo..hi (vision 7)."""
-    pts = [(r["agents"], r["s_per_step"]) for r in rows if r["engine"] == "ours" and r["vision"] == 7
-           and lo <= r["size"] <= hi]
+    pts = [
+        (r["agents"], r["s_per_step"])
+        for r in rows
+        if r["engine"] == "ours" and r["vision"] == 7 and lo <= r["size"] <= hi
+    ]
     x, y = np.log([p[0] for p in pts]), np.log([p[1] for p in pts])
     return float(np.polyfit(x, y, 1)[0])
 
@@ -92,10 +113,19 @@ def plot(rows: list[dict], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(6.5, 4.5))
-    for engine, style, label in (("ours", "o-", f"this engine ({rows[0]['kernels']})"), ("mesa", "s--", "Mesa 3.5.1 example")):
-        pts = sorted((r["agents"], r["s_per_step"]) for r in rows if r["engine"] == engine and r["vision"] == 7)
+    for engine, style, label in (
+        ("ours", "o-", f"this engine ({rows[0]['kernels']})"),
+        ("mesa", "s--", "Mesa 3.5.1 example"),
+    ):
+        pts = sorted(
+            (r["agents"], r["s_per_step"])
+            for r in rows
+            if r["engine"] == engine and r["vision"] == 7
+        )
         ax.loglog([p[0] for p in pts], [p[1] for p in pts], style, label=label)
-    pts = sorted((r["agents"], r["s_per_step"]) for r in rows if r["engine"] == "ours" and r["vision"] == 7)
+    pts = sorted(
+        (r["agents"], r["s_per_step"]) for r in rows if r["engine"] == "ours" and r["vision"] == 7
+    )
     a0, s0 = pts[1]
     xs = np.array([pts[1][0], pts[-1][0]])
     ax.loglog(xs, s0 * xs / a0, ":", color="grey", label="slope 1 (linear)")
@@ -111,9 +141,15 @@ def plot(rows: list[dict], path: Path) -> None:
 
 def main(argv=None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="fewer steps (a smoke run, figures noisier)")
-    ap.add_argument("--engine", choices=("compiled", "numpy"), default="compiled",
-                    help="our engine: numba kernels (sim.city.compiled, the default) or the numpy reference")
+    ap.add_argument(
+        "--quick", action="store_true", help="fewer steps (a smoke run, figures noisier)"
+    )
+    ap.add_argument(
+        "--engine",
+        choices=("compiled", "numpy"),
+        default="compiled",
+        help="our engine: numba kernels (sim.city.compiled, the default) or the numpy reference",
+    )
     args = ap.parse_args(argv)
     compiled = args.engine == "compiled"
     ours, mesa = OURS, MESA
@@ -128,7 +164,10 @@ def main(argv=None) -> dict:
         if v != 7:
             size, warm, steps = ours[-1]
             rows.append(time_ours(size, warm, steps, vision=v, compiled=compiled))
-            print(f"ours  {size:5d}x{size:<5d} vision {v:2d} {rows[-1]['s_per_step']:.5f} s/step", flush=True)
+            print(
+                f"ours  {size:5d}x{size:<5d} vision {v:2d} {rows[-1]['s_per_step']:.5f} s/step",
+                flush=True,
+            )
     for size, warm, steps in mesa:
         rows.append(time_mesa(size, warm, steps))
         print(f"mesa  {size:5d}x{size:<5d} {rows[-1]['s_per_step']:.5f} s/step", flush=True)
@@ -136,7 +175,9 @@ def main(argv=None) -> dict:
     # memory: separate, untimed runs (tracemalloc slows Python-object allocation)
     for r in rows:
         if r["engine"] == "ours":
-            r["peak_bytes"] = peak_memory(lambda r=r: make_city(r["size"], 1, vision=r["vision"], compiled=compiled), 3)
+            r["peak_bytes"] = peak_memory(
+                lambda r=r: make_city(r["size"], 1, vision=r["vision"], compiled=compiled), 3
+            )
         elif r["size"] <= 100 or not args.quick:
             r["peak_bytes"] = peak_memory(lambda r=r: make_mesa(r["size"], 1), 1)
         if "peak_bytes" in r:
@@ -151,8 +192,20 @@ def main(argv=None) -> dict:
     suffix = "" if compiled else "_numpy"
     for r in rows:
         r["kernels"] = args.engine if r["engine"] == "ours" else ""
-    fields = ["engine", "kernels", "size", "vision", "protesters", "agents", "steps_timed", "s_per_step",
-              "agent_steps_per_s", "peak_bytes", "bytes_per_protester", "ratio_vs_mesa"]
+    fields = [
+        "engine",
+        "kernels",
+        "size",
+        "vision",
+        "protesters",
+        "agents",
+        "steps_timed",
+        "s_per_step",
+        "agent_steps_per_s",
+        "peak_bytes",
+        "bytes_per_protester",
+        "ratio_vs_mesa",
+    ]
     with open(RESULTS / f"engine_vs_mesa{suffix}.csv", "w", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=fields)
         w.writeheader()
@@ -160,25 +213,41 @@ def main(argv=None) -> dict:
             w.writerow({k: r.get(k, "") for k in fields})
     plot(rows, RESULTS / f"engine_vs_mesa{suffix}.png")
 
-    print(f"\n{'engine':6s} {'size':>9s} {'vis':>3s} {'agents':>8s} {'s/step':>9s} {'agent-steps/s':>14s} "
-          f"{'peak MB':>8s} {'B/protester':>11s} {'x Mesa':>7s}")
+    print(
+        f"\n{'engine':6s} {'size':>9s} {'vis':>3s} {'agents':>8s} {'s/step':>9s} {'agent-steps/s':>14s} "
+        f"{'peak MB':>8s} {'B/protester':>11s} {'x Mesa':>7s}"
+    )
     for r in rows:
-        print(f"{r['engine']:6s} {r['size']:>4d}x{r['size']:<4d} {r['vision']:>3d} {r['agents']:>8d} "
-              f"{r['s_per_step']:>9.5f} {r['agent_steps_per_s']:>14.0f} "
-              f"{r.get('peak_bytes', float('nan')) / 1e6:>8.1f} {r.get('bytes_per_protester', float('nan')):>11.1f} "
-              f"{r.get('ratio_vs_mesa', float('nan')):>7.0f}")
+        print(
+            f"{r['engine']:6s} {r['size']:>4d}x{r['size']:<4d} {r['vision']:>3d} {r['agents']:>8d} "
+            f"{r['s_per_step']:>9.5f} {r['agent_steps_per_s']:>14.0f} "
+            f"{r.get('peak_bytes', float('nan')) / 1e6:>8.1f} {r.get('bytes_per_protester', float('nan')):>11.1f} "
+            f"{r.get('ratio_vs_mesa', float('nan')):>7.0f}"
+        )
     big = max(s for s, _, _ in ours)
     get = {(r["engine"], r["size"], r["vision"]): r for r in rows}
     summary = {
         "engine": args.engine,
-        "ratio_vs_mesa": {f"{s}x{s}": round(get[("ours", s, 7)]["ratio_vs_mesa"], 1) for s in mesa_rate},
-        "s_per_step": {f"{r['engine']}_{r['size']}x{r['size']}" + (f"_v{r['vision']}" if r["vision"] != 7 else ""):
-                       round(r["s_per_step"], 6) for r in rows},
+        "ratio_vs_mesa": {
+            f"{s}x{s}": round(get[("ours", s, 7)]["ratio_vs_mesa"], 1) for s in mesa_rate
+        },
+        "s_per_step": {
+            f"{r['engine']}_{r['size']}x{r['size']}"
+            + (f"_v{r['vision']}" if r["vision"] != 7 else ""): round(r["s_per_step"], 6)
+            for r in rows
+        },
         "slope_100_to_1000": round(slope(rows, 100, 1000), 3),
-        "slope_100_to_1000_two_point": round(float(np.log(get[("ours", big, 7)]["s_per_step"] / get[("ours", 100, 7)]["s_per_step"])
-                                                   / np.log(get[("ours", big, 7)]["agents"] / get[("ours", 100, 7)]["agents"])), 3),
+        "slope_100_to_1000_two_point": round(
+            float(
+                np.log(get[("ours", big, 7)]["s_per_step"] / get[("ours", 100, 7)]["s_per_step"])
+                / np.log(get[("ours", big, 7)]["agents"] / get[("ours", 100, 7)]["agents"])
+            ),
+            3,
+        ),
         "bytes_per_protester_1000x1000": round(get[("ours", big, 7)]["bytes_per_protester"], 1),
-        "vision_s_per_step_1000x1000": {str(v): round(get[("ours", big, v)]["s_per_step"], 4) for v in VISIONS},
+        "vision_s_per_step_1000x1000": {
+            str(v): round(get[("ours", big, v)]["s_per_step"], 4) for v in VISIONS
+        },
     }
     print(json.dumps(summary))
     return summary

@@ -30,14 +30,33 @@ RUNS = [
     ("belarus_2020", "configs/belarus_2020.yaml", []),
     ("epstein_2002", "configs/epstein_2002.yaml", []),
     ("ukraine_2022", "configs/ukraine_2022.yaml", []),
-    ("kazakhstan_torus_moore", "configs/kazakhstan_2022.yaml", ["city.torus=true", "city.neighborhood=moore"]),
-    ("belarus_torus_rounds6", "configs/belarus_2020.yaml",
-     ["city.torus=true", "protesters.activation_rounds=6"]),
-    ("kazakhstan_many_patrols", "configs/kazakhstan_2022.yaml", ["police.density=0.2", "police.vision=4"]),
+    (
+        "kazakhstan_torus_moore",
+        "configs/kazakhstan_2022.yaml",
+        ["city.torus=true", "city.neighborhood=moore"],
+    ),
+    (
+        "belarus_torus_rounds6",
+        "configs/belarus_2020.yaml",
+        ["city.torus=true", "protesters.activation_rounds=6"],
+    ),
+    (
+        "kazakhstan_many_patrols",
+        "configs/kazakhstan_2022.yaml",
+        ["police.density=0.2", "police.vision=4"],
+    ),
     ("case_kyrgyzstan_2010", "configs/cases/kyrgyzstan_2010.yaml", []),
 ]
 SEEDS = (0, 1, 2)
-STATS = ("active_share", "quiet_share", "jailed_share", "sites_held", "sites_lost", "police_patrol", "police_guards")
+STATS = (
+    "active_share",
+    "quiet_share",
+    "jailed_share",
+    "sites_held",
+    "sites_lost",
+    "police_patrol",
+    "police_guards",
+)
 
 
 def _sha(*parts: bytes) -> str:
@@ -70,8 +89,11 @@ def model_hashes() -> dict:
         cfg = load_config(ROOT / path, overrides)
         for seed in SEEDS:
             daily, summary, log = run_one(cfg, seed)
-            out[f"{name}/seed{seed}"] = {"daily": _frame_hash(daily), "summary": _json_hash(summary),
-                                         "decisions": _json_hash(log)}
+            out[f"{name}/seed{seed}"] = {
+                "daily": _frame_hash(daily),
+                "summary": _json_hash(summary),
+                "decisions": _json_hash(log),
+            }
     return out
 
 
@@ -94,36 +116,79 @@ def _step(city, legitimacy: float, shock: float):
 def _arrays(city) -> list[np.ndarray]:
     if hasattr(city, "snapshot"):
         s = city.snapshot()
-        return [s.pos, s.state, s.patrol_pos, s.patrol_owner, s.site_held, s.police_guards, s.troop_guards]
-    return [city.pos, city.state, city.patrol_pos, city.patrol_owner, city.site_held, city.police_guards,
-            city.troop_guards]
+        return [
+            s.pos,
+            s.state,
+            s.patrol_pos,
+            s.patrol_owner,
+            s.site_held,
+            s.police_guards,
+            s.troop_guards,
+        ]
+    return [
+        city.pos,
+        city.state,
+        city.patrol_pos,
+        city.patrol_owner,
+        city.site_held,
+        city.police_guards,
+        city.troop_guards,
+    ]
 
 
 def city_hashes() -> dict:
-    from sim.config.schema import City as CityCfg
-    from sim.config.schema import Police, Protesters, Site, Troops
+    from sim.config.schema import CityParams, Police, Protesters, Site, Troops
 
     sites = [Site(name="a", x=5, y=5), Site(name="b", x=20, y=12), Site(name="c", x=28, y=3)]
     cases = {
         # guards too many to pack security agents and actives in one grid: the numpy rounds
-        "packing_overflow": {"torus": False, "kind": "von_neumann", "troops": [70_000.0, 900.0],
-                             "tries": 1, "policing": 0.0},
-        "tries3_moore": {"torus": False, "kind": "moore", "troops": [400.0, 0.0], "tries": 3,
-                         "policing": 0.3},
-        "tries2_torus": {"torus": True, "kind": "von_neumann", "troops": [0.0, 0.0], "tries": 2,
-                         "policing": 0.0},
-        "troop_patrols": {"torus": False, "kind": "von_neumann", "troops": [3000.0, 800.0], "tries": 1,
-                          "policing": 0.5},
+        "packing_overflow": {
+            "torus": False,
+            "kind": "von_neumann",
+            "troops": [70_000.0, 900.0],
+            "tries": 1,
+            "policing": 0.0,
+        },
+        "tries3_moore": {
+            "torus": False,
+            "kind": "moore",
+            "troops": [400.0, 0.0],
+            "tries": 3,
+            "policing": 0.3,
+        },
+        "tries2_torus": {
+            "torus": True,
+            "kind": "von_neumann",
+            "troops": [0.0, 0.0],
+            "tries": 2,
+            "policing": 0.0,
+        },
+        "troop_patrols": {
+            "torus": False,
+            "kind": "von_neumann",
+            "troops": [3000.0, 800.0],
+            "tries": 1,
+            "policing": 0.5,
+        },
     }
     out = {}
     for name, c in cases.items():
-        city_cfg = CityCfg(width=32, height=26, torus=c["torus"], neighborhood=c["kind"], sites=sites)
+        city_cfg = CityParams(
+            width=32, height=26, torus=c["torus"], neighborhood=c["kind"], sites=sites
+        )
         prot = Protesters(density=0.7, vision=4, max_jail_days=20, site_attraction=0.4)
         police = Police(density=0.08, vision=3, guard_share=0.25)
         troops = Troops(per_agent=1, policing_share=c["policing"])
         for seed in (0, 1):
-            city = _new_city(city_cfg, prot, police, troops, 1.0, ["Russia", "Belarus"],
-                             np.random.default_rng(seed))
+            city = _new_city(
+                city_cfg,
+                prot,
+                police,
+                troops,
+                1.0,
+                ["Russia", "Belarus"],
+                np.random.default_rng(seed),
+            )
             city.move_tries = c["tries"]
             h = hashlib.sha256()
             for day in range(25):
@@ -149,14 +214,22 @@ def main() -> None:
     result = {}
     for engine in ("numba", "numpy"):
         env = {**os.environ, "SIM_ENGINE": engine}
-        proc = subprocess.run([sys.executable, __file__, "--engine-only"], env=env, cwd=ROOT,
-                              capture_output=True, text=True, check=True)
+        proc = subprocess.run(
+            [sys.executable, __file__, "--engine-only"],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         result[engine] = json.loads(proc.stdout.strip().splitlines()[-1])
     same = result["numba"] == result["numpy"]
     result["engines_agree"] = same
     target.write_text(json.dumps(result, indent=1, sort_keys=True) + "\n")
-    print(f"{target}: {sum(len(v) for v in result.values() if isinstance(v, dict))} hashes; "
-          f"engines agree: {same}")
+    print(
+        f"{target}: {sum(len(v) for v in result.values() if isinstance(v, dict))} hashes; "
+        f"engines agree: {same}"
+    )
 
 
 if __name__ == "__main__":

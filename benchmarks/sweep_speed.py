@@ -100,7 +100,19 @@ def timed(cmd: list[str]) -> tuple[float, float, str]:
 
 
 def experiment(spec: Path, out: Path, jobs: int) -> tuple[float, float, dict]:
-    wall, cpu, _ = timed([*SIM, "experiment", str(spec), "--out", str(out), "--jobs", str(jobs), "--quiet", "--no-plots"])
+    wall, cpu, _ = timed(
+        [
+            *SIM,
+            "experiment",
+            str(spec),
+            "--out",
+            str(out),
+            "--jobs",
+            str(jobs),
+            "--quiet",
+            "--no-plots",
+        ]
+    )
     report = json.loads((out / "last_run.json").read_text())
     shutil.rmtree(out)
     return wall, cpu, report
@@ -109,17 +121,34 @@ def experiment(spec: Path, out: Path, jobs: int) -> tuple[float, float, dict]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=200)
-    ap.add_argument("--repeat", type=int, default=3, help="interleaved repetitions; figures are medians")
-    ap.add_argument("--sobol", action="store_true", help="also time experiments/sensitivity_sobol.yaml")
+    ap.add_argument(
+        "--repeat", type=int, default=3, help="interleaved repetitions; figures are medians"
+    )
+    ap.add_argument(
+        "--sobol", action="store_true", help="also time experiments/sensitivity_sobol.yaml"
+    )
     args = ap.parse_args()
     base = ROOT / "configs" / "kazakhstan_2022.yaml"
     cores = os.cpu_count() or 1
     tmp = Path(tempfile.mkdtemp())
     spec = tmp / "bench.yaml"
-    spec.write_text(f"name: bench\nbase: {base}\nreplications: {args.runs}\nvariants:\n  baseline: {{}}\n")
+    spec.write_text(
+        f"name: bench\nbase: {base}\nreplications: {args.runs}\nvariants:\n  baseline: {{}}\n"
+    )
 
-    m: dict[str, list[float]] = {k: [] for k in ("serial_loop", "serial_wall", "serial_cpu", "jobs1_run",
-                                                "jobs1_wall", "jobs1_cpu", "parallel_run", "parallel_wall")}
+    m: dict[str, list[float]] = {
+        k: []
+        for k in (
+            "serial_loop",
+            "serial_wall",
+            "serial_cpu",
+            "jobs1_run",
+            "jobs1_wall",
+            "jobs1_cpu",
+            "parallel_run",
+            "parallel_wall",
+        )
+    }
     for _ in range(args.repeat):
         wall, cpu, out = timed([sys.executable, "-c", SERIAL, str(base), str(args.runs)])
         m["serial_loop"].append(float(out.strip().splitlines()[-1]))
@@ -134,7 +163,9 @@ def main() -> None:
         m["parallel_wall"].append(wall)
     med = {k: statistics.median(v) for k, v in m.items()}
     res = {
-        "runs": args.runs, "cores": cores, "repeats": args.repeat,
+        "runs": args.runs,
+        "cores": cores,
+        "repeats": args.repeat,
         "model_s_per_run": round(med["serial_loop"] / args.runs, 4),
         **{f"{k}_s": round(v, 2) for k, v in med.items()},
         "all_serial_loop_s": [round(x, 2) for x in m["serial_loop"]],
@@ -148,19 +179,38 @@ def main() -> None:
     _, _, out = timed([sys.executable, "-c", IN_PROCESS, str(base), str(spec), str(args.runs)])
     cpu = json.loads(out.strip().splitlines()[-1])
     machinery = cpu["jobs1"]["outside_model_ms"] - cpu["loop"]["outside_model_ms"]
-    res.update({"outside_model_ms_per_run_loop": round(cpu["loop"]["outside_model_ms"], 2),
-                "outside_model_ms_per_run_jobs1": round(cpu["jobs1"]["outside_model_ms"], 2),
-                "machinery_ms_per_run": round(machinery, 2),
-                "machinery_share_of_model": round(machinery / cpu["loop"]["model_ms"], 4)})
+    res.update(
+        {
+            "outside_model_ms_per_run_loop": round(cpu["loop"]["outside_model_ms"], 2),
+            "outside_model_ms_per_run_jobs1": round(cpu["jobs1"]["outside_model_ms"], 2),
+            "machinery_ms_per_run": round(machinery, 2),
+            "machinery_share_of_model": round(machinery / cpu["loop"]["model_ms"], 4),
+        }
+    )
     if args.sobol:
-        wall, _, _ = timed([*SIM, "experiment", str(ROOT / "experiments" / "sensitivity_sobol.yaml"), "--out",
-                            str(tmp / "sobol"), "--quiet"])
+        wall, _, _ = timed(
+            [
+                *SIM,
+                "experiment",
+                str(ROOT / "experiments" / "sensitivity_sobol.yaml"),
+                "--out",
+                str(tmp / "sobol"),
+                "--quiet",
+            ]
+        )
         rep = json.loads((tmp / "sobol" / "last_run.json").read_text())
-        res.update({"sobol_runs": rep["runs"], "sobol_run_s": round(rep["wall_time_s"], 1),
-                    "sobol_wall_s_with_analysis": round(wall, 1)})
+        res.update(
+            {
+                "sobol_runs": rep["runs"],
+                "sobol_run_s": round(rep["wall_time_s"], 1),
+                "sobol_wall_s_with_analysis": round(wall, 1),
+            }
+        )
     shutil.rmtree(tmp, ignore_errors=True)
     (ROOT / "benchmarks" / "results").mkdir(parents=True, exist_ok=True)
-    (ROOT / "benchmarks" / "results" / "sweep_speed.json").write_text(json.dumps(res, indent=2) + "\n")
+    (ROOT / "benchmarks" / "results" / "sweep_speed.json").write_text(
+        json.dumps(res, indent=2) + "\n"
+    )
     for k, v in res.items():
         print(f"{k:>26}: {v}")
     print(json.dumps(res))

@@ -5,6 +5,7 @@ Reads only the frames it is given (``Backtest.table`` and ``Backtest.scores``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -46,7 +47,7 @@ def _asked(r) -> tuple[str, str]:
     return f"{hist} / {model}", hit if r["scored"] else f"({hit.strip('*')})"
 
 
-def markdown_report(table: pd.DataFrame, sc: pd.DataFrame, notes: list[str] = ()) -> str:
+def markdown_report(table: pd.DataFrame, sc: pd.DataFrame, notes: Sequence[str] = ()) -> str:
     """The backtest as markdown: one table per level and rule, then the scores."""
     lines = []
     for (level, rule), t in table.groupby(["level", "rule"], sort=False):
@@ -204,6 +205,7 @@ def plot_heatmap(table: pd.DataFrame, path: Path) -> None:
                 color=color,
                 family="monospace",
             )
+    assert im is not None  # at least one panel: panels[0] was read above
     fig.colorbar(
         im,
         ax=axes[0].tolist(),

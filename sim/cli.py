@@ -17,7 +17,17 @@ from .commands import calibrate, cases, discover, experiment, export, plot, run,
 from .config import ConfigError
 from .interrupts import RunAborted, handling
 
-COMMANDS = [run, viz, experiment, plot, cases, discover, why, export, calibrate]  # each module: register(subparsers) sets args.func
+COMMANDS = [
+    run,
+    viz,
+    experiment,
+    plot,
+    cases,
+    discover,
+    why,
+    export,
+    calibrate,
+]  # each module: register(subparsers) sets args.func
 
 
 def version() -> str:
@@ -31,7 +41,9 @@ def version() -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="sim", description="Moscow's five-factor intervention calculus, simulated.")
+    parser = argparse.ArgumentParser(
+        prog="sim", description="Moscow's five-factor intervention calculus, simulated."
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     for module in COMMANDS:
@@ -59,10 +71,15 @@ def main(argv: list[str] | None = None) -> int:
         name = signal.Signals(signum).name
         print(f"interrupted ({name}){': ' + detail if detail else ''}", file=sys.stderr)
         return 128 + signum
-    except OSError as err:  # an ordinary fault of the machine: a full disk, a folder gone, no permission
+    except (
+        OSError
+    ) as err:  # an ordinary fault of the machine: a full disk, a folder gone, no permission
         where = f" {err.filename}" if err.filename else ""
-        print(f"error:{where} {err.strerror or err}. Nothing else went wrong; free the space, fix the permission "
-              "or choose another folder (--out), and run the command again.", file=sys.stderr)
+        print(
+            f"error:{where} {err.strerror or err}. Nothing else went wrong; free the space, fix the permission "
+            "or choose another folder (--out), and run the command again.",
+            file=sys.stderr,
+        )
         return 2
 
 

@@ -24,6 +24,12 @@ Reporter = Callable[[], Any]
 """A column's reporter: returns today's value, an immutable scalar (number, bool or str)."""
 
 
+def bound[T](read: Callable[[T], Any], arg: T) -> Reporter:
+    """A reporter calling ``read(arg)`` each day: binds a loop variable (as a lambda's default
+    argument would) in a form the type checker can follow."""
+    return lambda: read(arg)
+
+
 def named_stream(seq: np.random.SeedSequence, name: str) -> np.random.Generator:
     """The random stream of the component called ``name``, derived from the run's seed sequence.
 
@@ -32,7 +38,9 @@ def named_stream(seq: np.random.SeedSequence, name: str) -> np.random.Generator:
     or in which order they were built.
     """
     key = zlib.crc32(name.encode("utf-8"))
-    child = np.random.SeedSequence(seq.entropy, spawn_key=(*seq.spawn_key, key), pool_size=seq.pool_size)
+    child = np.random.SeedSequence(
+        seq.entropy, spawn_key=(*seq.spawn_key, key), pool_size=seq.pool_size
+    )
     return np.random.default_rng(child)
 
 

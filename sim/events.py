@@ -25,9 +25,11 @@ HANDLERS: dict[str, Handler] = {}
 
 def handles(kind: str) -> Callable[[Handler], Handler]:
     """Register the decorated function as the handler of events of ``kind``."""
+
     def register(fn: Handler) -> Handler:
         HANDLERS[kind] = fn
         return fn
+
     return register
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .component import Reporter
 from .config.names import ally_column
 
 
@@ -75,7 +76,7 @@ class TroopLedger:
     def _whole_soldiers(self, i: int) -> int:
         return int(round(float(self.on_ground[i])))
 
-    def columns(self) -> dict:
+    def columns(self) -> dict[str, Reporter]:
         """``troops_total`` and ``troops_<country>``: troops on the ground at the end of the day,
         whole soldiers (the ledger itself keeps fractions: a phased withdrawal moves a share a
         day)."""

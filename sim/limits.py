@@ -28,10 +28,14 @@ def _limit(env: str, default: int) -> int:
     try:
         value = int(text.replace("_", "").replace(",", ""))
     except ValueError:
-        raise ConfigError(f"the environment variable {env}={text!r} is not a whole number; set it to the "
-                          f"largest plan you mean to allow (default {default:,}), or unset it.") from None
+        raise ConfigError(
+            f"the environment variable {env}={text!r} is not a whole number; set it to the "
+            f"largest plan you mean to allow (default {default:,}), or unset it."
+        ) from None
     if value < 1:
-        raise ConfigError(f"the environment variable {env}={text!r} must be at least 1 (default {default:,}).")
+        raise ConfigError(
+            f"the environment variable {env}={text!r} must be at least 1 (default {default:,})."
+        )
     return value
 
 
@@ -39,10 +43,12 @@ def check_reps(reps: int, what: str = "--reps") -> int:
     """``reps`` if within ``SIM_MAX_REPS``; else a one-paragraph ConfigError."""
     limit = _limit("SIM_MAX_REPS", MAX_REPS)
     if reps > limit:
-        raise ConfigError(f"{what} {reps:,} is more than the limit of {limit:,} replications: they are held in "
-                          f"memory until saved (about 25 kB each, {reps * 25 / 1e6:,.0f} GB here). Quantiles of a "
-                          f"run's outcomes settle long before that; if you do need more, set the environment "
-                          f"variable SIM_MAX_REPS={reps} and make sure the memory is there.")
+        raise ConfigError(
+            f"{what} {reps:,} is more than the limit of {limit:,} replications: they are held in "
+            f"memory until saved (about 25 kB each, {reps * 25 / 1e6:,.0f} GB here). Quantiles of a "
+            f"run's outcomes settle long before that; if you do need more, set the environment "
+            f"variable SIM_MAX_REPS={reps} and make sure the memory is there."
+        )
     return reps
 
 
@@ -57,8 +63,10 @@ def check_runs(runs: int, detail: str, where: str) -> int:
     limit = _limit("SIM_MAX_RUNS", MAX_RUNS)
     if runs > limit:
         hours = runs * 0.04 / 2 / 3600
-        raise ConfigError(f"{where}: the plan has {runs:,} runs ({detail}), more than the limit of {limit:,} "
-                          f"(about {hours:,.0f} hours on two cores at 40 ms a run). Fewer samples, values or "
-                          f"replications give the same answers at a fraction of the cost; if you do need this "
-                          f"many, set the environment variable SIM_MAX_RUNS={runs}.")
+        raise ConfigError(
+            f"{where}: the plan has {runs:,} runs ({detail}), more than the limit of {limit:,} "
+            f"(about {hours:,.0f} hours on two cores at 40 ms a run). Fewer samples, values or "
+            f"replications give the same answers at a fraction of the cost; if you do need this "
+            f"many, set the environment variable SIM_MAX_RUNS={runs}."
+        )
     return runs

@@ -39,8 +39,12 @@ class CrisisModel(mesa.Model):
             available (None); both give the same run.
     """
 
-    def __init__(self, config: Config, rng: int | np.random.SeedSequence | None = None,
-                 compiled: bool | None = None):
+    def __init__(
+        self,
+        config: Config,
+        rng: int | np.random.SeedSequence | None = None,
+        compiled: bool | None = None,
+    ):
         seq = rng if isinstance(rng, np.random.SeedSequence) else np.random.SeedSequence(rng)
         super().__init__(rng=np.random.default_rng(seq))
         self.cfg = config
@@ -52,8 +56,16 @@ class CrisisModel(mesa.Model):
         members = config.allies.members
         self.countries = ["Russia"] + [a.name for a in members]
         self.ledger = TroopLedger(self.countries)
-        self.city = City(config.city, config.protesters, config.police, config.troops,
-                         config.host.police_strength, self.countries, self.stream("city"), compiled=compiled)
+        self.city = City(
+            config.city,
+            config.protesters,
+            config.police,
+            config.troops,
+            config.host.police_strength,
+            self.countries,
+            self.stream("city"),
+            compiled=compiled,
+        )
         self.people_per_agent = self.city.people_per_agent
         """Persons one citizen on the grid stands for (docs/model.md 7.1)."""
         self.city.burn_in(config.city.burn_in_days, self._rest_inputs(config))  # at rest (7.2)
@@ -62,8 +74,9 @@ class CrisisModel(mesa.Model):
         self.host = HostGovernment(self, config.host)
         self.west = West(self, config.west)
         self.russia = Russia(self, config.russia)
-        self.allies = AgentSet([Ally(self, a, config.allies, i + 1) for i, a in enumerate(members)],
-                               random=self.random)
+        self.allies = AgentSet(
+            [Ally(self, a, config.allies, i + 1) for i, a in enumerate(members)], random=self.random
+        )
         self.war = War(self, config.attrition, config.host)
         self._no_troops = np.zeros(len(self.countries))
 
@@ -80,14 +93,18 @@ class CrisisModel(mesa.Model):
         """One day, in the order of docs/model.md 3."""
         self.day += 1
         self.ledger.begin_day(self.day)
-        events.fire(self, self.day - 1)  # day 0 is the opening event: events dated 0 act in the first step
+        events.fire(
+            self, self.day - 1
+        )  # day 0 is the opening event: events dated 0 act in the first step
         self.city_stats = self.city.step(self._day_inputs())
         self.host.step()
         self.west.step()
         self.russia.step()
         self.allies.shuffle_do("step")
         self._move_troops()
-        self.city_stats = self.city.stats()  # police counts after the host's and the troops' changes
+        self.city_stats = (
+            self.city.stats()
+        )  # police counts after the host's and the troops' changes
         self.datacollector.collect(self)
         if self.day >= self.cfg.horizon_days:
             self.running = False

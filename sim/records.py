@@ -22,19 +22,61 @@ option it carried out."""
 FORM_RANK = {f: i for i, f in enumerate(FORMS)}
 
 SUMMARY_COLUMNS = (
-    "rep", "seed", "deployed", "deploy_day", "peak_troops", "withdrawn_day", "days_deployed",
-    "regime_survived", "peak_unrest", "final_unrest", "days_to_order", "final_sanctions",
-    "peak_ally_unrest", "outcome", "request_day", "decision_day", "final_territory_share",
-    "final_reputation", "form", "war_end_day", "russian_losses", "host_losses", "host_forces_defected",
-    "war_deaths", "peak_sanctions", "deployments", "detained_total", "deaths", "concession_day",
-    "emergency_day", "lethal_force_day", "army_committed_day",
+    "rep",
+    "seed",
+    "deployed",
+    "deploy_day",
+    "peak_troops",
+    "withdrawn_day",
+    "days_deployed",
+    "regime_survived",
+    "peak_unrest",
+    "final_unrest",
+    "days_to_order",
+    "final_sanctions",
+    "peak_ally_unrest",
+    "outcome",
+    "request_day",
+    "decision_day",
+    "final_territory_share",
+    "final_reputation",
+    "form",
+    "war_end_day",
+    "russian_losses",
+    "host_losses",
+    "host_forces_defected",
+    "war_deaths",
+    "peak_sanctions",
+    "deployments",
+    "detained_total",
+    "deaths",
+    "concession_day",
+    "emergency_day",
+    "lethal_force_day",
+    "army_committed_day",
 )
 
 
-DAY_COLUMNS = ("deploy_day", "withdrawn_day", "days_to_order", "request_day", "decision_day", "war_end_day",
-               "concession_day", "emergency_day", "lethal_force_day", "army_committed_day")
-SUMMARY_DTYPES = {**dict.fromkeys(DAY_COLUMNS, "Int64"), "deployed": "bool", "regime_survived": "bool", "seed": "uint64",
-                  "peak_troops": "int64", "deployments": "Int64"}
+DAY_COLUMNS = (
+    "deploy_day",
+    "withdrawn_day",
+    "days_to_order",
+    "request_day",
+    "decision_day",
+    "war_end_day",
+    "concession_day",
+    "emergency_day",
+    "lethal_force_day",
+    "army_committed_day",
+)
+SUMMARY_DTYPES = {
+    **dict.fromkeys(DAY_COLUMNS, "Int64"),
+    "deployed": "bool",
+    "regime_survived": "bool",
+    "seed": "uint64",
+    "peak_troops": "int64",
+    "deployments": "Int64",
+}
 """Summary columns with a fixed dtype: days are nullable integers, troops whole soldiers, seeds 64-bit
 (one type in every file)."""
 
@@ -57,10 +99,13 @@ def summarize(daily: Mapping[str, Sequence] | pd.DataFrame, order_threshold: flo
         Column -> value; days are counted from day 0, the scenario's opening event; a day that
         never came is ``None``.
     """
+
     def numbers(col: str) -> np.ndarray:
         return np.asarray(daily[col], dtype=float)
 
-    def last(col: str) -> float:  # a column the run may lack (a frame built by hand, an older record): 0
+    def last(
+        col: str,
+    ) -> float:  # a column the run may lack (a frame built by hand, an older record): 0
         return float(numbers(col)[-1]) if col in daily else 0.0
 
     days = np.asarray(daily["day"])
@@ -75,7 +120,9 @@ def summarize(daily: Mapping[str, Sequence] | pd.DataFrame, order_threshold: flo
     peak_at = int(np.argmax(active))
     calm = np.flatnonzero((active < order_threshold) & (np.arange(active.size) >= peak_at))
     decisions = list(daily["decision"])
-    strongest = max((d for d in decisions if d in OUTCOME_RANK), key=OUTCOME_RANK.get, default="watch")
+    strongest = max(
+        (d for d in decisions if d in OUTCOME_RANK), key=lambda d: OUTCOME_RANK[d], default="watch"
+    )
     requested = np.flatnonzero(np.asarray(daily["requested"]))
     acted = [i for i, d in enumerate(decisions) if d in INTERVENED]
     ally_cols = [c for c in daily if c.startswith("unrest_")]
@@ -88,9 +135,13 @@ def summarize(daily: Mapping[str, Sequence] | pd.DataFrame, order_threshold: flo
         "regime_survived": bool(list(daily["regime_status"])[-1] != "fallen"),
         "peak_unrest": float(active.max()),
         "final_unrest": float(active[-1]),
-        "days_to_order": int(days[calm[0]]) if calm.size and active.max() >= order_threshold else None,
+        "days_to_order": int(days[calm[0]])
+        if calm.size and active.max() >= order_threshold
+        else None,
         "final_sanctions": float(numbers("sanctions")[-1]),
-        "peak_ally_unrest": float(np.max([numbers(c).max() for c in ally_cols])) if ally_cols else 0.0,
+        "peak_ally_unrest": float(np.max([numbers(c).max() for c in ally_cols]))
+        if ally_cols
+        else 0.0,
         "outcome": strongest,
         "request_day": int(days[requested[0]]) if requested.size else None,
         "decision_day": int(days[acted[0]]) if acted else None,

@@ -81,8 +81,10 @@ class ResultStore:
 
     def batches(self) -> dict[str, list[str]]:
         """Batch id -> its run keys, for every committed batch."""
-        return {m.stem: json.loads(m.read_text(encoding="utf-8"))["keys"]
-                for m in (self.root / "batches").glob("*.json")}
+        return {
+            m.stem: json.loads(m.read_text(encoding="utf-8"))["keys"]
+            for m in (self.root / "batches").glob("*.json")
+        }
 
     def done_keys(self) -> set[str]:
         """Keys of every run recorded, finished or failed."""

@@ -98,14 +98,19 @@ def test_every_bad_file_has_an_expectation():
 @pytest.mark.parametrize("command", ["run", "viz"])
 def test_bad_config(name, command, tmp_path, capsys):
     out = tmp_path / "out"
-    argv = [command, BAD / name] + (["--reps", "1", "--jobs", "1", "--out", out, "--quiet"] if command == "run" else
-                                   ["--port", "8799"])
+    argv = [command, BAD / name] + (
+        ["--reps", "1", "--jobs", "1", "--out", out, "--quiet"]
+        if command == "run"
+        else ["--port", "8799"]
+    )
     assert EXPECT[name] in invoke(argv, capsys)
     assert not out.exists()
 
 
-@pytest.mark.parametrize("name", ["configs/binary.yaml", "configs/event_after_horizon.yaml",
-                                  "configs/duplicate_allies.yaml"])
+@pytest.mark.parametrize(
+    "name",
+    ["configs/binary.yaml", "configs/event_after_horizon.yaml", "configs/duplicate_allies.yaml"],
+)
 def test_bad_case_config_stops_the_backtest_before_it_runs(name, tmp_path, capsys):
     cases = tmp_path / "cases"
     cases.mkdir()
@@ -120,7 +125,9 @@ def test_bad_case_config_stops_the_backtest_before_it_runs(name, tmp_path, capsy
 @pytest.mark.parametrize("name", _files("specs"))
 def test_bad_spec(name, tmp_path, capsys):
     out = tmp_path / "out"
-    err = invoke(["experiment", BAD / name, "--jobs", "1", "--out", out, "--no-plots", "--quiet"], capsys)
+    err = invoke(
+        ["experiment", BAD / name, "--jobs", "1", "--out", out, "--no-plots", "--quiet"], capsys
+    )
     assert EXPECT[name] in err
     assert not out.exists()
 
@@ -137,7 +144,10 @@ def test_bad_calibration_spec(name, tmp_path, capsys):
 @pytest.mark.parametrize("name", _files("cases_csv"))
 def test_bad_case_table(name, tmp_path, capsys):
     out = tmp_path / "out"
-    err = invoke(["cases", "--cases-csv", BAD / name, "--reps", "1", "--jobs", "1", "--out", out, "--quiet"], capsys)
+    err = invoke(
+        ["cases", "--cases-csv", BAD / name, "--reps", "1", "--jobs", "1", "--out", out, "--quiet"],
+        capsys,
+    )
     assert EXPECT[name] in err
     assert not out.exists()
 
@@ -159,21 +169,48 @@ COMMAND_LINE = {  # id -> (argv, phrase, how to prepare the folder `{d}`)
     "run --seed -1": (["run", KAZ, "--seed", "-1"], "outside 0 to", None),
     "run --seed too large": (["run", KAZ, "--seed", str(2**63)], "outside 0 to", None),
     "run --seed not a number": (["run", KAZ, "--seed", "zero"], "not a whole number", None),
-    "run --reps 10**12": (["run", KAZ, "--reps", str(10**12), "--out", "{d}/o"], "SIM_MAX_REPS", None),
+    "run --reps 10**12": (
+        ["run", KAZ, "--reps", str(10**12), "--out", "{d}/o"],
+        "SIM_MAX_REPS",
+        None,
+    ),
     "run --reps 0": (["run", KAZ, "--reps", "0"], "must be at least 1", None),
-    "run unknown scenario name": (["run", "kazakstan_2022", "--out", "{d}/o"], "shipped scenario", None),
+    "run unknown scenario name": (
+        ["run", "kazakstan_2022", "--out", "{d}/o"],
+        "shipped scenario",
+        None,
+    ),
     "run a folder as config": (["run", CONFIGS / "cases", "--out", "{d}/o"], "is a folder", None),
-    "run --set bad value in a list": (["run", KAZ, "--set", "events.0.value=nan", "--out", "{d}/o"],
-                                      "--set events.0.value=nan", None),
-    "run --set not KEY=VALUE": (["run", KAZ, "--set", "russia.rule", "--out", "{d}/o"], "expected KEY=VALUE", None),
-    "run --out a file": (["run", KAZ, "--reps", "1", "--out", "{d}/file/o"], "is a file, not a folder",
-                         lambda d: (d / "file").write_text("x")),
-    "run --out an experiment's folder": (["run", KAZ, "--reps", "1", "--out", "{d}"], "sim experiment",
-                                         _experiment_manifest),
-    "run --out a corrupt manifest": (["run", KAZ, "--reps", "1", "--out", "{d}"], "manifest.json that cannot be read",
-                                     _corrupt_manifest),
-    "run --out results without manifest": (["run", KAZ, "--reps", "1", "--out", "{d}"], "--force",
-                                           _files_without_manifest),
+    "run --set bad value in a list": (
+        ["run", KAZ, "--set", "events.0.value=nan", "--out", "{d}/o"],
+        "--set events.0.value=nan",
+        None,
+    ),
+    "run --set not KEY=VALUE": (
+        ["run", KAZ, "--set", "russia.rule", "--out", "{d}/o"],
+        "expected KEY=VALUE",
+        None,
+    ),
+    "run --out a file": (
+        ["run", KAZ, "--reps", "1", "--out", "{d}/file/o"],
+        "is a file, not a folder",
+        lambda d: (d / "file").write_text("x"),
+    ),
+    "run --out an experiment's folder": (
+        ["run", KAZ, "--reps", "1", "--out", "{d}"],
+        "sim experiment",
+        _experiment_manifest,
+    ),
+    "run --out a corrupt manifest": (
+        ["run", KAZ, "--reps", "1", "--out", "{d}"],
+        "manifest.json that cannot be read",
+        _corrupt_manifest,
+    ),
+    "run --out results without manifest": (
+        ["run", KAZ, "--reps", "1", "--out", "{d}"],
+        "--force",
+        _files_without_manifest,
+    ),
     "viz --port 70000": (["viz", "--port", "70000"], "a port is 1 to 65535", None),
     "viz --port 0": (["viz", "--port", "0"], "a port is 1 to 65535", None),
     "viz unknown scenario": (["viz", "nowhere_2030"], "shipped scenario", None),
@@ -182,19 +219,42 @@ COMMAND_LINE = {  # id -> (argv, phrase, how to prepare the folder `{d}`)
     "plot an empty folder": (["plot", "{d}"], "no results", None),
     "plot a corrupt manifest": (["plot", "{d}"], "cannot be read as JSON", _corrupt_manifest),
     "plot files without manifest": (["plot", "{d}"], "no manifest.json", _files_without_manifest),
-    "plot a run with a damaged table": (["plot", "{d}"], "cannot be read as a parquet table", lambda d: (
-        (d / "manifest.json").write_text('{"scenario": "x", "config": {}}'), (d / "daily.parquet").write_text("x"))),
+    "plot a run with a damaged table": (
+        ["plot", "{d}"],
+        "cannot be read as a parquet table",
+        lambda d: (
+            (d / "manifest.json").write_text('{"scenario": "x", "config": {}}'),
+            (d / "daily.parquet").write_text("x"),
+        ),
+    ),
     "cases --seed -1": (["cases", "--seed", "-1"], "outside 0 to", None),
-    "cases no such folder": (["cases", "{d}/nowhere", "--out", "{d}/o"], "Case directory not found", None),
+    "cases no such folder": (
+        ["cases", "{d}/nowhere", "--out", "{d}/o"],
+        "Case directory not found",
+        None,
+    ),
     "cases a folder without configs": (["cases", "{d}", "--out", "{d}/o"], "No case configs", None),
-    "cases --reps 10**12": (["cases", "--reps", str(10**12), "--out", "{d}/o"], "SIM_MAX_REPS", None),
-    "cases --out a run's folder": (["cases", "--reps", "1", "--out", "{d}"], "sim run",
-                                   lambda d: (d / "manifest.json").write_text('{"scenario": "x", "config": {}}')),
-    "calibrate --out a run's folder": (["calibrate", CONFIGS / "calibration" / "kazakhstan_2022.yaml", "--out",
-                                        "{d}"], "not of a calibration",
-                                       lambda d: (d / "manifest.json").write_text('{"scenario": "x", "config": {}}')),
+    "cases --reps 10**12": (
+        ["cases", "--reps", str(10**12), "--out", "{d}/o"],
+        "SIM_MAX_REPS",
+        None,
+    ),
+    "cases --out a run's folder": (
+        ["cases", "--reps", "1", "--out", "{d}"],
+        "sim run",
+        lambda d: (d / "manifest.json").write_text('{"scenario": "x", "config": {}}'),
+    ),
+    "calibrate --out a run's folder": (
+        ["calibrate", CONFIGS / "calibration" / "kazakhstan_2022.yaml", "--out", "{d}"],
+        "not of a calibration",
+        lambda d: (d / "manifest.json").write_text('{"scenario": "x", "config": {}}'),
+    ),
     "calibrate no such spec": (["calibrate", "{d}/nowhere.yaml"], "not found", None),
-    "experiment no such spec": (["experiment", "{d}/nowhere.yaml", "--jobs", "1"], "not found", None),
+    "experiment no such spec": (
+        ["experiment", "{d}/nowhere.yaml", "--jobs", "1"],
+        "not found",
+        None,
+    ),
     "no command": ([], "required", None),
     "unknown command": (["rnu"], "invalid choice", None),
 }
@@ -211,19 +271,32 @@ def test_bad_command_line(case, tmp_path, capsys, monkeypatch):
     before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
     err = invoke([str(a).replace("{d}", str(d)) for a in argv], capsys)
     assert phrase in err
-    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before, "it created something"
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before, (
+        "it created something"
+    )
 
 
-@pytest.mark.parametrize("argv,phrase", [
-    (["run", BAD / "configs/billion_laughs.yaml", "--reps", "1"], "more than 100,000 values"),
-    (["run", KAZ, "--seed", "-1"], "outside 0 to"),
-    (["viz", "--port", "70000"], "a port is 1 to 65535"),
-    (["experiment", BAD / "specs/unknown_series.yaml", "--jobs", "2"], "troops_totl"),
-], ids=["billion laughs", "seed -1", "port 70000", "unknown series at 2 jobs"])
+@pytest.mark.parametrize(
+    "argv,phrase",
+    [
+        (["run", BAD / "configs/billion_laughs.yaml", "--reps", "1"], "more than 100,000 values"),
+        (["run", KAZ, "--seed", "-1"], "outside 0 to"),
+        (["viz", "--port", "70000"], "a port is 1 to 65535"),
+        (["experiment", BAD / "specs/unknown_series.yaml", "--jobs", "2"], "troops_totl"),
+    ],
+    ids=["billion laughs", "seed -1", "port 70000", "unknown series at 2 jobs"],
+)
 def test_the_real_process_prints_one_paragraph(argv, phrase, tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "sim", *map(str, argv)], capture_output=True, text=True,
-                          cwd=tmp_path, timeout=120)
-    assert proc.returncode == 2 and "Traceback" not in proc.stderr and phrase in proc.stderr, proc.stderr
+    proc = subprocess.run(
+        [sys.executable, "-m", "sim", *map(str, argv)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr and phrase in proc.stderr, (
+        proc.stderr
+    )
     assert "\n\n" not in proc.stderr.strip()
     assert not any(tmp_path.iterdir())
 
@@ -234,9 +307,13 @@ def test_build_points_rejects_a_misspelt_key():
     from sim.experiments.design import build_points
     from sim.experiments.spec import ExperimentSpec
 
-    spec = ExperimentSpec.model_validate({
-        "name": "x", "base": "../configs/kazakhstan_2022.yaml",
-        "design": {"kind": "grid", "parameters": {"host.legitimcy": {"values": [0.5]}}}})
+    spec = ExperimentSpec.model_validate(
+        {
+            "name": "x",
+            "base": "../configs/kazakhstan_2022.yaml",
+            "design": {"kind": "grid", "parameters": {"host.legitimcy": {"values": [0.5]}}},
+        }
+    )
     with pytest.raises(ConfigError, match="Did you mean 'legitimacy'"):
         build_points(spec, ROOT / "experiments" / "x.yaml")
 
@@ -262,11 +339,14 @@ def test_plan_limits_can_be_raised_when_there_is_a_reason(monkeypatch):
         load_spec(BAD / "specs" / "huge_replications_grid.yaml")
 
 
-@pytest.mark.parametrize("errno_, says", [("EROFS", "read-only"), ("ENOSPC", "disk is full"),
-                                          ("EACCES", "permission denied")])
+@pytest.mark.parametrize(
+    "errno_, says",
+    [("EROFS", "read-only"), ("ENOSPC", "disk is full"), ("EACCES", "permission denied")],
+)
 @pytest.mark.parametrize("command", ["run", "cases"])
-def test_an_unwritable_output_folder_is_found_before_the_first_run(command, errno_, says, tmp_path, capsys,
-                                                                    monkeypatch):
+def test_an_unwritable_output_folder_is_found_before_the_first_run(
+    command, errno_, says, tmp_path, capsys, monkeypatch
+):
     """Root ignores permissions, so the file system's refusal is simulated where the probe writes."""
     import errno
     import tempfile

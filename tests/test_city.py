@@ -10,20 +10,27 @@ import pytest
 from sim.city import City, DayInputs, jit
 from sim.city.state import Citizen
 from sim.city.windows import WindowSum, offsets
-from sim.config.schema import City as CityCfg
-from sim.config.schema import Police, Protesters, Site, Troops
+from sim.config.schema import CityParams, Police, Protesters, Site, Troops
 
 QUIET, ACTIVE, JAILED = Citizen.QUIET, Citizen.ACTIVE, Citizen.JAILED
 CALM = DayInputs(legitimacy=1.0, hardship_shock=0.0)  # legitimacy 1: nobody turns active
 
 
 def make(size=30, seed=0, torus=True, kind="von_neumann", vision=4, sites=(), **prot) -> City:
-    city = CityCfg(width=size, height=size, torus=torus, neighborhood=kind, sites=list(sites))
+    city = CityParams(width=size, height=size, torus=torus, neighborhood=kind, sites=list(sites))
     p = {"density": 0.7, "vision": vision, "max_jail_days": 30, "site_attraction": 0.0}
     p.update(prot)
     police = Police(density=0.074, vision=vision, guard_share=0.25 if sites else 0.0)
-    return City(city, Protesters(**p), police, Troops(), 1.0, ["Russia"], np.random.default_rng(seed),
-                compiled=False)
+    return City(
+        city,
+        Protesters(**p),
+        police,
+        Troops(),
+        1.0,
+        ["Russia"],
+        np.random.default_rng(seed),
+        compiled=False,
+    )
 
 
 def security_map(c: City) -> np.ndarray:
@@ -53,8 +60,12 @@ def brute_window(g, r, kind, torus):
     return out
 
 
-ENGINES = [pytest.param(False, id="numpy"),
-           pytest.param(True, id="compiled", marks=pytest.mark.skipif(not jit.ENABLED, reason="numba not available"))]
+ENGINES = [
+    pytest.param(False, id="numpy"),
+    pytest.param(
+        True, id="compiled", marks=pytest.mark.skipif(not jit.ENABLED, reason="numba not available")
+    ),
+]
 
 
 @pytest.mark.parametrize("compiled", ENGINES)
@@ -205,7 +216,7 @@ def _around_sites(c: City, grid_flat: np.ndarray, r: int) -> np.ndarray:
     out = []
     for cell in c.state.site_cell:
         y, x = divmod(int(cell), c.geometry.width)
-        out.append(g[max(0, y - r): y + r + 1, max(0, x - r): x + r + 1].sum())
+        out.append(g[max(0, y - r) : y + r + 1, max(0, x - r) : x + r + 1].sum())
     return np.array(out)
 
 
@@ -231,13 +242,17 @@ def test_citizens_see_what_brute_force_counts():
     np.testing.assert_array_equal(others, act[s.pos])
 
 
-@pytest.mark.parametrize("torus,kind", [(True, "von_neumann"), (False, "von_neumann"), (False, "moore")])
+@pytest.mark.parametrize(
+    "torus,kind", [(True, "von_neumann"), (False, "von_neumann"), (False, "moore")]
+)
 def test_arrest_hazard_same_from_pairs_and_from_window_sums(torus, kind):
     c = make(seed=4, torus=torus, kind=kind, vision=3)
     rng = np.random.default_rng(2)
     for share in (0.01, 0.05, 0.3):
         cells = c.state.pos[rng.random(c.state.pos.size) < share]
-        np.testing.assert_array_equal(c.day.rules.hazard_pairs(cells), c.day.rules.hazard_windows(cells))
+        np.testing.assert_array_equal(
+            c.day.rules.hazard_pairs(cells), c.day.rules.hazard_windows(cells)
+        )
 
 
 def test_the_city_reports_through_stats_and_take_fled():
@@ -297,6 +312,12 @@ def test_the_city_package_keeps_modules_small_and_signatures_short():
         for node in ast.walk(ast.parse(text)):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 a = node.args
-                n = len(a.posonlyargs) + len(a.args) + len(a.kwonlyargs) + bool(a.vararg) + bool(a.kwarg)
+                n = (
+                    len(a.posonlyargs)
+                    + len(a.args)
+                    + len(a.kwonlyargs)
+                    + bool(a.vararg)
+                    + bool(a.kwarg)
+                )
                 n -= bool(a.args) and a.args[0].arg in ("self", "cls")
                 assert n <= 12, f"{path.name}: {node.name} takes {n} parameters"

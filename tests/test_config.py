@@ -11,7 +11,9 @@ from sim.config import Config, ConfigError, load_config
 
 from .conftest import CONFIGS
 
-SHIPPED = sorted(p for p in CONFIGS.rglob("*.yaml") if p.relative_to(CONFIGS).parts[0] != "calibration")
+SHIPPED = sorted(
+    p for p in CONFIGS.rglob("*.yaml") if p.relative_to(CONFIGS).parts[0] != "calibration"
+)
 # configs/calibration/ holds calibration specs, not scenarios (tests/test_calibration.py checks them)
 
 
@@ -30,7 +32,10 @@ def test_extends_merges_and_overrides():
 
 
 def test_set_overrides_are_typed():
-    cfg = load_config(CONFIGS / "kazakhstan_2022.yaml", ["russia.rule=weighted", "west.sanctions_credibility=0.8", "events.0.value=0.3"])
+    cfg = load_config(
+        CONFIGS / "kazakhstan_2022.yaml",
+        ["russia.rule=weighted", "west.sanctions_credibility=0.8", "events.0.value=0.3"],
+    )
     assert cfg.russia.rule == "weighted"
     assert cfg.west.sanctions_credibility == 0.8
     assert cfg.events[0].value == 0.3
@@ -51,7 +56,12 @@ def test_unknown_key_names_file_path_and_suggests(tmp_path):
 
 def test_typo_in_choice_suggests_near_miss(tmp_path):
     msg = _error(tmp_path, "russia:\n  rule: weighed\n")
-    assert "russia.rule" in msg and "'weighed'" in msg and "Did you mean 'weighted'" in msg and "all_five" in msg
+    assert (
+        "russia.rule" in msg
+        and "'weighed'" in msg
+        and "Did you mean 'weighted'" in msg
+        and "all_five" in msg
+    )
 
 
 def test_wrong_type(tmp_path):
@@ -89,18 +99,28 @@ def test_set_unknown_key_suggests():
     with pytest.raises(ConfigError) as exc:
         load_config(CONFIGS / "kazakhstan_2022.yaml", ["west.sanction_credibility=0.8"])
     msg = str(exc.value)
-    assert "--set" in msg and "sanction_credibility" in msg and "Did you mean 'sanctions_credibility'" in msg
+    assert (
+        "--set" in msg
+        and "sanction_credibility" in msg
+        and "Did you mean 'sanctions_credibility'" in msg
+    )
 
 
 def test_set_bad_value_is_validated():
-    with pytest.raises(ConfigError, match="the override `--set west.resolve=5`: key `west.resolve` has the bad value 5"):
+    with pytest.raises(
+        ConfigError,
+        match="the override `--set west.resolve=5`: key `west.resolve` has the bad value 5",
+    ):
         load_config(CONFIGS / "kazakhstan_2022.yaml", ["west.resolve=5"])
 
 
 def test_set_error_inside_a_list_names_the_override_not_the_base_config():
     base = CONFIGS / "kazakhstan_2022.yaml"
-    for item, says in [("events.0.value=nan", "finite"), ("events.0.value=5", "hardship_shock event's value is 5.0"),
-                       ("allies.members.1.capacity=-3", "allies.members.1.capacity")]:
+    for item, says in [
+        ("events.0.value=nan", "finite"),
+        ("events.0.value=5", "hardship_shock event's value is 5.0"),
+        ("allies.members.1.capacity=-3", "allies.members.1.capacity"),
+    ]:
         with pytest.raises(ConfigError) as exc:
             load_config(base, [item])
         msg = str(exc.value)
@@ -132,8 +152,13 @@ FLOAT_KEYS = sorted(set(_floats(Config)) - {"city.sites.0.x"})
 
 
 def test_the_float_walk_finds_every_section():
-    assert len(FLOAT_KEYS) > 80 and {"events.0.value", "host.threat_weights.0", "allies.members.0.capacity",
-                                     "russia.thresholds.costs", "attrition.territory_rate"} <= set(FLOAT_KEYS)
+    assert len(FLOAT_KEYS) > 80 and {
+        "events.0.value",
+        "host.threat_weights.0",
+        "allies.members.0.capacity",
+        "russia.thresholds.costs",
+        "attrition.territory_rate",
+    } <= set(FLOAT_KEYS)
 
 
 @pytest.mark.parametrize("value", [".nan", ".inf", "-.inf"])
@@ -150,10 +175,20 @@ def test_every_float_in_the_schema_rejects_nan_and_infinity(value):
     assert not accepted
 
 
-@pytest.mark.parametrize("kind,bad,good", [
-    ("hardship_shock", 1.5, 0.4), ("hardship_shock", -0.1, 0.0), ("legitimacy_shock", -0.3, 0.3),
-    ("legitimacy_shock", 1.2, 1.0), ("trigger", 1.1, 0.9), ("forces_committed", 6e6, 40_000),
-    ("forces_committed", -5, 0), ("west_signal", 2, 1), ("host_request", 3, 0)])
+@pytest.mark.parametrize(
+    "kind,bad,good",
+    [
+        ("hardship_shock", 1.5, 0.4),
+        ("hardship_shock", -0.1, 0.0),
+        ("legitimacy_shock", -0.3, 0.3),
+        ("legitimacy_shock", 1.2, 1.0),
+        ("trigger", 1.1, 0.9),
+        ("forces_committed", 6e6, 40_000),
+        ("forces_committed", -5, 0),
+        ("west_signal", 2, 1),
+        ("host_request", 3, 0),
+    ],
+)
 def test_event_values_are_bounded_per_kind(tmp_path, kind, bad, good):
     events = "events:\n  - {day: 0, kind: trigger, value: 0.2}\n  - {day: 1, kind: %s, value: %s}\n"
     msg = _error(tmp_path, events % (kind, bad))
@@ -170,16 +205,31 @@ def test_threat_weights_are_shares_and_not_all_zero(tmp_path):
 
 def test_an_event_after_the_horizon_is_refused(tmp_path):
     msg = _error(tmp_path, "horizon_days: 30\nevents:\n  - {day: 30, kind: trigger, value: 0.5}\n")
-    assert "event 0 (trigger)" in msg and "day 30" in msg and "horizon_days" in msg and "0 to 29" in msg
-    (tmp_path / "ok.yaml").write_text("horizon_days: 30\nevents:\n  - {day: 29, kind: trigger, value: 0.5}\n")
+    assert (
+        "event 0 (trigger)" in msg
+        and "day 30" in msg
+        and "horizon_days" in msg
+        and "0 to 29" in msg
+    )
+    (tmp_path / "ok.yaml").write_text(
+        "horizon_days: 30\nevents:\n  - {day: 29, kind: trigger, value: 0.5}\n"
+    )
     load_config(tmp_path / "ok.yaml")
-    with pytest.raises(ConfigError, match="--set horizon_days=5"):  # the override that moved the horizon
+    with pytest.raises(
+        ConfigError, match="--set horizon_days=5"
+    ):  # the override that moved the horizon
         load_config(CONFIGS / "kazakhstan_2022.yaml", ["events.0.day=10", "horizon_days=5"])
 
 
-@pytest.mark.parametrize("names,clash", [(["Armenia", "armenia"], "troops_armenia"),
-                                         (["Kyrgyz Republic", "kyrgyz-republic"], "troops_kyrgyz_republic"),
-                                         (["Russia"], "troops_russia"), (["Total"], "troops_total")])
+@pytest.mark.parametrize(
+    "names,clash",
+    [
+        (["Armenia", "armenia"], "troops_armenia"),
+        (["Kyrgyz Republic", "kyrgyz-republic"], "troops_kyrgyz_republic"),
+        (["Russia"], "troops_russia"),
+        (["Total"], "troops_total"),
+    ],
+)
 def test_allies_whose_columns_would_collide_are_refused(tmp_path, names, clash):
     members = ", ".join(f"{{name: {n!r}}}" for n in names)
     msg = _error(tmp_path, f"allies:\n  members: [{members}]\n")
@@ -190,7 +240,10 @@ def test_ally_columns_are_named_as_the_model_names_them():
     from sim.config.names import ally_column
     from sim.model import CrisisModel
 
-    cfg = load_config(CONFIGS / "kazakhstan_2022.yaml", ["allies.members=[{name: Kyrgyz Republic}, {name: Guinea-Bissau}]"])
+    cfg = load_config(
+        CONFIGS / "kazakhstan_2022.yaml",
+        ["allies.members=[{name: Kyrgyz Republic}, {name: Guinea-Bissau}]"],
+    )
     columns = CrisisModel(cfg, rng=0).datacollector.model_reporters
     for name in ["Kyrgyz Republic", "Guinea-Bissau"]:
         assert f"troops_{ally_column(name)}" in columns and f"unrest_{ally_column(name)}" in columns
@@ -208,14 +261,22 @@ def test_a_default_name_from_an_awkward_file_name_is_made_safe(tmp_path):
     assert load_config(path).name == "my_scenario_v2"
 
 
-@pytest.mark.parametrize("text,says", [
-    ("a: &x [*x]\n", "recursive alias"),
-    ("[" * 2000 + "]" * 2000, "nested more than 64 deep"),
-    ("a: &a [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n" + "".join(
-        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 10)}]\n" for i in range(8)),
-     "more than 100,000 values"),
-    ("x: " + "9" * 5000 + "\n", "cannot be read as a number"),
-])
+@pytest.mark.parametrize(
+    "text,says",
+    [
+        ("a: &x [*x]\n", "recursive alias"),
+        ("[" * 2000 + "]" * 2000, "nested more than 64 deep"),
+        (
+            "a: &a [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n"
+            + "".join(
+                f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 10)}]\n"
+                for i in range(8)
+            ),
+            "more than 100,000 values",
+        ),
+        ("x: " + "9" * 5000 + "\n", "cannot be read as a number"),
+    ],
+)
 def test_hostile_yaml_is_refused_quickly(tmp_path, text, says):
     import time
 
@@ -235,8 +296,13 @@ def test_shipped_scenarios_are_found_by_name_from_anywhere(tmp_path, monkeypatch
     from sim.bundled import find_config
 
     monkeypatch.chdir(tmp_path)
-    for text in ["kazakhstan_2022", "kazakhstan_2022.yaml", "configs/kazakhstan_2022.yaml",
-                 "kazakhstan_2022/no_request", "cases/belarus_2020"]:
+    for text in [
+        "kazakhstan_2022",
+        "kazakhstan_2022.yaml",
+        "configs/kazakhstan_2022.yaml",
+        "kazakhstan_2022/no_request",
+        "cases/belarus_2020",
+    ]:
         path = find_config(text)
         assert path.is_file() and load_config(path).name
     (tmp_path / "kazakhstan_2022.yaml").write_text("name: mine\n")  # a file in the cwd wins
@@ -250,15 +316,21 @@ def test_shipped_scenarios_are_found_by_name_from_anywhere(tmp_path, monkeypatch
 def test_cli_exit_code_2_without_traceback(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("russia:\n  rule: weighed\n")
-    proc = subprocess.run([sys.executable, "-m", "sim", "run", str(bad), "--reps", "1", "--out", str(tmp_path / "o")],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "sim", "run", str(bad), "--reps", "1", "--out", str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert "error:" in proc.stderr and "Did you mean 'weighted'" in proc.stderr
 
 
 def test_cli_main_returns_2_on_unknown_set_key(capsys):
-    code = main(["run", str(CONFIGS / "kazakhstan_2022.yaml"), "--set", "host.alignmnet=0.1", "--reps", "1"])
+    code = main(
+        ["run", str(CONFIGS / "kazakhstan_2022.yaml"), "--set", "host.alignmnet=0.1", "--reps", "1"]
+    )
     assert code == 2
     assert "Did you mean 'alignment'" in capsys.readouterr().err
 
@@ -268,16 +340,20 @@ def test_docs_model_states_the_schemas_ally_defaults():
     thresholds' spread; they must be the schema's (they once said 0.35-0.4 and 0.12)."""
     import re
 
-    from sim.config.schema import Ally
+    from sim.config.schema import AllyParams
 
     text = (CONFIGS.parent / "docs" / "model.md").read_text(encoding="utf-8")
-    section = text[text.index("### 7.13"):text.index("### 7.14")]
-    stated = {name: (float(c), float(w), float(t))
-              for name, c, w, t in re.findall(r"(\w+) (\d+), ([\d.]+), ([\d.]+)[;,]", section.replace("\n", " "))}
+    section = text[text.index("### 7.13") : text.index("### 7.14")]
+    stated = {
+        name: (float(c), float(w), float(t))
+        for name, c, w, t in re.findall(
+            r"(\w+) (\d+), ([\d.]+), ([\d.]+)[;,]", section.replace("\n", " ")
+        )
+    }
     members = Config().allies.members
     assert stated == {a.name: (a.capacity, a.willingness, a.threshold_mean) for a in members}
-    assert f"`threshold_sd = {Ally.model_fields['threshold_sd'].default}`" in section
-    assert f"`unrest = {Ally.model_fields['unrest'].default}`" in section
+    assert f"`threshold_sd = {AllyParams.model_fields['threshold_sd'].default}`" in section
+    assert f"`unrest = {AllyParams.model_fields['unrest'].default}`" in section
 
 
 def test_readme_error_example_is_what_sim_prints(tmp_path, monkeypatch, capsys):

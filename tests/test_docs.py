@@ -54,6 +54,10 @@ def test_parameters_doc_says_which_parameters_a_calibration_fits():
     doc = (ROOT / "docs" / "parameters.md").read_text(encoding="utf-8")
     spec = load_spec(ROOT / "configs" / "calibration" / "kazakhstan_2022.yaml")
     for key in spec.parameters:
-        row = next(line for line in doc.splitlines() if line.startswith(f"| `{re.sub(r'\.\d+\.', '.N.', key)}` |"))
+        row = next(
+            line
+            for line in doc.splitlines()
+            if line.startswith(f"| `{re.sub(r'\.\d+\.', '.N.', key)}` |")
+        )
         assert "calibrated: kazakhstan_2022" in row, row
     assert "| assumption |" in doc and "| fact |" in doc and "| setting |" in doc

@@ -65,11 +65,27 @@ def experiment(spec: Path, out: Path, *extra: str) -> int:
 
 def start(spec: Path, out: Path, *extra: str, mark: str) -> subprocess.Popen:
     """``sim experiment`` in a session of its own, marked in its environment."""
-    command = [sys.executable, "-m", "sim", "experiment", str(spec), "--out", str(out), "--quiet",
-               "--no-plots", *extra]
+    command = [
+        sys.executable,
+        "-m",
+        "sim",
+        "experiment",
+        str(spec),
+        "--out",
+        str(out),
+        "--quiet",
+        "--no-plots",
+        *extra,
+    ]
     env = {**os.environ, "SIM_TEST_MARK": mark, "PYTHONFAULTHANDLER": "1"}
-    return subprocess.Popen(command, start_new_session=True, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env)
+    return subprocess.Popen(
+        command,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
 
 
 def batches(out: Path) -> int:
@@ -118,10 +134,12 @@ def workers(pid: int) -> list:
 # ends with the same tables as an uninterrupted run. A stop is never recorded as a failed run. No
 # worker process outlives its driver, even one killed with SIGKILL", at --jobs 1 and 2.
 @pytest.mark.parametrize("jobs", [1, 2])
-@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT],
-                         ids=lambda s: s.name)
-def test_stop_mid_run_then_resume_equals_uninterrupted_run(sweep, reference, tmp_path, capsys,
-                                                           sig, jobs):
+@pytest.mark.parametrize(
+    "sig", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT], ids=lambda s: s.name
+)
+def test_stop_mid_run_then_resume_equals_uninterrupted_run(
+    sweep, reference, tmp_path, capsys, sig, jobs
+):
     out, mark = tmp_path / "o", uuid.uuid4().hex
     if jobs == 1 and sig != signal.SIGKILL:
         # one job runs everything in the driver: stop this process itself (no second start-up)
@@ -158,6 +176,7 @@ def test_stop_mid_run_then_resume_equals_uninterrupted_run(sweep, reference, tmp
 
 def stopped_in_process(spec: Path, out: Path, sig: int, capsys) -> tuple[int, str]:
     """``sim experiment --jobs 1`` in this process, sent ``sig`` once four batches are stored."""
+
     def stop():
         wait_for(lambda: batches(out) >= 4)
         os.kill(os.getpid(), sig)
@@ -210,9 +229,11 @@ def test_an_aborted_experiment_says_what_was_kept_and_exits_1(tmp_path, capsys, 
     spec = write_spec(tmp_path, "name: dies\nreplications: 5\nbatch_size: 1\nvariants: {a: {}}\n")
     assert experiment(spec, tmp_path / "o", "--no-plots") == 1
     err = capsys.readouterr().err
-    assert err == ("error: Worker processes died 3 times. 2 of 5 runs are stored in "
-                   f"{tmp_path / 'o'}; run the same command again to resume (stored runs are not "
-                   "run again).\n")
+    assert err == (
+        "error: Worker processes died 3 times. 2 of 5 runs are stored in "
+        f"{tmp_path / 'o'}; run the same command again to resume (stored runs are not "
+        "run again).\n"
+    )
 
 
 # README: "A stop is never recorded as a failed run" (whatever the signal turned into)
@@ -256,8 +277,20 @@ def test_sim_run_stopped_by_sigterm_says_so_and_writes_nothing(tmp_path, capsys)
     timer = threading.Timer(2.0, os.kill, (os.getpid(), signal.SIGTERM))
     timer.start()
     try:
-        code = main(["run", str(CONFIGS / "kazakhstan_2022.yaml"), "--reps", "1000", "--jobs", "1",
-                     "--out", str(out), "--quiet", "--no-plots"])
+        code = main(
+            [
+                "run",
+                str(CONFIGS / "kazakhstan_2022.yaml"),
+                "--reps",
+                "1000",
+                "--jobs",
+                "1",
+                "--out",
+                str(out),
+                "--quiet",
+                "--no-plots",
+            ]
+        )
     finally:
         timer.cancel()
     err = capsys.readouterr().err
@@ -273,8 +306,20 @@ def test_dask_scheduler_without_workers_is_a_clear_error(tmp_path, capsys):
 
     spec = write_spec(tmp_path, "name: x\nreplications: 1\nvariants: {a: {}}\n")
     with LocalCluster(n_workers=0, processes=False, dashboard_address=None) as cluster:
-        code = main(["experiment", str(spec), "--out", str(tmp_path / "o"), "--scheduler",
-                     cluster.scheduler_address, "--worker-timeout", "1", "--quiet", "--no-plots"])
+        code = main(
+            [
+                "experiment",
+                str(spec),
+                "--out",
+                str(tmp_path / "o"),
+                "--scheduler",
+                cluster.scheduler_address,
+                "--worker-timeout",
+                "1",
+                "--quiet",
+                "--no-plots",
+            ]
+        )
     err = capsys.readouterr().err
     assert code == 2 and "has no workers (waited 1 s, --worker-timeout)" in err
     assert "Traceback" not in err
@@ -293,14 +338,22 @@ def test_dask_cluster_that_loses_its_workers_mid_run_is_a_clear_error(sweep, tmp
     out = tmp_path / "o"
     options = {"threads_per_worker": 1, "processes": False, "dashboard_address": None}
     with LocalCluster(n_workers=1, **options) as cluster:
+
         def retire():
             wait_for(lambda: batches(out) >= 1)
             cluster.scale(0)
 
         retirer = threading.Thread(target=retire, daemon=True)
         retirer.start()
-        code = experiment(sweep, out, "--scheduler", cluster.scheduler_address,
-                          "--worker-timeout", "1", "--no-plots")
+        code = experiment(
+            sweep,
+            out,
+            "--scheduler",
+            cluster.scheduler_address,
+            "--worker-timeout",
+            "1",
+            "--no-plots",
+        )
         retirer.join(timeout=60)
     err = capsys.readouterr().err
     assert code == 1, err
@@ -324,12 +377,29 @@ def test_dask_scheduler_that_dies_mid_run_is_a_clear_error(sweep, tmp_path, caps
     dask, port, mark = str(Path(sys.executable).parent / "dask"), _free_port(), uuid.uuid4().hex
     address = f"tcp://127.0.0.1:{port}"
     env = {**os.environ, "SIM_TEST_MARK": mark}
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "env": env,
-             "start_new_session": True}
-    scheduler = subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port),
-                                  "--no-dashboard"], **quiet)
-    worker = subprocess.Popen([dask, "worker", address, "--nthreads", "1", "--host", "127.0.0.1",
-                               "--no-dashboard", "--no-nanny"], **quiet)
+    quiet = {
+        "stdout": subprocess.DEVNULL,
+        "stderr": subprocess.DEVNULL,
+        "env": env,
+        "start_new_session": True,
+    }
+    scheduler = subprocess.Popen(
+        [dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"], **quiet
+    )
+    worker = subprocess.Popen(
+        [
+            dask,
+            "worker",
+            address,
+            "--nthreads",
+            "1",
+            "--host",
+            "127.0.0.1",
+            "--no-dashboard",
+            "--no-nanny",
+        ],
+        **quiet,
+    )
     out = tmp_path / "o"
 
     def kill_scheduler():
@@ -357,10 +427,28 @@ def test_dask_scheduler_that_dies_mid_run_is_a_clear_error(sweep, tmp_path, caps
 # README (sim run): "no worker process outlives it, even when it is killed with SIGKILL"
 def test_sim_run_workers_die_with_their_driver(tmp_path):
     mark = uuid.uuid4().hex
-    command = [sys.executable, "-m", "sim", "run", str(CONFIGS / "kazakhstan_2022.yaml"), "--reps",
-               "400", "--jobs", "2", "--out", str(tmp_path / "o"), "--quiet", "--no-plots"]
-    proc = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, env={**os.environ, "SIM_TEST_MARK": mark})
+    command = [
+        sys.executable,
+        "-m",
+        "sim",
+        "run",
+        str(CONFIGS / "kazakhstan_2022.yaml"),
+        "--reps",
+        "400",
+        "--jobs",
+        "2",
+        "--out",
+        str(tmp_path / "o"),
+        "--quiet",
+        "--no-plots",
+    ]
+    proc = subprocess.Popen(
+        command,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "SIM_TEST_MARK": mark},
+    )
     wait_for(lambda: len(workers(proc.pid)) == 2, proc=proc)
     time.sleep(0.5)  # into the replications
     os.kill(proc.pid, signal.SIGKILL)

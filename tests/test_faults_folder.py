@@ -53,8 +53,10 @@ def test_retry_failed_runs_them_again_and_replaces_their_error_rows(tmp_path, mo
 # stored runs no longer planned, and the plots drawn from them, into `DIR/stale/<time>/` (nothing is
 # deleted) and says so"
 def test_a_changed_spec_moves_runs_no_longer_planned_aside(tmp_path, capsys):
-    body = "name: changing\nreplications: 3\ndesign:\n  kind: grid\n  parameters:\n" \
-           "    west.sanctions_credibility: {{values: {values}}}\n"
+    body = (
+        "name: changing\nreplications: 3\ndesign:\n  kind: grid\n  parameters:\n"
+        "    west.sanctions_credibility: {{values: {values}}}\n"
+    )
     out = tmp_path / "o"
     first = write_spec(tmp_path, body.format(values="[0.0, 0.5]"), "a.yaml")
     assert main(["experiment", str(first), "--out", str(out), "--jobs", "1", "--quiet"]) == 0
@@ -75,8 +77,9 @@ def test_a_changed_spec_moves_runs_no_longer_planned_aside(tmp_path, capsys):
     pd.testing.assert_frame_equal(again, kept)  # the kept runs were not run again, only re-split
     (aside,) = (out / "stale").iterdir()
     moved = pd.read_parquet(aside / "summary")
-    pd.testing.assert_frame_equal(moved.sort_values("key", ignore_index=True),
-                                  before.sort_values("key", ignore_index=True))  # nothing deleted
+    pd.testing.assert_frame_equal(
+        moved.sort_values("key", ignore_index=True), before.sort_values("key", ignore_index=True)
+    )  # nothing deleted
     assert (aside / "plots").is_dir() and (out / "plots").is_dir()  # old plots went with their runs
 
 
@@ -102,8 +105,10 @@ def test_a_folder_of_another_experiment_is_refused_unless_forced(tmp_path, capsy
     ran.mkdir()
     (ran / "manifest.json").write_text('{"scenario": "kazakhstan_2022"}')
     assert experiment(one, ran, *ONE) == 2
-    assert "holds the results of `sim run` (scenario 'kazakhstan_2022'), not experiment 'one'" \
+    assert (
+        "holds the results of `sim run` (scenario 'kazakhstan_2022'), not experiment 'one'"
         in capsys.readouterr().err
+    )
 
 
 # README: "One process writes a folder at a time: a second `sim experiment` into a folder being

@@ -9,9 +9,20 @@ from sim.config.security import HostForces, PlaybookParams
 
 
 def view(**kw) -> HostView:
-    base = dict(threat=0.0, defected=0.0, concessions=0, dismissed=False, emergency=False,
-                calm_days=0, paid=False, mass_arrests=False, asked=False, may_ask=True,
-                army_ordered=False, lethal=False)
+    base = dict(
+        threat=0.0,
+        defected=0.0,
+        concessions=0,
+        dismissed=False,
+        emergency=False,
+        calm_days=0,
+        paid=False,
+        mass_arrests=False,
+        asked=False,
+        may_ask=True,
+        army_ordered=False,
+        lethal=False,
+    )
     base.update(kw)
     return HostView(**base)
 
@@ -23,8 +34,10 @@ def test_threshold_model_is_a_normal_cdf_around_loyalty():
 
 
 def test_a_loyal_force_holds_where_a_split_one_defects():
-    forces = HostForces(police={"strength": 1000, "loyalty": 0.5},
-                        security_service={"strength": 1000, "loyalty": 1.0})
+    forces = HostForces(
+        police={"strength": 1000, "loyalty": 0.5},
+        security_service={"strength": 1000, "loyalty": 1.0},
+    )
     app = Apparatus(forces)
     for day in range(10):
         app.update(day, threat=0.6, guarantee=0.0, paid=False)
@@ -68,14 +81,29 @@ def test_the_playbook_escalates_with_the_threat():
     mild = choose(p, view(threat=p.concede_at))
     assert Measure.CONCEDE in mild and Measure.LETHAL_FORCE not in mild
     grave = choose(p, view(threat=0.95))
-    for m in (Measure.EMERGENCY, Measure.MASS_ARRESTS, Measure.ASK, Measure.COMMIT_ARMY, Measure.LETHAL_FORCE):
+    for m in (
+        Measure.EMERGENCY,
+        Measure.MASS_ARRESTS,
+        Measure.ASK,
+        Measure.COMMIT_ARMY,
+        Measure.LETHAL_FORCE,
+    ):
         assert m in grave
 
 
 def test_each_measure_comes_once_and_concessions_stop_at_the_maximum():
     p = PlaybookParams(max_concessions=1)
-    done = view(threat=0.95, concessions=1, dismissed=True, emergency=True, paid=True,
-                mass_arrests=True, asked=True, army_ordered=True, lethal=True)
+    done = view(
+        threat=0.95,
+        concessions=1,
+        dismissed=True,
+        emergency=True,
+        paid=True,
+        mass_arrests=True,
+        asked=True,
+        army_ordered=True,
+        lethal=True,
+    )
     assert choose(p, done) == []
 
 

@@ -10,13 +10,21 @@ from sim.city import DAY, Citizen, City, DayInputs, Phase, day, jit, kernels
 from sim.city import compiled as compiled_day
 from sim.city.day import Today
 from sim.config import load_config
-from sim.config.schema import City as CityCfg
-from sim.config.schema import Police, Protesters, Site, Troops
+from sim.config.schema import CityParams, Police, Protesters, Site, Troops
 from sim.runner import run_one
 
 pytestmark = pytest.mark.skipif(not jit.ENABLED, reason="numba not available (or SIM_ENGINE=numpy)")
 
-ARRAYS = ("state", "pos", "jail", "patrol_pos", "patrol_owner", "site_held", "police_guards", "troop_guards")
+ARRAYS = (
+    "state",
+    "pos",
+    "jail",
+    "patrol_pos",
+    "patrol_owner",
+    "site_held",
+    "police_guards",
+    "troop_guards",
+)
 
 
 def _daily(monkeypatch, compiled: bool, path: str, overrides: list[str], seed: int) -> pd.DataFrame:
@@ -25,12 +33,18 @@ def _daily(monkeypatch, compiled: bool, path: str, overrides: list[str], seed: i
 
 
 # README "Speed": "Two engines give bit-identical runs"
-@pytest.mark.parametrize("path,overrides", [
-    ("configs/kazakhstan_2022.yaml", []),                                   # sites, troops, bounded grid
-    ("configs/epstein_2002.yaml", []),                                      # torus, one round a day
-    ("configs/kazakhstan_2022.yaml", ["city.neighborhood=moore", "police.vision=4"]),  # square vision, cops see less
-    ("configs/belarus_2020.yaml", ["city.torus=true", "protesters.activation_rounds=6"]),
-])
+@pytest.mark.parametrize(
+    "path,overrides",
+    [
+        ("configs/kazakhstan_2022.yaml", []),  # sites, troops, bounded grid
+        ("configs/epstein_2002.yaml", []),  # torus, one round a day
+        (
+            "configs/kazakhstan_2022.yaml",
+            ["city.neighborhood=moore", "police.vision=4"],
+        ),  # square vision, cops see less
+        ("configs/belarus_2020.yaml", ["city.torus=true", "protesters.activation_rounds=6"]),
+    ],
+)
 def test_compiled_runs_equal_numpy_runs(monkeypatch, path, overrides):
     for seed in (0, 7):
         fast = _daily(monkeypatch, True, path, overrides, seed)
@@ -40,28 +54,56 @@ def test_compiled_runs_equal_numpy_runs(monkeypatch, path, overrides):
 
 def test_city_picks_the_engine(monkeypatch):
     cfg = load_config("configs/kazakhstan_2022.yaml")
-    args = (cfg.city, cfg.protesters, cfg.police, cfg.troops, 1.0, ["Russia"], np.random.default_rng(0))
+    args = (
+        cfg.city,
+        cfg.protesters,
+        cfg.police,
+        cfg.troops,
+        1.0,
+        ["Russia"],
+        np.random.default_rng(0),
+    )
     assert City(*args).compiled and not City(*args, compiled=False).compiled
     monkeypatch.setattr(jit, "ENABLED", False)
     assert not City(*args).compiled and City(*args, compiled=True).compiled
 
 
 def _pair(torus: bool, kind: str, vision: int = 3, seed: int = 4, **prot) -> tuple[City, City]:
-    city = CityCfg(width=30, height=24, torus=torus, neighborhood=kind,
-                   sites=[Site(name="a", x=5, y=5), Site(name="b", x=20, y=12)])
+    city = CityParams(
+        width=30,
+        height=24,
+        torus=torus,
+        neighborhood=kind,
+        sites=[Site(name="a", x=5, y=5), Site(name="b", x=20, y=12)],
+    )
     protesters = Protesters(**{"density": 0.7, "vision": vision, "max_jail_days": 30, **prot})
     police = Police(density=0.074, vision=vision, guard_share=0.2)
-    ref, fast = (City(city, protesters, police, Troops(), 1.0, ["Russia"], np.random.default_rng(seed),
-                      compiled=c) for c in (False, True))
+    ref, fast = (
+        City(
+            city,
+            protesters,
+            police,
+            Troops(),
+            1.0,
+            ["Russia"],
+            np.random.default_rng(seed),
+            compiled=c,
+        )
+        for c in (False, True)
+    )
     return ref, fast
 
 
 def _same_arrays(ref: City, fast: City) -> None:
     for name in ARRAYS:
-        np.testing.assert_array_equal(getattr(ref.state, name), getattr(fast.state, name), err_msg=name)
+        np.testing.assert_array_equal(
+            getattr(ref.state, name), getattr(fast.state, name), err_msg=name
+        )
 
 
-@pytest.mark.parametrize("torus,kind", [(True, "von_neumann"), (False, "von_neumann"), (False, "moore")])
+@pytest.mark.parametrize(
+    "torus,kind", [(True, "von_neumann"), (False, "von_neumann"), (False, "moore")]
+)
 def test_arrest_hazard_by_patrol_and_by_compiled_window_sums_equal_numpy(monkeypatch, torus, kind):
     ref, fast = _pair(torus, kind)
     rng = np.random.default_rng(2)
@@ -73,8 +115,13 @@ def test_arrest_hazard_by_patrol_and_by_compiled_window_sums_equal_numpy(monkeyp
         cells = ref.state.pos[who]
         want = ref.day.rules.hazard_windows(cells)
         np.testing.assert_array_equal(ref.day.rules.hazard_pairs(cells), want)
-        np.testing.assert_array_equal(fast.day.ref.rules.hazard_windows(cells), want)  # numpy on compiled sums
-        for by_patrol in (8, 0):  # a small grid goes patrol by patrol; 0 forces the compiled window sums
+        np.testing.assert_array_equal(
+            fast.day.ref.rules.hazard_windows(cells), want
+        )  # numpy on compiled sums
+        for by_patrol in (
+            8,
+            0,
+        ):  # a small grid goes patrol by patrol; 0 forces the compiled window sums
             monkeypatch.setattr(compiled_day, "_BY_PATROL", by_patrol)
             assert fast.day.by_patrol() == bool(by_patrol)
             today = Today(DayInputs(0.5, 0.0))
@@ -158,11 +205,14 @@ SECOND_EDITION_DAYS = [
 ]
 
 
-@pytest.mark.parametrize("prot", [
-    {},  # detention in batches and fatigue, the defaults
-    {"jail_model": "epstein", "fatigue_rate": 0.3, "fatigue_recovery": 0.05},
-    {"charged_share": 0.5, "release_interval_days": 5, "detention_min_days": 0},
-])
+@pytest.mark.parametrize(
+    "prot",
+    [
+        {},  # detention in batches and fatigue, the defaults
+        {"jail_model": "epstein", "fatigue_rate": 0.3, "fatigue_recovery": 0.05},
+        {"charged_share": 0.5, "release_interval_days": 5, "detention_min_days": 0},
+    ],
+)
 def test_compiled_city_days_equal_numpy_days_with_the_second_editions_inputs(prot):
     ref, fast = _pair(False, "von_neumann", vision=4, seed=9, site_attraction=0.4, **prot)
     for c in (ref, fast):
@@ -176,12 +226,19 @@ def test_compiled_city_days_equal_numpy_days_with_the_second_editions_inputs(pro
     assert ref.stats() == fast.stats()
 
 
-@pytest.mark.parametrize("path,overrides", [
-    ("configs/kazakhstan_2022.yaml",
-     ["protesters.fatigue_rate=0.25", "protesters.charged_share=0.3"]),
-    ("configs/belarus_2020.yaml",
-     ["protesters.jail_model=epstein", "protesters.release_interval_days=7"]),
-])
+@pytest.mark.parametrize(
+    "path,overrides",
+    [
+        (
+            "configs/kazakhstan_2022.yaml",
+            ["protesters.fatigue_rate=0.25", "protesters.charged_share=0.3"],
+        ),
+        (
+            "configs/belarus_2020.yaml",
+            ["protesters.jail_model=epstein", "protesters.release_interval_days=7"],
+        ),
+    ],
+)
 def test_compiled_runs_equal_numpy_runs_with_detention_and_fatigue(monkeypatch, path, overrides):
     fast = _daily(monkeypatch, True, path, overrides, 3)
     ref = _daily(monkeypatch, False, path, overrides, 3)

@@ -261,9 +261,8 @@ def test_history_magnitudes_are_summary_columns_or_persons():
     import typing
 
     from sim.config.schema import MagnitudeName
-    from sim.records import SUMMARY_COLUMNS
-
     from sim.history import MAGNITUDE_COLUMNS
+    from sim.records import SUMMARY_COLUMNS
 
     names = {MAGNITUDE_COLUMNS.get(n, n) for n in typing.get_args(MagnitudeName)}
     assert names <= set(SUMMARY_COLUMNS)

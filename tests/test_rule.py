@@ -10,7 +10,14 @@ from sim.runner import run_replications
 from .conftest import CONFIGS
 
 RUSSIA = config_from_dict({}).russia
-PASSING = {"trigger": 0.9, "support": 0.9, "opposition": 0.1, "feasibility": 0.9, "costs": 0.1, "motive": 0.5}
+PASSING = {
+    "trigger": 0.9,
+    "support": 0.9,
+    "opposition": 0.1,
+    "feasibility": 0.9,
+    "costs": 0.1,
+    "motive": 0.5,
+}
 FAIL = {"trigger": 0.1, "support": 0.1, "opposition": 0.9, "feasibility": 0.1, "costs": 0.9}
 NEAR = {"trigger": 0.45, "support": 0.45, "opposition": 0.55, "feasibility": 0.45, "costs": 0.55}
 
@@ -24,11 +31,22 @@ def test_all_five_deploys_when_every_factor_is_in_place():
 def test_all_five_one_failing_factor_blocks(factor):
     v = all_five({**PASSING, factor: FAIL[factor]}, RUSSIA, request_pending=True)
     assert v.outcome == "decline" and v.status[factor] == "fail"
-    assert all_five({**PASSING, factor: FAIL[factor]}, RUSSIA, request_pending=False).outcome == "watch"
+    assert (
+        all_five({**PASSING, factor: FAIL[factor]}, RUSSIA, request_pending=False).outcome
+        == "watch"
+    )
 
 
-@pytest.mark.parametrize("factor,expected", [("trigger", "delay"), ("support", "delay"), ("feasibility", "limited"),
-                                             ("costs", "limited"), ("opposition", "limited")])
+@pytest.mark.parametrize(
+    "factor,expected",
+    [
+        ("trigger", "delay"),
+        ("support", "delay"),
+        ("feasibility", "limited"),
+        ("costs", "limited"),
+        ("opposition", "limited"),
+    ],
+)
 def test_all_five_near_miss_gives_delay_or_limited(factor, expected):
     v = all_five({**PASSING, factor: NEAR[factor]}, RUSSIA, request_pending=True)
     assert v.outcome == expected and v.status[factor] == "near"
@@ -43,7 +61,9 @@ def test_weighted_rule_is_compensatory_and_probabilistic():
     # one weak factor can be outweighed by strong others (unlike all_five)
     mixed = {**PASSING, "support": 0.3, "motive": 1.0}
     assert all_five(mixed, RUSSIA, True).outcome == "decline"
-    assert decide(mixed, RUSSIA.model_copy(update={"rule": "weighted"}), True, 0.0).probability > 0.5
+    assert (
+        decide(mixed, RUSSIA.model_copy(update={"rule": "weighted"}), True, 0.0).probability > 0.5
+    )
 
 
 def test_russia_draws_its_resolve_once_per_run(monkeypatch):
@@ -83,30 +103,49 @@ def test_the_resolve_is_the_runs_and_the_rule_applies_it_every_day():
 
     cfg = load_config(CONFIGS / "belarus_2020.yaml", ["russia.rule=weighted"])
     short = cfg.model_copy(update={"horizon_days": 20})
-    assert CrisisModel(cfg, rng=5).russia.latent_threshold == CrisisModel(short, rng=5).russia.latent_threshold
+    assert (
+        CrisisModel(cfg, rng=5).russia.latent_threshold
+        == CrisisModel(short, rng=5).russia.latent_threshold
+    )
     resolves = {CrisisModel(cfg, rng=seed).russia.latent_threshold for seed in range(20)}
     assert len(resolves) == 20
     checked = 0
-    for seed in range(60):  # until enough undecided days were seen (runs that deploy early show few)
+    for seed in range(
+        60
+    ):  # until enough undecided days were seen (runs that deploy early show few)
         if checked > 100:
             break
         model = CrisisModel(cfg, rng=seed)
         resolve = model.russia.latent_threshold
         model.run()
         for row in model.russia.log:
-            if row["state"] in ("watching", "delaying", "declined") and row["rule_verdict"] != "withdraw":
-                assert (row["rule_verdict"] in ("deploy", "limited")) == (row["p_deploy"] > resolve), row
+            if (
+                row["state"] in ("watching", "delaying", "declined")
+                and row["rule_verdict"] != "withdraw"
+            ):
+                assert (row["rule_verdict"] in ("deploy", "limited")) == (
+                    row["p_deploy"] > resolve
+                ), row
                 checked += 1
     assert checked > 100
 
 
 # In the model: the baseline deploys; a bias that makes one perceived factor fail stops it.
-FAILING_BIAS = {"trigger": -1.0, "support": -1.0, "opposition": 1.0, "feasibility": -1.0, "costs": 1.0}
+FAILING_BIAS = {
+    "trigger": -1.0,
+    "support": -1.0,
+    "opposition": 1.0,
+    "feasibility": -1.0,
+    "costs": 1.0,
+}
 
 
 @pytest.mark.parametrize("factor", RULE_FACTORS)
 def test_model_single_failing_factor_prevents_deployment(factor):
-    cfg = load_config(CONFIGS / "kazakhstan_2022.yaml", [f"russia.perception.bias={{{factor}: {FAILING_BIAS[factor]}}}"])
+    cfg = load_config(
+        CONFIGS / "kazakhstan_2022.yaml",
+        [f"russia.perception.bias={{{factor}: {FAILING_BIAS[factor]}}}"],
+    )
     res = run_replications(cfg, reps=6, seed=3, jobs=1, progress=False)
     assert not res.summary["deployed"].any()
     assert (res.decisions["failed"].str.contains(factor)).all()
@@ -118,12 +157,19 @@ def test_withdrawal_does_not_turn_a_limited_operation_into_a_deployment():
     from sim.records import summarize
 
     days = 6
-    daily = pd.DataFrame({
-        "day": range(days), "troops_total": [0, 0, 500, 500, 0, 0], "active_share": [0, .2, .2, .01, .01, .01],
-        "decision": ["watch", "limited", "limited", "withdraw", "watch", "watch"], "requested": [False] + [True] * 5,
-        "regime_status": ["stable"] * days, "sanctions": [0.0] * days, "territory_share": [0.0] * days,
-        "reputation": [0.8] * days,
-    })
+    daily = pd.DataFrame(
+        {
+            "day": range(days),
+            "troops_total": [0, 0, 500, 500, 0, 0],
+            "active_share": [0, 0.2, 0.2, 0.01, 0.01, 0.01],
+            "decision": ["watch", "limited", "limited", "withdraw", "watch", "watch"],
+            "requested": [False] + [True] * 5,
+            "regime_status": ["stable"] * days,
+            "sanctions": [0.0] * days,
+            "territory_share": [0.0] * days,
+            "reputation": [0.8] * days,
+        }
+    )
     row = summarize(daily, order_threshold=0.03)
     assert row["outcome"] == "limited" and row["deploy_day"] == 2 and row["withdrawn_day"] == 4
 
@@ -138,5 +184,8 @@ def test_a_menu_of_one_guard_mission_decides_as_the_first_editions_rule(rule):
     for _ in range(200):
         factors = dict(zip(PASSING, rng.random(6), strict=True))
         r = rng.random()
-        single, menu = decide(factors, russia, True, r), choose({Form.GUARD: factors}, russia, True, r)
+        single, menu = (
+            decide(factors, russia, True, r),
+            choose({Form.GUARD: factors}, russia, True, r),
+        )
         assert (single.outcome, single.size_factor) == (menu.outcome, menu.size_factor)

@@ -12,20 +12,57 @@ from sim.records import SUMMARY_COLUMNS
 from .conftest import CONFIGS
 
 DAILY_REQUIRED = [
-    "rep", "day", "active_share", "quiet_share", "jailed_share", "sites_held", "legitimacy", "regime_threat",
-    "regime_status", "police_strength", "decision", "troops_total", "troops_russia", "troops_armenia",
-    "troops_belarus", "troops_kyrgyzstan", "troops_tajikistan", "sanctions", "unrest_armenia", "unrest_belarus",
-    "unrest_kyrgyzstan", "unrest_tajikistan", "reputation", "territory_share",
+    "rep",
+    "day",
+    "active_share",
+    "quiet_share",
+    "jailed_share",
+    "sites_held",
+    "legitimacy",
+    "regime_threat",
+    "regime_status",
+    "police_strength",
+    "decision",
+    "troops_total",
+    "troops_russia",
+    "troops_armenia",
+    "troops_belarus",
+    "troops_kyrgyzstan",
+    "troops_tajikistan",
+    "sanctions",
+    "unrest_armenia",
+    "unrest_belarus",
+    "unrest_kyrgyzstan",
+    "unrest_tajikistan",
+    "reputation",
+    "territory_share",
 ] + [f"{f}_{k}" for f in FACTORS for k in ("perceived", "true", "gap")]
 DECISION_REQUIRED = ["rep", "day", "outcome", "rule", "score", "failed", "near_miss"] + [
-    f"{f}_{k}" for f in FACTORS for k in ("perceived", "true")]
+    f"{f}_{k}" for f in FACTORS for k in ("perceived", "true")
+]
 
 
 @pytest.fixture(scope="module")
 def run_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("kz")
-    assert main(["run", str(CONFIGS / "kazakhstan_2022.yaml"), "--reps", "4", "--seed", "5", "--out", str(out),
-                 "--quiet", "--jobs", "2"]) == 0
+    assert (
+        main(
+            [
+                "run",
+                str(CONFIGS / "kazakhstan_2022.yaml"),
+                "--reps",
+                "4",
+                "--seed",
+                "5",
+                "--out",
+                str(out),
+                "--quiet",
+                "--jobs",
+                "2",
+            ]
+        )
+        == 0
+    )
     return out
 
 
@@ -33,7 +70,14 @@ def test_every_output_file_is_written(run_dir):
     for name in ("daily.parquet", "summary.parquet", "decisions.parquet", "manifest.json"):
         assert (run_dir / name).stat().st_size > 0
     plots = {p.name for p in (run_dir / "plots").glob("*.png")}
-    assert {"unrest.png", "troops.png", "factors.png", "regime_threat.png", "sanctions.png", "ally_unrest.png"} <= plots
+    assert {
+        "unrest.png",
+        "troops.png",
+        "factors.png",
+        "regime_threat.png",
+        "sanctions.png",
+        "ally_unrest.png",
+    } <= plots
 
 
 def test_column_contract(run_dir):
@@ -45,7 +89,14 @@ def test_column_contract(run_dir):
     assert summary["deployed"].dtype == bool and summary["regime_survived"].dtype == bool
     decisions = pd.read_parquet(run_dir / "decisions.parquet")
     assert set(DECISION_REQUIRED) <= set(decisions.columns)
-    assert set(decisions["outcome"]) <= {"watch", "decline", "delay", "limited", "deploy", "withdraw"}
+    assert set(decisions["outcome"]) <= {
+        "watch",
+        "decline",
+        "delay",
+        "limited",
+        "deploy",
+        "withdraw",
+    }
 
 
 def test_manifest_carries_config_seeds_versions(run_dir):
@@ -58,14 +109,43 @@ def test_manifest_carries_config_seeds_versions(run_dir):
 
 
 def test_same_seed_same_daily_parquet(run_dir, tmp_path):
-    assert main(["run", str(CONFIGS / "kazakhstan_2022.yaml"), "--reps", "4", "--seed", "5", "--out", str(tmp_path),
-                 "--quiet", "--jobs", "1", "--no-plots"]) == 0
-    pd.testing.assert_frame_equal(pd.read_parquet(run_dir / "daily.parquet"), pd.read_parquet(tmp_path / "daily.parquet"))
+    assert (
+        main(
+            [
+                "run",
+                str(CONFIGS / "kazakhstan_2022.yaml"),
+                "--reps",
+                "4",
+                "--seed",
+                "5",
+                "--out",
+                str(tmp_path),
+                "--quiet",
+                "--jobs",
+                "1",
+                "--no-plots",
+            ]
+        )
+        == 0
+    )
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(run_dir / "daily.parquet"), pd.read_parquet(tmp_path / "daily.parquet")
+    )
 
 
 def test_summary_is_printed(run_dir, capsys, tmp_path):
-    code = main(["run", str(CONFIGS / "kazakhstan_2022.yaml"), "--reps", "2", "--out", str(tmp_path), "--quiet",
-                 "--no-plots"])
+    code = main(
+        [
+            "run",
+            str(CONFIGS / "kazakhstan_2022.yaml"),
+            "--reps",
+            "2",
+            "--out",
+            str(tmp_path),
+            "--quiet",
+            "--no-plots",
+        ]
+    )
     assert code == 0
     out = capsys.readouterr().out
     assert "deployed in" in out and "median deploy day" in out and "regime survived" in out
@@ -78,7 +158,10 @@ def test_troop_counts_are_whole_soldiers(run_dir):
     troops = [c for c in daily.columns if c.startswith("troops_")] + ["host_army"]
     for col in troops:
         assert daily[col].dtype == "int64", col
-    assert (daily[[c for c in troops if c not in ("troops_total", "host_army")]].sum(axis=1) == daily["troops_total"]).all()
+    assert (
+        daily[[c for c in troops if c not in ("troops_total", "host_army")]].sum(axis=1)
+        == daily["troops_total"]
+    ).all()
     decisions = pd.read_parquet(run_dir / "decisions.parquet")
     assert decisions["troops_ordered"].dtype == "int64"
 
@@ -93,8 +176,22 @@ def test_version_is_printed(capsys):
 
 
 def _run(out, *extra, config="kazakhstan_2022.yaml"):
-    return main(["run", str(CONFIGS / config), "--reps", "2", "--seed", "1", "--jobs", "1", "--quiet",
-                 "--no-plots", *(["--out", str(out)] if out else []), *extra])
+    return main(
+        [
+            "run",
+            str(CONFIGS / config),
+            "--reps",
+            "2",
+            "--seed",
+            "1",
+            "--jobs",
+            "1",
+            "--quiet",
+            "--no-plots",
+            *(["--out", str(out)] if out else []),
+            *extra,
+        ]
+    )
 
 
 def test_a_set_run_goes_to_its_own_folder_and_leaves_the_baseline_alone(tmp_path, monkeypatch):
@@ -107,7 +204,9 @@ def test_a_set_run_goes_to_its_own_folder_and_leaves_the_baseline_alone(tmp_path
     folders = sorted(p.name for p in (tmp_path / "results").iterdir())
     assert len(folders) == 2 and folders[1].startswith("kazakhstan_2022--set-")
     m = json.loads((tmp_path / "results" / folders[1] / "manifest.json").read_text())
-    assert m["overrides"] == ["russia.rule=weighted"] and m["config"]["russia"]["rule"] == "weighted"
+    assert (
+        m["overrides"] == ["russia.rule=weighted"] and m["config"]["russia"]["rule"] == "weighted"
+    )
     # the same overrides, in any order, land in the same folder
     assert _run(None, "--set", "west.resolve=0.9", "--set", "russia.rule=weighted") == 0
     assert _run(None, "--set", "russia.rule=weighted", "--set", "west.resolve=0.9") == 0
@@ -121,8 +220,11 @@ def test_a_folder_of_another_run_is_refused_unless_forced(tmp_path, capsys):
     assert _run(out) == 0  # the identical run again overwrites its own identical results
     assert (out / "daily.parquet").read_bytes() == daily
     capsys.readouterr()
-    for extra, names in [(["--seed", "2"], "--seed"), (["--reps", "3"], "--reps"),
-                         (["--set", "host.legitimacy=0.7"], "host.legitimacy")]:
+    for extra, names in [
+        (["--seed", "2"], "--seed"),
+        (["--reps", "3"], "--reps"),
+        (["--set", "host.legitimacy=0.7"], "host.legitimacy"),
+    ]:
         assert _run(out, *extra) == 2
         err = capsys.readouterr().err
         assert "another run" in err and names in err and "--force" in err, err
@@ -133,13 +235,31 @@ def test_a_folder_of_another_run_is_refused_unless_forced(tmp_path, capsys):
 
 def test_no_plots_removes_an_earlier_runs_plots_and_sim_plot_redraws_them(tmp_path, capsys):
     out = tmp_path / "o"
-    assert main(["run", str(CONFIGS / "kazakhstan_2022.yaml"), "--reps", "2", "--jobs", "1", "--quiet",
-                 "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "run",
+                str(CONFIGS / "kazakhstan_2022.yaml"),
+                "--reps",
+                "2",
+                "--jobs",
+                "1",
+                "--quiet",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert len(list((out / "plots").glob("*.png"))) >= 6
-    assert _run(out, "--seed", "0", "--reps", "2", "--force") == 0  # --no-plots: the old plots must go
+    assert (
+        _run(out, "--seed", "0", "--reps", "2", "--force") == 0
+    )  # --no-plots: the old plots must go
     assert not (out / "plots").exists()
     # `sim plot` on a `sim run` folder draws the run's plots from its tables
     assert main(["plot", str(out)]) == 0
-    assert {"unrest.png", "troops.png", "factors.png", "overview.png"} <= {p.name for p in (out / "plots").iterdir()}
+    assert {"unrest.png", "troops.png", "factors.png", "overview.png"} <= {
+        p.name for p in (out / "plots").iterdir()
+    }
     assert "plots of the run kazakhstan_2022" in capsys.readouterr().out
     assert not any((out / name).exists() for name in ("batches", "daily", "summary", "analysis"))

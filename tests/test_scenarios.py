@@ -10,7 +10,9 @@ from .conftest import CONFIGS
 
 
 def run(path, reps, seed=0, overrides=()):
-    return run_replications(load_config(CONFIGS / path, overrides), reps=reps, seed=seed, progress=False)
+    return run_replications(
+        load_config(CONFIGS / path, overrides), reps=reps, seed=seed, progress=False
+    )
 
 
 @pytest.fixture(scope="module")
@@ -50,11 +52,19 @@ def test_the_request_comes_from_the_hosts_forces_failing(baseline_runs):
     d, s = baseline_runs.daily, baseline_runs.summary
     at = d.merge(s[["rep", "request_day"]], on="rep")
     at = at[at["day"] == at["request_day"]]
-    serving = sum(f.strength * f.city_share for f in (cfg.host.forces.police,
-                  cfg.host.forces.national_guard, cfg.host.forces.security_service))
+    serving = sum(
+        f.strength * f.city_share
+        for f in (
+            cfg.host.forces.police,
+            cfg.host.forces.national_guard,
+            cfg.host.forces.security_service,
+        )
+    )
     assert (at["forces_defected"] / serving >= cfg.host.playbook.ask_defected).mean() >= 0.8
     assert (at["regime_threat"] < cfg.host.playbook.ask_at).mean() >= 0.8
-    assert (s["concession_day"] <= s["request_day"]).all() and (s["emergency_day"] <= s["request_day"]).all()
+    assert (s["concession_day"] <= s["request_day"]).all() and (
+        s["emergency_day"] <= s["request_day"]
+    ).all()
 
 
 def test_a_city_at_rest_stays_at_rest():
@@ -76,11 +86,19 @@ def test_no_request_the_host_commits_its_army_and_its_forces_decide():
     fell = s.loc[~s["regime_survived"]]
     assert fell["army_committed_day"].isna().all()  # they fell before the army was ordered
     forces = ("police", "national_guard", "security_service")
-    weak = run("kazakhstan_2022/no_request.yaml", 20, seed=7,
-               overrides=[f"host.forces.{f}.loyalty=0.3" for f in forces]).summary
+    weak = run(
+        "kazakhstan_2022/no_request.yaml",
+        20,
+        seed=7,
+        overrides=[f"host.forces.{f}.loyalty=0.3" for f in forces],
+    ).summary
     assert not weak["regime_survived"].any()
-    strong = run("kazakhstan_2022/no_request.yaml", 20, seed=7,
-                 overrides=[f"host.forces.{f}.loyalty=0.8" for f in forces]).summary
+    strong = run(
+        "kazakhstan_2022/no_request.yaml",
+        20,
+        seed=7,
+        overrides=[f"host.forces.{f}.loyalty=0.8" for f in forces],
+    ).summary
     assert strong["regime_survived"].all() and strong["army_committed_day"].isna().all()
 
 
@@ -88,8 +106,10 @@ def test_loyal_forces_hold_without_help():
     """README: with forces that hold, the regime holds without help in at least 90% of runs."""
     s = run("kazakhstan_2022/loyal_police.yaml", 50, seed=7).summary
     assert (s["regime_survived"] & ~s["deployed"]).mean() >= 0.9
-    assert s["host_forces_defected"].median() < 0.1 * run(
-        "kazakhstan_2022.yaml", 20, seed=7).summary["host_forces_defected"].median()
+    assert (
+        s["host_forces_defected"].median()
+        < 0.1 * run("kazakhstan_2022.yaml", 20, seed=7).summary["host_forces_defected"].median()
+    )
 
 
 @pytest.mark.parametrize("variant", ["heavy_sanctions", "overstretched"])
@@ -126,7 +146,10 @@ def test_ukraine_perceived_invades_and_shows_gap_and_attrition():
     on = d[d["troops_total"] > 0].groupby("rep")
     for f in ("support", "opposition", "costs"):
         assert (on[f"{f}_gap"].first().abs() > 0.25).all(), f
-    for f in ("opposition", "costs"):  # Moscow learns: the gap narrows as losses and sanctions come in
+    for f in (
+        "opposition",
+        "costs",
+    ):  # Moscow learns: the gap narrows as losses and sanctions come in
         assert (on[f"{f}_gap"].last().abs() < on[f"{f}_gap"].first().abs() - 0.1).all(), f
     # attrition: the host army shrinks, and so does the Russian force after it lands
     first = d.groupby("rep")["host_army"].first()

@@ -264,9 +264,14 @@ def test_target_karabakh(targets):
 def test_the_run_summary_fits_a_war():
     """README: for a war `sim run` prints the option, the war's end, territory, losses and sanctions."""
     text = run("georgia_2008.yaml", reps=2).describe()
-    for phrase in ("option carried out (form, per run): limited 100%", "war ended (ceasefire) in 100%",
-                   "territory held by Moscow's side", "losses (median", "host soldiers defected",
-                   "sanctions: median peak"):
+    for phrase in (
+        "option carried out (form, per run): limited 100%",
+        "war ended (ceasefire) in 100%",
+        "territory held by Moscow's side",
+        "losses (median",
+        "host soldiers defected",
+        "sanctions: median peak",
+    ):
         assert phrase in text, phrase
     assert "days to restore order" not in text
     calm = run("ukraine_2022.yaml", reps=2, seed=1).describe()

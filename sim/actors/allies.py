@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from ..component import Component
+from ..component import Component, Reporter
 from ..config.names import ally_column
 
 
@@ -42,10 +42,18 @@ class Ally(Component):
 
     def step(self) -> None:
         russia, host = self.model.russia, self.model.host
-        if not self.decided and russia.operation_under_way and host.friendly and host.cfg.csto_member:
+        if (
+            not self.decided
+            and russia.operation_under_way
+            and host.friendly
+            and host.cfg.csto_member
+        ):
             self.decided = True
             noise = self.stream.normal(0.0, 0.1)
-            self.joined = self.cfg.willingness - self.shared.unrest_aversion * self.unrest + noise > self.shared.join_threshold
+            self.joined = (
+                self.cfg.willingness - self.shared.unrest_aversion * self.unrest + noise
+                > self.shared.join_threshold
+            )
             if self.joined:
                 self.model.ledger.order(self.index, self.cfg.capacity, russia.cfg.lead_time_days)
         self._update_unrest()
@@ -62,5 +70,5 @@ class Ally(Component):
         target = cfg.unrest + (1.0 - cfg.unrest) * 0.5 * (1.0 + math.erf(z / math.sqrt(2.0)))
         self.unrest += s.adjustment * (target - self.unrest)
 
-    def columns(self) -> dict:
+    def columns(self) -> dict[str, Reporter]:
         return {f"unrest_{ally_column(self.name)}": lambda: self.unrest}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from ..component import Component
+from ..component import Component, Reporter, bound
 from .playbook import HostView, Measure, choose
 from .security import Apparatus, ForceKind
 
@@ -48,7 +48,9 @@ class HostGovernment(Component):
         self.requested = False
         self.request_day: int | None = None
         self.days_collapsing = 0
-        self.army = cfg.forces.army.strength  # the army that would resist a hostile move (the war's)
+        self.army = (
+            cfg.forces.army.strength
+        )  # the army that would resist a hostile move (the war's)
         self.apparatus = Apparatus(cfg.forces)
         # the playbook's state
         self.concessions = 0
@@ -83,7 +85,9 @@ class HostGovernment(Component):
         lost = max(0.0, 1.0 - self.apparatus.on_duty / self._day0_forces)
         w_u, w_s, w_p = cfg.threat_weights
         n_sites = max(1, stats.sites_held + stats.sites_lost)
-        self.regime_threat = min(1.0, w_u * self.unrest_index + w_s * stats.sites_lost / n_sites + w_p * lost)
+        self.regime_threat = min(
+            1.0, w_u * self.unrest_index + w_s * stats.sites_lost / n_sites + w_p * lost
+        )
         if self.status == RegimeStatus.FALLEN:
             return
         self._loyalty()  # the forces answer the day's threat (and yesterday's measures) ...
@@ -187,14 +191,24 @@ class HostGovernment(Component):
 
         Called by the playbook (``ask``) and by a scenario event (``host_request``).
         """
-        if self.can_request and self.friendly and not self.requested and self.status != RegimeStatus.FALLEN:
+        if (
+            self.can_request
+            and self.friendly
+            and not self.requested
+            and self.status != RegimeStatus.FALLEN
+        ):
             self.requested = True
             self.request_day = self.model.day
 
     def _collapse(self) -> None:
         cfg = self.cfg
-        self.days_collapsing = self.days_collapsing + 1 if self.regime_threat >= cfg.collapse_threshold else 0
-        if self.days_collapsing >= cfg.collapse_days or self.apparatus.defected_share >= cfg.collapse_defected:
+        self.days_collapsing = (
+            self.days_collapsing + 1 if self.regime_threat >= cfg.collapse_threshold else 0
+        )
+        if (
+            self.days_collapsing >= cfg.collapse_days
+            or self.apparatus.defected_share >= cfg.collapse_defected
+        ):
             self.collapse()
         elif self.regime_threat >= cfg.threatened_threshold:
             self.status = RegimeStatus.THREATENED
@@ -230,7 +244,9 @@ class HostGovernment(Component):
     def deterrence(self) -> float:
         """Deterrence of the host's measures today: curfew and lethal force, combined."""
         pb = self.cfg.playbook
-        keep = (1.0 - pb.curfew_deterrence * self.emergency) * (1.0 - pb.lethal_deterrence * self.lethal)
+        keep = (1.0 - pb.curfew_deterrence * self.emergency) * (
+            1.0 - pb.lethal_deterrence * self.lethal
+        )
         return 1.0 - keep
 
     def visibility(self) -> float:
@@ -239,8 +255,8 @@ class HostGovernment(Component):
     def arrest_intensity(self) -> float:
         return self.cfg.playbook.mass_arrest_intensity if self.mass_arrests else 1.0
 
-    def columns(self) -> dict:
-        cols = {
+    def columns(self) -> dict[str, Reporter]:
+        cols: dict[str, Reporter] = {
             "legitimacy": lambda: self.legitimacy,
             "regime_threat": lambda: self.regime_threat,
             "regime_status": lambda: self.status.value,
@@ -249,8 +265,8 @@ class HostGovernment(Component):
             "host_army": lambda: int(round(self.army)),
         }
         for kind, force in self.apparatus.forces.items():
-            cols[f"{kind.value}_on_duty"] = lambda f=force: int(round(f.on_duty))
-            cols[f"{kind.value}_loyalty"] = lambda f=force: f.loyalty
+            cols[f"{kind.value}_on_duty"] = bound(lambda f: int(round(f.on_duty)), force)
+            cols[f"{kind.value}_loyalty"] = bound(lambda f: f.loyalty, force)
         cols.update(
             {
                 "forces_defected": lambda: int(round(self.apparatus.defected_persons)),

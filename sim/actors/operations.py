@@ -8,9 +8,14 @@ methods here act on the verdict of the day (and Moscow's states, ``RussiaState``
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from .. import decision as dc
 from ..decision import Form, Outcome
+
+if TYPE_CHECKING:
+    from ..config.schema import RussiaParams
+    from ..model import CrisisModel
 
 SCALE_BACK_ORDER = (Form.LIMITED, Form.COVERT)
 """The smaller options an operation against the host can scale back to, strongest first."""
@@ -32,6 +37,24 @@ class RussiaState(StrEnum):
 
 class Operations:
     """Acting on the day's verdict (mixed into ``Russia``; every field written is Russia's own)."""
+
+    if TYPE_CHECKING:  # what the mixin uses of Russia (sim/actors/russia.py), declared for mypy
+        model: CrisisModel
+        cfg: RussiaParams
+        state: RussiaState
+        form: Form
+        event: str
+        limited: bool
+        answered: bool
+        at_aim: bool
+        calm_days: int
+        failing_days: int
+        covert_force: float
+        _op_base: tuple[float, float]
+
+        def available(self) -> float: ...
+        def _may_weigh(self, form: Form) -> bool: ...
+        def _record_failure(self, form: Form) -> None: ...
 
     def _act(self, verdict: dc.Verdict, s: dc.Situation) -> tuple[Outcome, float]:
         ledger = self.model.ledger
@@ -162,6 +185,7 @@ class Operations:
         if war.aim_reached and not self.at_aim:
             self.event = "consolidate"
         self.at_aim = war.aim_reached
+        assert own is not None  # a missing option counts as failing, handled above
         size = own.size_factor if own.outcome == Outcome.DEPLOY else 1.0
         return Outcome.DEPLOY, self._top_up(size, s)
 

@@ -6,7 +6,7 @@ import dataclasses
 import math
 
 from .. import decision as dc
-from ..component import Component
+from ..component import Component, Reporter, bound
 from ..decision import Form, Outcome
 from .operations import Operations, RussiaState
 
@@ -221,6 +221,7 @@ class Russia(Operations, Component):
 
     def _fresh_slack(self, form: Form) -> float:
         """The weakest true slack of ``form`` as a fresh decision (nothing under way, nothing sunk)."""
+        assert self._situation is not None  # set by step before the verdict is weighed
         s = dataclasses.replace(self._situation, under_way=Form.NONE)
         _, slack = dc.factor_status(
             dc.option_factors(s, form, self.cfg, self.model.west.cfg),
@@ -235,6 +236,7 @@ class Russia(Operations, Component):
         """The factors shown for the day: the option in force, else the one the rule took or waited
         for, else the strongest applicable option (so 'missing' reads as why nothing was done)."""
         v = self.verdict
+        assert v is not None  # set by step just before
         focus = (
             self.form
             if self.form in self.menu_true
@@ -264,6 +266,7 @@ class Russia(Operations, Component):
 
     def _log(self, pending: bool, ordered: float) -> None:
         v, status = self.verdict, self.status
+        assert v is not None  # set by step just before
         row = {
             "day": self.model.day,
             "outcome": self.outcome.value,
@@ -297,17 +300,17 @@ class Russia(Operations, Component):
                 row[name + "_" + f] = p[f]
         self.log.append(row)
 
-    def columns(self) -> dict:
-        cols = {
+    def columns(self) -> dict[str, Reporter]:
+        cols: dict[str, Reporter] = {
             "decision": lambda: self.outcome.value,
             "russia_state": lambda: self.state.value,
             "form": lambda: self.form.value,
         }
         for f in dc.FACTORS:
-            cols[f"{f}_perceived"] = lambda f=f: self.factors_perceived[f]
-            cols[f"{f}_true"] = lambda f=f: self.factors_true[f]
-            cols[f"{f}_gap"] = lambda f=f: self.factors_perceived[f] - self.factors_true[f]
+            cols[f"{f}_perceived"] = bound(lambda f: self.factors_perceived[f], f)
+            cols[f"{f}_true"] = bound(lambda f: self.factors_true[f], f)
+            cols[f"{f}_gap"] = bound(lambda f: self.factors_perceived[f] - self.factors_true[f], f)
         cols["reputation"] = lambda: self.reputation
         for f in dc.LEARNED:
-            cols[f"learned_{f}"] = lambda f=f: self.learned[f]
+            cols[f"learned_{f}"] = bound(lambda f: self.learned[f], f)
         return cols

@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from ..attrition import clash, willing_to_defect, would_attack
+from ..component import Reporter
 
 HOST_ARMY_BROKEN = (
     0.1  # the host army counts as broken below this share of its day-0 strength (assumption)
@@ -307,7 +308,7 @@ class War:
         that peacekeepers could hold."""
         return self.territory > HELD_TRACE * self._scale()
 
-    def columns(self) -> dict:
+    def columns(self) -> dict[str, Reporter]:
         killed = self.cfg.killed_share
         return {
             "territory_share": lambda: self.territory,

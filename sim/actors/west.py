@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from ..component import Component
+from ..component import Component, Reporter
 from ..decision import Form, severity
 
 
@@ -68,7 +68,7 @@ class West(Component):
         """The West signals sanctions of a new severity from today."""
         self.signal = signal
 
-    def columns(self) -> dict:
+    def columns(self) -> dict[str, Reporter]:
         return {"sanctions": lambda: self.sanctions, "west_signal": lambda: self.signal}
 
     def step(self) -> None:

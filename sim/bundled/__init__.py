@@ -10,6 +10,7 @@ Imports nothing of ours but the error type.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ..config.load import ConfigError
@@ -38,11 +39,14 @@ NOT_SCENARIOS = ("calibration",)
 def shipped_names() -> list[str]:
     """The shipped scenarios by the names the command line accepts (``kazakhstan_2022/no_request``)."""
     root = configs_dir()
-    return sorted(str(p.relative_to(root).with_suffix("")) for p in root.rglob("*.yaml")
-                  if p.relative_to(root).parts[0] not in NOT_SCENARIOS)
+    return sorted(
+        str(p.relative_to(root).with_suffix(""))
+        for p in root.rglob("*.yaml")
+        if p.relative_to(root).parts[0] not in NOT_SCENARIOS
+    )
 
 
-def find_config(text: str | Path, what: str = "Config") -> Path:
+def find_config(text: str | os.PathLike[str], what: str = "Config") -> Path:
     """The config a command line names: a path to a file, else a shipped scenario's name.
 
     ``configs/kazakhstan_2022.yaml``, ``kazakhstan_2022.yaml`` and ``kazakhstan_2022`` all name the
@@ -62,9 +66,13 @@ def find_config(text: str | Path, what: str = "Config") -> Path:
             if candidate.is_file():
                 return candidate
     if path.is_dir():
-        raise ConfigError(f"{what} {path} is a folder; give a YAML file, e.g. {path / 'scenario.yaml'}, "
-                          "or the name of a shipped scenario such as kazakhstan_2022.")
+        raise ConfigError(
+            f"{what} {path} is a folder; give a YAML file, e.g. {path / 'scenario.yaml'}, "
+            "or the name of a shipped scenario such as kazakhstan_2022."
+        )
     names = [n for n in shipped_names() if not n.startswith("cases/")]
-    raise ConfigError(f"{what} file not found: {path}. Give the path of a YAML file, or the name of a "
-                      f"shipped scenario: {', '.join(names)} (and the historical cases as cases/<id>, "
-                      "e.g. cases/belarus_2020).")
+    raise ConfigError(
+        f"{what} file not found: {path}. Give the path of a YAML file, or the name of a "
+        f"shipped scenario: {', '.join(names)} (and the historical cases as cases/<id>, "
+        "e.g. cases/belarus_2020)."
+    )

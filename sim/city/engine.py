@@ -48,7 +48,7 @@ class City:
 
     def __init__(
         self,
-        city: schema.City,
+        city: schema.CityParams,
         protesters: schema.Protesters,
         police: schema.Police,
         troops: schema.Troops,
@@ -172,12 +172,11 @@ def warm_up() -> None:
     on its first run, where a real problem then shows."""
     if not jit.ENABLED:
         return
-    from ..config.schema import City as CityCfg
-    from ..config.schema import Police, Protesters, Site, Troops
+    from ..config.schema import CityParams, Police, Protesters, Site, Troops
 
     with contextlib.suppress(Exception):  # see the docstring
         city = City(
-            CityCfg(width=12, height=12, sites=[Site(name="warm-up", x=3, y=3)]),
+            CityParams(width=12, height=12, sites=[Site(name="warm-up", x=3, y=3)]),
             Protesters(),
             Police(guard_share=0.2),
             Troops(),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import TypeVar, cast
+from typing import cast
 
 try:  # numba is a dependency, but the model must still run where it cannot be installed
     from numba import njit
@@ -19,10 +19,8 @@ except ImportError:  # pragma: no cover - exercised only without numba
 
 ENABLED = njit is not None and os.environ.get("SIM_ENGINE", "numba").lower() != "numpy"
 
-F = TypeVar("F", bound=Callable)
 
-
-def kernel(fn: F) -> F:
+def kernel[F: Callable](fn: F) -> F:
     """Compile ``fn`` with numba (cached, no GIL, numpy's error model); without numba, ``fn`` itself."""
     if njit is None:  # pragma: no cover
         return fn

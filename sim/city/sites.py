@@ -32,7 +32,7 @@ class Sites:
             a mover looks).
     """
 
-    def __init__(self, g: Geometry, state: CityState, city: schema.City, margin: int):
+    def __init__(self, g: Geometry, state: CityState, city: schema.CityParams, margin: int):
         self.g, self.s, self.cfg, self.margin = g, state, city, margin
         self.names = tuple(site.name for site in city.sites)
         self.window = self._windows()

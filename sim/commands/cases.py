@@ -13,22 +13,53 @@ from .run import positive, seed
 
 
 def register(sub) -> None:
-    p = sub.add_parser("cases", help="run the historical case library and score the model against history")
-    p.add_argument("dir", nargs="?", type=Path, default=None,
-                   help="folder of case configs, one YAML per case named by its id (default: the shipped "
-                        "configs/cases/)")
-    p.add_argument("--reps", type=positive, default=20, help="replications per case and rule (default 20)")
-    p.add_argument("--seed", type=seed, default=0, help="root seed, the same for every case (default 0)")
-    p.add_argument("--out", type=Path, default=Path("results/cases"), help="output folder (default results/cases/)")
-    p.add_argument("--jobs", type=positive, default=None, help="worker processes per case (default: all cores)")
-    p.add_argument("--cases-csv", type=Path, default=None,
-                   help="the case table, for titles, forms and dates (default: the shipped configs/cases/cases.csv; "
-                        "scoring uses DIR/history.csv or the shipped history.csv)")
-    p.add_argument("--force", action="store_true", help="replace another backtest's results in the output folder")
+    p = sub.add_parser(
+        "cases", help="run the historical case library and score the model against history"
+    )
+    p.add_argument(
+        "dir",
+        nargs="?",
+        type=Path,
+        default=None,
+        help="folder of case configs, one YAML per case named by its id (default: the shipped "
+        "configs/cases/)",
+    )
+    p.add_argument(
+        "--reps", type=positive, default=20, help="replications per case and rule (default 20)"
+    )
+    p.add_argument(
+        "--seed", type=seed, default=0, help="root seed, the same for every case (default 0)"
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=Path("results/cases"),
+        help="output folder (default results/cases/)",
+    )
+    p.add_argument(
+        "--jobs", type=positive, default=None, help="worker processes per case (default: all cores)"
+    )
+    p.add_argument(
+        "--cases-csv",
+        type=Path,
+        default=None,
+        help="the case table, for titles, forms and dates (default: the shipped configs/cases/cases.csv; "
+        "scoring uses DIR/history.csv or the shipped history.csv)",
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace another backtest's results in the output folder",
+    )
     p.add_argument("--quiet", action="store_true", help="no per-case progress lines")
-    p.add_argument("--posterior", type=Path, default=None, metavar="PATH",
-                   help="draw each replication's parameters from a calibration's posterior (posterior.parquet "
-                        "or its folder); keys under `events` are left out")
+    p.add_argument(
+        "--posterior",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="draw each replication's parameters from a calibration's posterior (posterior.parquet "
+        "or its folder); keys under `events` are left out",
+    )
     p.set_defaults(func=main)
 
 
@@ -49,8 +80,14 @@ def main(args) -> int:
         identity["backtest"]["posterior"] = posterior.sha256
     claim(args.out, Kind.BACKTEST, identity, args.force, {"backtest": "the backtest"})
     check_writable(args.out)
-    bt = run_backtest(reps=args.reps, seed=args.seed, jobs=args.jobs, progress=not args.quiet, inputs=inputs,
-                      posterior=posterior)
+    bt = run_backtest(
+        reps=args.reps,
+        seed=args.seed,
+        jobs=args.jobs,
+        progress=not args.quiet,
+        inputs=inputs,
+        posterior=posterior,
+    )
     files = bt.save(args.out)
     print(bt.markdown())
     print(summary_text(bt))

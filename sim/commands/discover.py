@@ -67,5 +67,6 @@ def main(args) -> int:
         max(1, args.boxes),
         max(1, args.depth),
     )
+    assert found.folder is not None  # discover() writes its report into the folder
     print((found.folder / "report.txt").read_text(encoding="utf-8"), end="")
     return 0

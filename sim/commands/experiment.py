@@ -24,18 +24,39 @@ def seconds(text: str) -> float:
 
 
 def register(sub) -> None:
-    p = sub.add_parser("experiment", help="run an experiment spec (variants or a sweep) and plot it")
+    p = sub.add_parser(
+        "experiment", help="run an experiment spec (variants or a sweep) and plot it"
+    )
     p.add_argument("spec", help="experiment YAML, e.g. experiments/counterfactuals.yaml")
-    p.add_argument("--out", type=Path, default=None, help="output folder (default results/experiments/<name>/)")
-    p.add_argument("--jobs", type=positive, default=None, help="local worker processes (default: all cores)")
-    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                   help="run on a Dask distributed cluster, e.g. tcp://10.0.0.5:8786, instead of local processes")
-    p.add_argument("--worker-timeout", type=seconds, default=WORKER_TIMEOUT_S, metavar="SECONDS",
-                   help="with --scheduler: give up after this long without workers (default 60)")
-    p.add_argument("--retry-failed", action="store_true",
-                   help="run again the runs recorded as failed (their error rows are set aside)")
-    p.add_argument("--force", action="store_true",
-                   help="use an --out folder holding other results, moving them into stale/")
+    p.add_argument(
+        "--out", type=Path, default=None, help="output folder (default results/experiments/<name>/)"
+    )
+    p.add_argument(
+        "--jobs", type=positive, default=None, help="local worker processes (default: all cores)"
+    )
+    p.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="run on a Dask distributed cluster, e.g. tcp://10.0.0.5:8786, instead of local processes",
+    )
+    p.add_argument(
+        "--worker-timeout",
+        type=seconds,
+        default=WORKER_TIMEOUT_S,
+        metavar="SECONDS",
+        help="with --scheduler: give up after this long without workers (default 60)",
+    )
+    p.add_argument(
+        "--retry-failed",
+        action="store_true",
+        help="run again the runs recorded as failed (their error rows are set aside)",
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="use an --out folder holding other results, moving them into stale/",
+    )
     p.add_argument("--no-plots", action="store_true", help="skip analysis and plots")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=main)
@@ -46,20 +67,35 @@ def main(args) -> int:
         start_worker_server(args.jobs)
     from ..experiments.execute import execute
 
-    spec, out, report = execute(args.spec, args.out, jobs=args.jobs, scheduler=args.scheduler,
-                                progress=not args.quiet, retry_failed=args.retry_failed,
-                                force=args.force, worker_timeout=args.worker_timeout)
+    spec, out, report = execute(
+        args.spec,
+        args.out,
+        jobs=args.jobs,
+        scheduler=args.scheduler,
+        progress=not args.quiet,
+        retry_failed=args.retry_failed,
+        force=args.force,
+        worker_timeout=args.worker_timeout,
+    )
     if report["replaced"]:
         print(f"{out} held {report['replaced']}: moved into {report['aside']}")
     if report["set_aside"]:
-        print(f"{report['set_aside']} stored runs are not in this spec's plan: moved into "
-              f"{report['aside']}")
+        print(
+            f"{report['set_aside']} stored runs are not in this spec's plan: moved into "
+            f"{report['aside']}"
+        )
     if report["retrying"]:
-        print(f"{report['retrying']} failed runs run again (their error rows moved into "
-              f"{report['aside']})")
-    failed = f"; {report['failed_total']} failed (see {out}/errors/)" if report["failed_total"] else ""
-    print(f"{spec.name}: {report['runs']} runs; {report['already_done']} already stored, {report['ran']} run now "
-          f"in {report['wall_time_s']:.1f} s{failed}")
+        print(
+            f"{report['retrying']} failed runs run again (their error rows moved into "
+            f"{report['aside']})"
+        )
+    failed = (
+        f"; {report['failed_total']} failed (see {out}/errors/)" if report["failed_total"] else ""
+    )
+    print(
+        f"{spec.name}: {report['runs']} runs; {report['already_done']} already stored, {report['ran']} run now "
+        f"in {report['wall_time_s']:.1f} s{failed}"
+    )
     from ..experiments.statistics import outcome_table, stored_summary
 
     print(outcome_table(stored_summary(out)[1], unit="variant" if spec.variants else "point"))

@@ -16,15 +16,21 @@ WHAT = "give a folder that `sim run`, `sim experiment` or `sim cases` wrote"
 
 
 def register(sub) -> None:
-    p = sub.add_parser("plot", help="redraw the plots of stored results (an experiment, a run or a backtest)")
-    p.add_argument("dir", type=Path, help="an output folder of sim experiment, sim run or sim cases")
+    p = sub.add_parser(
+        "plot", help="redraw the plots of stored results (an experiment, a run or a backtest)"
+    )
+    p.add_argument(
+        "dir", type=Path, help="an output folder of sim experiment, sim run or sim cases"
+    )
     p.set_defaults(func=main)
 
 
 def _need(path: Path, folder: Path, kind: str) -> None:
     if not path.is_file():
-        raise ConfigError(f"{folder} holds {kind} but not its {path.name} (an interrupted or damaged run?); "
-                          f"rerun the command that made it, or {WHAT}.")
+        raise ConfigError(
+            f"{folder} holds {kind} but not its {path.name} (an interrupted or damaged run?); "
+            f"rerun the command that made it, or {WHAT}."
+        )
 
 
 def main(args) -> int:
@@ -42,6 +48,7 @@ def main(args) -> int:
         files = analyse(folder)
         print(f"{len(files)} tables and plots in {folder}/plots and {folder}/analysis")
     elif kind is Kind.RUN:
+        assert manifest is not None  # a run is known by its manifest
         files = plot_run(folder, manifest)
         print(f"{len(files)} plots of the run {manifest.get('scenario')} in {folder}/plots")
     elif kind is Kind.BACKTEST:
@@ -51,7 +58,11 @@ def main(args) -> int:
         plot_heatmap(_table(folder / "cases.parquet"), folder / "cases.png")
         print(f"the backtest's heatmap in {folder}/cases.png")
     else:
-        found = "result files but no manifest.json" if kind is Kind.UNKNOWN else "no results (no manifest.json)"
+        found = (
+            "result files but no manifest.json"
+            if kind is Kind.UNKNOWN
+            else "no results (no manifest.json)"
+        )
         raise ConfigError(f"{folder} holds {found}; {WHAT}.")
     return 0
 
@@ -63,7 +74,9 @@ def plot_run(folder: Path, manifest: dict) -> list[Path]:
     from ..plots import plot_results
 
     _need(folder / "daily.parquet", folder, "a run")
-    config = config_from_dict(manifest["config"], source=f"{folder / 'manifest.json'}, key `config`")
+    config = config_from_dict(
+        manifest["config"], source=f"{folder / 'manifest.json'}, key `config`"
+    )
     daily = _table(folder / "daily.parquet")
     clear_plots(folder)
     return plot_results(daily, config, folder / "plots")
@@ -76,5 +89,7 @@ def _table(path: Path):
     try:
         return pd.read_parquet(path)
     except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
-        raise ConfigError(f"{path} cannot be read as a parquet table ({str(exc).splitlines()[0]}); it was damaged "
-                          "or is not one `sim` wrote. Rerun the command that made it.") from None
+        raise ConfigError(
+            f"{path} cannot be read as a parquet table ({str(exc).splitlines()[0]}); it was damaged "
+            "or is not one `sim` wrote. Rerun the command that made it."
+        ) from None

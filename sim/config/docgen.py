@@ -13,12 +13,12 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from .explain import bounds, inner_model, item_bounds
-from .schema import Ally, Config, Event, Fact, Magnitude, Site
+from .schema import AllyParams, Config, Event, Fact, Magnitude, Site
 
 HEADER = """# Parameters
 
 Every parameter of a scenario config, with its default, unit, allowed range and source. Generated
-from `sim/config/schema.py` by `python -m sim.config.docgen`; do not edit by hand. "assumption"
+from `sim/config/schema/` by `python -m sim.config.docgen`; do not edit by hand. "assumption"
 marks a modelling choice with no empirical source (see `docs/model.md`). The `provenance` column
 says where each default comes from: **fact** (an empirical source, named in the meaning column),
 **assumption** (a modelling choice), **setting** (set by each scenario config from its own facts,
@@ -135,7 +135,7 @@ def _rows(
         if (
             isinstance(inner, type)
             and issubclass(inner, BaseModel)
-            and inner not in (Ally, Event, Site, Fact, Magnitude)
+            and inner not in (AllyParams, Event, Site, Fact, Magnitude)
         ):
             rows.extend(_rows(inner, key + ".", calibrated))
             continue
@@ -159,7 +159,7 @@ def render() -> str:
     parts = [HEADER, "## Scenario\n", table + "\n".join(_rows(Config, "", fits)) + "\n"]
     for title, model, prefix in (
         ("Each strategic site (`city.sites`)", Site, "city.sites.N."),
-        ("Each CSTO ally (`allies.members`)", Ally, "allies.members.N."),
+        ("Each CSTO ally (`allies.members`)", AllyParams, "allies.members.N."),
         ("Each event (`events`)", Event, "events.N."),
         ("Each dated fact (`history.timeline`)", Fact, "history.timeline.N."),
         ("Each historical total (`history.magnitudes`)", Magnitude, "history.magnitudes.NAME."),

@@ -20,7 +20,6 @@ class ConfigError(Exception):
     """A mistake in a config file or an override, explained in one paragraph."""
 
 
-
 MOVED = {  # first-edition keys the second edition replaced (docs/model.md 7.5-7.6)
     "host.police_loyalty": "host.forces.police.loyalty",
     "host.army_strength": "host.forces.army.strength",
@@ -46,7 +45,7 @@ def moved(label: str, key: str) -> str:
 
 
 def inner_model(annotation: Any) -> Any:
-    """The pydantic model inside an annotation (list[Ally] -> Ally), or the annotation itself."""
+    """The pydantic model inside an annotation (list[AllyParams] -> AllyParams), or the annotation itself."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in typing.get_args(annotation):

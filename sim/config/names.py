@@ -13,8 +13,10 @@ SAFE_NAME = re.compile(r"[A-Za-z0-9_.-]+")
 def check_name(name: str, what: str = "name") -> str:
     """``name`` if it is a safe folder name (it becomes ``results/<name>``); else a ValueError."""
     if not SAFE_NAME.fullmatch(name) or set(name) == {"."}:
-        raise ValueError(f"the {what} {name!r} is also the output folder's name, so it may hold only letters, "
-                         "digits, '_', '-' and '.' (no '/', no spaces, not only dots), e.g. my_scenario")
+        raise ValueError(
+            f"the {what} {name!r} is also the output folder's name, so it may hold only letters, "
+            "digits, '_', '-' and '.' (no '/', no spaces, not only dots), e.g. my_scenario"
+        )
     return name
 
 

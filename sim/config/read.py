@@ -43,8 +43,12 @@ class BoundedLoader(yaml.SafeLoader):
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
-                raise YamlLimitError(None, None, f"lists and mappings nested more than {MAX_DEPTH} deep",
-                                     self.peek_event().start_mark)
+                raise YamlLimitError(
+                    None,
+                    None,
+                    f"lists and mappings nested more than {MAX_DEPTH} deep",
+                    self.peek_event().start_mark,
+                )
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -71,26 +75,44 @@ def check_expansion(root: Node) -> None:
     def measure(node: Node, depth: int) -> tuple[int, int]:
         key = id(node)
         if key in active:
-            raise YamlLimitError(None, None, "an alias refers to a list or mapping that contains it "
-                                 "(a recursive alias), which has no finite value", node.start_mark)
+            raise YamlLimitError(
+                None,
+                None,
+                "an alias refers to a list or mapping that contains it "
+                "(a recursive alias), which has no finite value",
+                node.start_mark,
+            )
         if key not in memo:
             if depth > MAX_DEPTH:
-                raise YamlLimitError(None, None, f"with its aliases expanded it nests more than {MAX_DEPTH} "
-                                     "deep", node.start_mark)
+                raise YamlLimitError(
+                    None,
+                    None,
+                    f"with its aliases expanded it nests more than {MAX_DEPTH} deep",
+                    node.start_mark,
+                )
             active.add(key)
             size, height = 1, 0
             for child in _children(node):
                 s, h = measure(child, depth + 1)
                 size, height = size + s, max(height, h)
                 if size > MAX_NODES:
-                    raise YamlLimitError(None, None, f"with its aliases expanded it holds more than "
-                                         f"{MAX_NODES:,} values (an alias bomb?)", node.start_mark)
+                    raise YamlLimitError(
+                        None,
+                        None,
+                        f"with its aliases expanded it holds more than "
+                        f"{MAX_NODES:,} values (an alias bomb?)",
+                        node.start_mark,
+                    )
             active.discard(key)
             memo[key] = (size, height + 1)
         size, height = memo[key]
         if depth + height - 1 > MAX_DEPTH:
-            raise YamlLimitError(None, None, f"with its aliases expanded it nests more than {MAX_DEPTH} deep",
-                                 node.start_mark)
+            raise YamlLimitError(
+                None,
+                None,
+                f"with its aliases expanded it nests more than {MAX_DEPTH} deep",
+                node.start_mark,
+            )
         return size, height
 
     measure(root, 1)
@@ -108,7 +130,9 @@ def load_text(text: str) -> Any:
         try:
             return loader.construct_document(node)
         except ValueError as exc:  # e.g. an integer of more than 4300 digits
-            raise ValueError(f"a value cannot be read as a number ({str(exc).split(';')[0]})") from None
+            raise ValueError(
+                f"a value cannot be read as a number ({str(exc).split(';')[0]})"
+            ) from None
     finally:
         loader.dispose()
 
@@ -117,11 +141,15 @@ def read_text(path: Path, what: str) -> str:
     """A file's text, refused in one sentence (``ValueError``) when it is too large or not UTF-8."""
     size = path.stat().st_size
     if size > MAX_BYTES:
-        raise ValueError(f"{what} {path} is {size / 2**20:.0f} MB; a {what.lower()} is a small YAML text file "
-                         f"(at most {MAX_BYTES // 2**20} MB)")
+        raise ValueError(
+            f"{what} {path} is {size / 2**20:.0f} MB; a {what.lower()} is a small YAML text file "
+            f"(at most {MAX_BYTES // 2**20} MB)"
+        )
     data = path.read_bytes()
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ValueError(f"{what} {path} is not UTF-8 text (byte 0x{data[exc.start]:02x} at position {exc.start} "
-                         f"cannot be decoded); a {what.lower()} is a YAML text file saved as UTF-8") from None
+        raise ValueError(
+            f"{what} {path} is not UTF-8 text (byte 0x{data[exc.start]:02x} at position {exc.start} "
+            f"cannot be decoded); a {what.lower()} is a YAML text file saved as UTF-8"
+        ) from None

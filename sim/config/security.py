@@ -39,14 +39,24 @@ class ForceParams(_Section):
 class PoliceParams(ForceParams):
     """The police (defaults: a capital's police, order of magnitude; assumption)."""
 
-    strength: float = P(5000.0, 0.0, 5_000_000.0, "persons", "police in the capital (assumption where no figure is published)")
+    strength: float = P(
+        5000.0,
+        0.0,
+        5_000_000.0,
+        "persons",
+        "police in the capital (assumption where no figure is published)",
+    )
 
 
 class ArmyParams(ForceParams):
     """The regular army: most of it outside the capital."""
 
     city_share: float = P(
-        0.1, 0.0, 1.0, "share", "share of the army that can be brought into the capital once committed (assumption)"
+        0.1,
+        0.0,
+        1.0,
+        "share",
+        "share of the army that can be brought into the capital once committed (assumption)",
     )
 
 
@@ -72,10 +82,18 @@ class HostForces(_Section):
         description="the security service (KGB successor): in the capital, guards the regime's seats",
     )
     army_delay_days: int = P(
-        2, 0, 60, "days", "days from the order to commit the army to its units in the capital (assumption)"
+        2,
+        0,
+        60,
+        "days",
+        "days from the order to commit the army to its units in the capital (assumption)",
     )
     spread: float = P(
-        0.15, 0.01, 1.0, "", "sd of members' defection thresholds around a force's loyalty (assumption)"
+        0.15,
+        0.01,
+        1.0,
+        "",
+        "sd of members' defection thresholds around a force's loyalty (assumption)",
     )
     bandwagon: float = P(
         0.3,
@@ -86,10 +104,18 @@ class HostForces(_Section):
         "defection (Granovetter 1978; assumption)",
     )
     defect_rate: float = P(
-        0.5, 0.0, 1.0, "per day", "share of the gap to the defected share the pressure implies closed per day (assumption)"
+        0.5,
+        0.0,
+        1.0,
+        "per day",
+        "share of the gap to the defected share the pressure implies closed per day (assumption)",
     )
     return_rate: float = P(
-        0.3, 0.0, 1.0, "per day", "share of the gap closed per day when fewer would defect than have (assumption)"
+        0.3,
+        0.0,
+        1.0,
+        "per day",
+        "share of the gap closed per day when fewer would defect than have (assumption)",
     )
     guarantee_landed: float = P(
         0.9,
@@ -100,10 +126,18 @@ class HostForces(_Section):
         "the credible guarantee (assumption)",
     )
     guarantee_promised: float = P(
-        0.5, 0.0, 1.0, "share", "the same for a request accepted whose troops have not landed (assumption)"
+        0.5,
+        0.0,
+        1.0,
+        "share",
+        "the same for a request accepted whose troops have not landed (assumption)",
     )
     pay_relief: float = P(
-        0.1, 0.0, 1.0, "", "pressure removed while the forces get emergency pay or bonuses (assumption)"
+        0.1,
+        0.0,
+        1.0,
+        "",
+        "pressure removed while the forces get emergency pay or bonuses (assumption)",
     )
 
 
@@ -116,25 +150,109 @@ class PlaybookParams(_Section):
     ``lift_after_days`` calm days. No config scripts a day.
     """
 
-    enabled: bool = Field(True, description="false: the host takes no measures at all (Epstein's model)")
-    concede_at: float = P(0.35, 0.0, 1.0, "threat", "threat at which the host concedes on the grievance (undoes a price rise) (assumption)")
+    enabled: bool = Field(
+        True, description="false: the host takes no measures at all (Epstein's model)"
+    )
+    concede_at: float = P(
+        0.35,
+        0.0,
+        1.0,
+        "threat",
+        "threat at which the host concedes on the grievance (undoes a price rise) (assumption)",
+    )
     max_concessions: int = P(1, 0, 100, "", "concessions the host is willing to make")
-    concession_relief: float = P(1.0, 0.0, 1.0, "share", "share of the outstanding hardship shock a concession removes")
-    dismiss_at: float = P(0.45, 0.0, 1.0, "threat", "threat at which the host dismisses its government (assumption)")
-    dismissal_legitimacy: float = P(0.05, 0.0, 1.0, "", "legitimacy the dismissal restores (assumption)")
-    can_dismiss: bool = Field(True, description="whether the ruler can dismiss a government below them")
-    emergency_at: float = P(0.4, 0.0, 1.0, "threat", "threat at which a state of emergency is declared: curfew and internet shutdown (assumption)")
-    curfew_deterrence: float = P(0.05, 0.0, 1.0, "", "deterrence of the curfew (raises each citizen's estimated arrest risk) (assumption)")
-    shutdown_visibility: float = P(0.8, 0.0, 1.0, "", "share of the crowd protesters still see during an internet shutdown (assumption)")
-    pay_at: float = P(0.4, 0.0, 1.0, "threat", "threat at which the forces are paid emergency bonuses (assumption)")
-    mass_arrests_at: float = P(0.5, 0.0, 1.0, "threat", "threat at which the host orders mass arrests (assumption)")
-    mass_arrest_intensity: float = P(1.5, 1.0, 10.0, "arrests per patrol", "arrests per patrol per day under mass arrests (assumption)")
-    ask_at: float = P(0.65, 0.0, 1.0, "threat", "threat at which a friendly host that may ask asks an ally for help, whatever its forces do (assumption)")
-    ask_defected: float = P(0.15, 0.0, 1.0, "share", "or: share of the capital's forces defected at which it asks (its own forces failing; assumption)")
-    army_at: float = P(0.6, 0.0, 1.0, "threat", "threat at which the host commits its army at home (assumption)")
-    lethal_at: float = P(0.7, 0.0, 1.0, "threat", "threat at which the host orders lethal force (assumption)")
+    concession_relief: float = P(
+        1.0, 0.0, 1.0, "share", "share of the outstanding hardship shock a concession removes"
+    )
+    dismiss_at: float = P(
+        0.45, 0.0, 1.0, "threat", "threat at which the host dismisses its government (assumption)"
+    )
+    dismissal_legitimacy: float = P(
+        0.05, 0.0, 1.0, "", "legitimacy the dismissal restores (assumption)"
+    )
+    can_dismiss: bool = Field(
+        True, description="whether the ruler can dismiss a government below them"
+    )
+    emergency_at: float = P(
+        0.4,
+        0.0,
+        1.0,
+        "threat",
+        "threat at which a state of emergency is declared: curfew and internet shutdown (assumption)",
+    )
+    curfew_deterrence: float = P(
+        0.05,
+        0.0,
+        1.0,
+        "",
+        "deterrence of the curfew (raises each citizen's estimated arrest risk) (assumption)",
+    )
+    shutdown_visibility: float = P(
+        0.8,
+        0.0,
+        1.0,
+        "",
+        "share of the crowd protesters still see during an internet shutdown (assumption)",
+    )
+    pay_at: float = P(
+        0.4,
+        0.0,
+        1.0,
+        "threat",
+        "threat at which the forces are paid emergency bonuses (assumption)",
+    )
+    mass_arrests_at: float = P(
+        0.5, 0.0, 1.0, "threat", "threat at which the host orders mass arrests (assumption)"
+    )
+    mass_arrest_intensity: float = P(
+        1.5,
+        1.0,
+        10.0,
+        "arrests per patrol",
+        "arrests per patrol per day under mass arrests (assumption)",
+    )
+    ask_at: float = P(
+        0.65,
+        0.0,
+        1.0,
+        "threat",
+        "threat at which a friendly host that may ask asks an ally for help, whatever its forces do (assumption)",
+    )
+    ask_defected: float = P(
+        0.15,
+        0.0,
+        1.0,
+        "share",
+        "or: share of the capital's forces defected at which it asks (its own forces failing; assumption)",
+    )
+    army_at: float = P(
+        0.6, 0.0, 1.0, "threat", "threat at which the host commits its army at home (assumption)"
+    )
+    lethal_at: float = P(
+        0.7, 0.0, 1.0, "threat", "threat at which the host orders lethal force (assumption)"
+    )
     lethal_deterrence: float = P(0.3, 0.0, 1.0, "", "deterrence of lethal force (assumption)")
-    lethal_backfire: float = P(0.05, 0.0, 1.0, "", "hardship added once when lethal force is first used: the killings anger (assumption)")
-    clash_lethality: float = P(0.02, 0.0, 1.0, "deaths per arrest", "deaths per person detained in the clashes of a crisis (while an emergency holds): Kazakhstan 2022's ratio, about 225 dead to 10,000 detained (in-sample: set from the baseline's own record)")
-    lethal_lethality: float = P(0.05, 0.0, 1.0, "deaths per arrest", "the same while lethal force is ordered (assumption)")
-    lift_after_days: int = P(5, 1, 365, "days", "calm days (threat below emergency_at / 2) before emergency measures are lifted (assumption)")
+    lethal_backfire: float = P(
+        0.05,
+        0.0,
+        1.0,
+        "",
+        "hardship added once when lethal force is first used: the killings anger (assumption)",
+    )
+    clash_lethality: float = P(
+        0.02,
+        0.0,
+        1.0,
+        "deaths per arrest",
+        "deaths per person detained in the clashes of a crisis (while an emergency holds): Kazakhstan 2022's ratio, about 225 dead to 10,000 detained (in-sample: set from the baseline's own record)",
+    )
+    lethal_lethality: float = P(
+        0.05, 0.0, 1.0, "deaths per arrest", "the same while lethal force is ordered (assumption)"
+    )
+    lift_after_days: int = P(
+        5,
+        1,
+        365,
+        "days",
+        "calm days (threat below emergency_at / 2) before emergency measures are lifted (assumption)",
+    )

@@ -176,6 +176,8 @@ def perceive(
     is what Moscow has learned per factor since day 0 (docs/model.md, learning), added like a bias.
     """
     if noise is None:
+        if rng is None:
+            raise ValueError("perceive needs today's noise or a random stream to draw it from")
         noise = noise_draw(perception, rng)
     bias, learned = perception.bias, learned or {}
     out = {}

@@ -178,7 +178,9 @@ def posterior_draws(spec: ExperimentSpec, spec_path: Path) -> tuple:
         return None, None
     from ..calibration.posterior import load_posterior
 
-    posterior = load_posterior(spec_path.parent / spec.posterior, label=f"{spec_path}, key `posterior`:")
+    posterior = load_posterior(
+        spec_path.parent / spec.posterior, label=f"{spec_path}, key `posterior`:"
+    )
     return posterior, posterior.draws(spec.replications, spec.seed)
 
 
