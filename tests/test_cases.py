@@ -262,8 +262,14 @@ def test_readme_backtest_misses_explained(headline):
     assert decision.loc["kyrgyzstan_2010", "pred_form"] == "guard"
     assert not decision.loc["kyrgyzstan_2010", "hit"] and crisis.loc["kyrgyzstan_2010", "hit"]
     # Tajikistan 1992: no request and support fails at the crisis level; a guard at the decision level
-    assert not crisis.loc["tajikistan_1992", "hit"] and "support" in crisis.loc["tajikistan_1992", "missing"]
-    assert decision.loc["tajikistan_1992", "hit"] and decision.loc["tajikistan_1992", "pred_form"] == "guard"
+    assert (
+        not crisis.loc["tajikistan_1992", "hit"]
+        and "support" in crisis.loc["tajikistan_1992", "missing"]
+    )
+    assert (
+        decision.loc["tajikistan_1992", "hit"]
+        and decision.loc["tajikistan_1992", "pred_form"] == "guard"
+    )
     # the four request misses keep the outcome right
     for case in ("armenia_2022", "belarus_2020", "kyrgyzstan_2010", "kyrgyzstan_2005"):
         assert crisis.loc[case, "hit"], case
@@ -273,8 +279,12 @@ def test_readme_backtest_misses_explained(headline):
     # "Ukraine 2022 as a full invasion (95% of runs ...)"
     assert round(crisis.loc["ukraine_2022", "p_form_full"], 2) == 0.95
     # "Timing and size": Transnistria ~1,900 on day 1, Kazakhstan ~1,800, Georgia ~16,600, Crimea ~21,800
-    sizes = {"transnistria_1992": 1_900, "kazakhstan_2022": 1_800, "georgia_2008": 16_600,
-             "crimea_2014": 21_800}
+    sizes = {
+        "transnistria_1992": 1_900,
+        "kazakhstan_2022": 1_800,
+        "georgia_2008": 16_600,
+        "crimea_2014": 21_800,
+    }
     for case, size in sizes.items():
         assert round(decision.loc[case, "pred_scale"], -2) == size, case
     assert decision.loc["transnistria_1992", "pred_day"] == 1

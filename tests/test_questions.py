@@ -43,7 +43,9 @@ def test_when_moscow_deploys_says_what_the_readme_says(tmp_path):
     assert (found.runs, round(100 * found.yes / found.runs)) == (900, 39)  # "in 39% of the runs"
     assert "where 85% of runs see troops" in text and round(found.boxes[0].density, 2) == 0.85
     scores = dict(zip(found.scores["parameter"], found.scores["score"].round(2), strict=True))
-    assert scores["host.forces.police.loyalty"] == 0.35  # "Police loyalty decides (feature score 0.35)"
+    assert (
+        scores["host.forces.police.loyalty"] == 0.35
+    )  # "Police loyalty decides (feature score 0.35)"
     assert max(v for k, v in scores.items() if k != "host.forces.police.loyalty") <= 0.12
     best = found.leaves.iloc[0]  # "CART's densest leaf ... deploys in 84% of its runs"
     assert f"`{best['rule']}` deploys in {best['density']:.0%} of its runs" in text
@@ -55,7 +57,10 @@ def test_when_deployment_fails_says_what_the_readme_says(tmp_path):
     found = discover(folder, "regime_survived == False", threshold=0.9, where="deployed")
     text = readme()
     # "the regime falls in 1% of the 389 runs with troops (5 runs)"
-    assert f"the regime falls in {found.yes / found.runs:.0%} of the {found.runs} runs with troops ({found.yes} runs)" in text
+    assert (
+        f"the regime falls in {found.yes / found.runs:.0%} of the {found.runs} runs with troops ({found.yes} runs)"
+        in text
+    )
     assert f"the best says `{found.sentence(1)}`" in text
     assert found.boxes[0].density < 0.9 and len(found.boxes) == 1
     best = found.leaves.iloc[0]
@@ -65,4 +70,6 @@ def test_when_deployment_fails_says_what_the_readme_says(tmp_path):
     import pandas as pd
 
     s = pd.read_parquet(folder / "summary")  # "among all 750 runs, 13% fall"
-    assert len(s) == 750 and f"among all 750 runs, {1 - s['regime_survived'].mean():.0%} fall" in text
+    assert (
+        len(s) == 750 and f"among all 750 runs, {1 - s['regime_survived'].mean():.0%} fall" in text
+    )
