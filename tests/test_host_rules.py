@@ -5,7 +5,7 @@ import pytest
 from sim.actors.playbook import HostView, Measure, choose
 from sim.actors.security import Apparatus, ForceKind, defecting_share
 from sim.config import config_from_dict
-from sim.config.security import HostForces, PlaybookParams
+from sim.config.schema.security import HostForces, PlaybookParams
 
 
 def view(**kw) -> HostView:

@@ -25,13 +25,14 @@ class HostGovernment(Component):
         unrest index   u = min(1, active share / unrest_scale)
         regime threat  theta = w_u u + w_s (sites lost / sites) + w_p (forces lost from the capital)
 
-    then, in order: the playbook's measures for today (:mod:`.playbook`: concessions, dismissal,
-    emergency, pay, mass arrests, the request, the army, lethal force); the apparatus's loyalty
-    (:mod:`.security`: pressure from the threat, lowered by an ally's guarantee); the forces on duty
-    posted to the city's grid (one patrol for ``persons_per_patrol`` persons, as the police at day 0);
-    detentions and deaths in persons; collapse after ``collapse_days`` days with theta >=
-    ``collapse_threshold``; legitimacy pulled back toward its day-0 value on calm days, and lowered
-    by foreign troops' presence (nationalism).
+    then, in order: the day's detentions and deaths in persons; the apparatus's loyalty
+    (:mod:`.security`: pressure from the threat, lowered by an ally's guarantee); the playbook's
+    measures for today (:mod:`.playbook`: concessions, dismissal, emergency, pay, mass arrests, the
+    request, the army, lethal force); the forces on duty posted to the city's grid (one patrol for
+    ``persons_per_patrol`` persons, as the police at day 0); collapse after ``collapse_days`` days
+    with theta >= ``collapse_threshold``, or at once when ``collapse_defected`` of the capital's
+    forces have deserted; legitimacy pulled back toward its day-0 value on calm days, and lowered by
+    foreign troops' presence (nationalism).
 
     Other components change the host only through its methods: ``lose_legitimacy`` (an event),
     ``forbid_request`` and ``ask`` (events), ``after_battle`` and ``collapse`` (the war).
@@ -61,11 +62,9 @@ class HostGovernment(Component):
         self.lethal = False
         self.backfired = False
         self.calm_days = 0
-        self.measure_days: dict[Measure, int] = {}  # first day of each measure
         # persons
         self.detained = 0.0
         self.deaths = 0.0
-        self.peak_defected = 0.0
         city = model.city_stats
         serving = self.apparatus.city_strength  # every force in the capital at day 0, as patrols
         self.persons_per_patrol = serving / max(1, city.police_total) if serving > 0 else 1.0
@@ -127,7 +126,6 @@ class HostGovernment(Component):
     def _apply(self, measures: list[Measure]) -> None:
         pb, day = self.cfg.playbook, self.model.day
         for m in measures:
-            self.measure_days.setdefault(m, day)
             if m == Measure.CONCEDE:
                 self.model.shock.relieve(pb.concession_relief)
                 self.concessions += 1
@@ -170,7 +168,6 @@ class HostGovernment(Component):
         if fled > 0:
             self.apparatus.desert(ForceKind.POLICE, fled)
         self.apparatus.update(self.model.day, self.regime_threat, self._guarantee(), self.paid)
-        self.peak_defected = max(self.peak_defected, self.apparatus.defected_persons)
 
     def _post_forces(self) -> None:
         """The forces on duty in the capital, as patrols and site guards on the grid."""

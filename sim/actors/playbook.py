@@ -26,7 +26,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..config.security import PlaybookParams
+    from ..config.schema.security import PlaybookParams
 
 
 class Measure(StrEnum):

@@ -24,7 +24,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..config.security import ForceParams, HostForces
+    from ..config.schema.security import ForceParams, HostForces
 
 
 class ForceKind(StrEnum):

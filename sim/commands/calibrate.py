@@ -10,8 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..parallel import start_worker_server
-from .experiment import WORKER_TIMEOUT_S, seconds
-from .run import positive
+from .experiment import add_execution_args
 
 
 def register(sub) -> None:
@@ -25,22 +24,7 @@ def register(sub) -> None:
         default=None,
         help="output folder (default results/calibration/<name>/, or <name>-quick/ with --quick)",
     )
-    p.add_argument(
-        "--jobs", type=positive, default=None, help="local worker processes (default: all cores)"
-    )
-    p.add_argument(
-        "--scheduler",
-        default=None,
-        metavar="ADDRESS",
-        help="run on a Dask distributed cluster, e.g. tcp://10.0.0.5:8786, instead of local processes",
-    )
-    p.add_argument(
-        "--worker-timeout",
-        type=seconds,
-        default=WORKER_TIMEOUT_S,
-        metavar="SECONDS",
-        help="with --scheduler: give up after this long without workers (default 60)",
-    )
+    add_execution_args(p)
     p.add_argument(
         "--quick",
         action="store_true",

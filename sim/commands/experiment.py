@@ -23,14 +23,8 @@ def seconds(text: str) -> float:
     return value
 
 
-def register(sub) -> None:
-    p = sub.add_parser(
-        "experiment", help="run an experiment spec (variants or a sweep) and plot it"
-    )
-    p.add_argument("spec", help="experiment YAML, e.g. experiments/counterfactuals.yaml")
-    p.add_argument(
-        "--out", type=Path, default=None, help="output folder (default results/experiments/<name>/)"
-    )
+def add_execution_args(p: argparse.ArgumentParser) -> None:
+    """--jobs, --scheduler and --worker-timeout: where the runs of a sweep or a calibration go."""
     p.add_argument(
         "--jobs", type=positive, default=None, help="local worker processes (default: all cores)"
     )
@@ -47,6 +41,17 @@ def register(sub) -> None:
         metavar="SECONDS",
         help="with --scheduler: give up after this long without workers (default 60)",
     )
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "experiment", help="run an experiment spec (variants or a sweep) and plot it"
+    )
+    p.add_argument("spec", help="experiment YAML, e.g. experiments/counterfactuals.yaml")
+    p.add_argument(
+        "--out", type=Path, default=None, help="output folder (default results/experiments/<name>/)"
+    )
+    add_execution_args(p)
     p.add_argument(
         "--retry-failed",
         action="store_true",

@@ -2,7 +2,7 @@
 
 This package is the one place where parameters are declared, one module per part of the crisis:
 ``city`` (the grid, sites, protesters, police and troops on the grid), ``host`` (the government
-and its region; its forces and playbook in :mod:`sim.config.security`), ``russia``, ``west``,
+and its region; its forces and playbook in :mod:`.security`), ``russia``, ``west``,
 ``allies``, ``attrition`` (the war), ``events``, ``history`` (never read by the model) and
 ``scenario`` (``Config``, the whole). ``base`` holds what they share. A section that configures a
 runtime class is named apart from it with ``Params`` (``CityParams`` for ``sim.city.City``,
@@ -13,11 +13,10 @@ actors in ``sim.actors``). Everything is re-exported here: ``from sim.config.sch
 two in step. Sources of defaults are given in each field's description; "assumption" marks a
 modelling choice with no empirical source, documented in ``docs/model.md``.
 
-Imports nothing of ours but :mod:`sim.config.names` and :mod:`sim.config.security`.
+Imports nothing of ours but :mod:`sim.config.names`.
 """
 
 from ..names import check_name
-from ..security import HostForces, PlaybookParams
 from .allies import Allies, AllyParams
 from .attrition import Attrition
 from .base import P, Section, Share
@@ -37,6 +36,7 @@ from .russia import (
     Weights,
 )
 from .scenario import Config
+from .security import HostForces, PlaybookParams
 from .west import WestParams
 
 __all__ = [

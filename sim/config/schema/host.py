@@ -1,12 +1,12 @@
 """The host government (docs/model.md 2, 7.5-7.8) and the region a limited operation concerns; its
-security apparatus and playbook are in :mod:`sim.config.security`."""
+security apparatus and playbook are in :mod:`.security`."""
 
 from __future__ import annotations
 
 from pydantic import Field, field_validator
 
-from ..security import HostForces, PlaybookParams
 from .base import P, Section, Share
+from .security import HostForces, PlaybookParams
 
 
 class Region(Section):

@@ -1,25 +1,18 @@
 """The host's security apparatus and playbook: their parameters (docs/model.md 7.5-7.6).
 
-Part of the scenario schema (:mod:`sim.config.schema` re-exports these sections under ``host``).
+Part of the scenario schema (the ``host`` section holds them as ``forces`` and ``playbook``).
 The runtime classes that use them are :class:`sim.actors.security.Apparatus` and
 :func:`sim.actors.playbook.choose`; the parameter sections are named apart from them.
 """
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from .base import P, Section
 
 
-def P(default, lo=None, hi=None, unit: str = "", doc: str = ""):
-    """A documented parameter: default, inclusive bounds, unit and description with its source."""
-    return Field(default, ge=lo, le=hi, description=doc, json_schema_extra={"unit": unit})
-
-
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
-
-
-class ForceParams(_Section):
+class ForceParams(Section):
     """One of the host's security forces: how many, and how loyal (docs/model.md 7.5)."""
 
     strength: float = P(0.0, 0.0, 5_000_000.0, "persons", "personnel of this force in the country")
@@ -60,7 +53,7 @@ class ArmyParams(ForceParams):
     )
 
 
-class HostForces(_Section):
+class HostForces(Section):
     """The host's security apparatus: police, national guard, army, security service (7.5)."""
 
     police: PoliceParams = Field(
@@ -141,7 +134,7 @@ class HostForces(_Section):
     )
 
 
-class PlaybookParams(_Section):
+class PlaybookParams(Section):
     """The host's playbook: which measure at what regime threat (docs/model.md 7.6).
 
     The rule, each day and in this order: concede (undo the shock), dismiss the government, declare an
