@@ -211,9 +211,10 @@ def test_readme_backtest_headline(headline):
     expected = {  # (level, rule, cases): (hits, Brier, misses, form hits, host asked right)
         ("decision", "all_five", "as coded"): (10, 0.059, "kyrgyzstan_2010", 10, None),
         ("decision", "weighted", "as coded"): (9, 0.062, "belarus_2020, kyrgyzstan_2010", 9, None),
-        ("crisis", "all_five", "as coded"): (10, 0.103, "tajikistan_1992", 10, 6),
-        ("crisis", "weighted", "as coded"): (10, 0.081, "tajikistan_1992", 9, 6),
-        # "each level and rule loses Ukraine 2022 as well: all_five 9 / 11 at both levels"
+        ("crisis", "all_five", "as coded"): (11, 0.001, "", 11, 9),
+        ("crisis", "weighted", "as coded"): (11, 0.02, "", 10, 9),
+        # "each level and rule loses Ukraine 2022 as well: all_five 9 / 11 at the decision level,
+        # 10 / 11 at the crisis level"
         ("decision", "all_five", "biases cleared"): (
             9,
             0.15,
@@ -221,13 +222,7 @@ def test_readme_backtest_headline(headline):
             9,
             None,
         ),
-        ("crisis", "all_five", "biases cleared"): (
-            9,
-            0.194,
-            "tajikistan_1992, ukraine_2022",
-            9,
-            6,
-        ),
+        ("crisis", "all_five", "biases cleared"): (10, 0.092, "ukraine_2022", 10, 9),
     }
     for key, (hits, brier, misses, forms, asked) in expected.items():
         row = sc.loc[key]
@@ -251,28 +246,27 @@ def test_readme_backtest_misses_explained(headline):
     t = t[t["variant"] == ""].set_index(["level", "rule", "case"]).sort_index()
     crisis = t.xs(("crisis", "all_five"))
     decision = t.xs(("decision", "all_five"))
-    # "the host's own rule asks in Kazakhstan 2022 (day 2 ...) and in about half of Kyrgyzstan
-    # 2005's runs ..., and in none of the other cases"
-    assert crisis.loc["kazakhstan_2022", "p_asked"] == 1
-    assert crisis.loc["kazakhstan_2022", "pred_request_day"] == 2
-    assert 0.3 <= crisis.loc["kyrgyzstan_2005", "p_asked"] <= 0.7
-    others = crisis.drop(["kazakhstan_2022", "kyrgyzstan_2005"])
-    assert (others["p_asked"] <= 0.05).all()
+    # "the host's own rule asks in Kazakhstan 2022 (day 2 ...), Armenia 2022 and Tajikistan 1992
+    # (day 1 ...), in every run, and in none of the other cases"
+    asks = {"kazakhstan_2022": 2, "armenia_2022": 1, "tajikistan_1992": 1}
+    for case, day in asks.items():
+        assert crisis.loc[case, "p_asked"] == 1, case
+        assert crisis.loc[case, "pred_request_day"] == day, case
+    assert (crisis.drop(list(asks))["p_asked"] <= 0.05).all()
+    # Kyrgyzstan 2005: no grounds to expect a yes, so Akayev's counterpart never asks
+    assert crisis.loc["kyrgyzstan_2005", "p_asked"] == 0
     # Kyrgyzstan 2010: a guard mission at the decision level; right at the crisis level (no request)
     assert decision.loc["kyrgyzstan_2010", "pred_form"] == "guard"
     assert not decision.loc["kyrgyzstan_2010", "hit"] and crisis.loc["kyrgyzstan_2010", "hit"]
-    # Tajikistan 1992: no request and support fails at the crisis level; a guard at the decision level
-    assert (
-        not crisis.loc["tajikistan_1992", "hit"]
-        and "support" in crisis.loc["tajikistan_1992", "missing"]
-    )
-    assert (
-        decision.loc["tajikistan_1992", "hit"]
-        and decision.loc["tajikistan_1992", "pred_form"] == "guard"
-    )
-    # the four request misses keep the outcome right
-    for case in ("armenia_2022", "belarus_2020", "kyrgyzstan_2010", "kyrgyzstan_2005"):
-        assert crisis.loc[case, "hit"], case
+    # Tajikistan 1992: a guard mission at both levels, the request predicted at the crisis level
+    for level in (decision, crisis):
+        assert level.loc["tajikistan_1992", "hit"]
+        assert level.loc["tajikistan_1992", "pred_form"] == "guard"
+    # Armenia 2022: asked at the crisis level too, and Moscow still declines
+    assert crisis.loc["armenia_2022", "hit"] and crisis.loc["armenia_2022", "share_decline"] == 1
+    # the two request misses keep the outcome right
+    for case in ("belarus_2020", "kyrgyzstan_2010"):
+        assert crisis.loc[case, "hit"] and crisis.loc[case, "p_asked"] == 0, case
     # Armenia 2022: with the request Moscow declines on opposition and feasibility
     assert decision.loc["armenia_2022", "missing"] == "opposition,feasibility"
     assert decision.loc["armenia_2022", "share_decline"] == 1
@@ -288,3 +282,21 @@ def test_readme_backtest_misses_explained(headline):
     for case, size in sizes.items():
         assert round(decision.loc[case, "pred_scale"], -2) == size, case
     assert decision.loc["transnistria_1992", "pred_day"] == 1
+
+
+def test_readme_unscored_dynamics_misses():
+    """README, "Not scored, and off": at the crisis level Kyrgyzstan 2005's regime survives in every
+    run (history: Akayev fled on day 11) and Tajikistan 1992's guard leaves about day 10 (history:
+    the 201st division stayed through the war)."""
+    from sim.runner import run_replications
+
+    kg = run_replications(
+        load_config(DEFAULT_DIR / "kyrgyzstan_2005.yaml"), reps=20, seed=0, jobs=1, progress=False
+    ).summary
+    assert kg["regime_survived"].all() and kg["request_day"].isna().all()
+    assert kg["days_to_order"].median() <= 6
+    tj = run_replications(
+        load_config(DEFAULT_DIR / "tajikistan_1992.yaml"), reps=20, seed=0, jobs=1, progress=False
+    ).summary
+    assert (tj["request_day"] == 1).all() and tj["deployed"].all()
+    assert 8 <= tj["withdrawn_day"].median() <= 12

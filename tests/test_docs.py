@@ -61,3 +61,36 @@ def test_parameters_doc_says_which_parameters_a_calibration_fits():
         )
         assert "calibrated: kazakhstan_2022" in row, row
     assert "| assumption |" in doc and "| fact |" in doc and "| setting |" in doc
+
+
+def test_model_doc_quotes_the_schemas_defaults():
+    """docs/model.md's `name = value` for a parameter is its default (0 only as "switched off")."""
+    import re
+
+    from pydantic import BaseModel
+
+    from sim.config.schema import Config
+
+    leaves: dict[str, set[tuple[str, float]]] = {}
+
+    def walk(section: BaseModel, prefix: str) -> None:
+        for name in type(section).model_fields:
+            value = getattr(section, name)
+            if isinstance(value, BaseModel):
+                walk(value, f"{prefix}{name}.")
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                leaves.setdefault(name, set()).add((prefix + name, float(value)))
+
+    walk(Config(), "")
+    doc = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
+    stale = []
+    for m in re.finditer(r"`?([a-z_]+)`?\s*=\s*([0-9][0-9_,]*(?:\.[0-9]+)?)", doc):
+        name, quoted = m.group(1), float(m.group(2).replace(",", "").replace("_", ""))
+        if len(leaves.get(name, ())) != 1 or quoted == 0:
+            continue  # not one parameter's name, or a switch-off sentence
+        path, default = next(iter(leaves[name]))
+        if abs(quoted - default) > 1e-9:
+            stale.append(
+                f"line {doc[: m.start()].count(chr(10)) + 1}: {path} = {quoted}, default {default}"
+            )
+    assert not stale, "docs/model.md quotes stale defaults:\n" + "\n".join(stale)

@@ -20,6 +20,7 @@ def view(**kw) -> HostView:
         mass_arrests=False,
         asked=False,
         may_ask=True,
+        outnumbered=0.0,
         army_ordered=False,
         lethal=False,
     )
@@ -114,6 +115,40 @@ def test_a_host_that_may_not_ask_never_asks():
 def test_defecting_forces_make_a_host_ask_before_the_threat_does():
     p = PlaybookParams()
     assert Measure.ASK in choose(p, view(threat=0.2, defected=p.ask_defected))
+
+
+def test_an_outnumbered_army_makes_a_calm_host_ask():
+    p = PlaybookParams(ask_outnumbered=1.0)
+    assert Measure.ASK in choose(p, view(outnumbered=1.5))  # an attacked ally, a civil war
+    assert Measure.ASK in choose(p, view(outnumbered=float("inf")))  # no army at all
+    assert Measure.ASK not in choose(p, view(outnumbered=0.8))  # its army is enough
+    assert Measure.ASK not in choose(p, view(outnumbered=0.0))  # nobody fights it
+    assert Measure.ASK not in choose(p, view(outnumbered=1.5, may_ask=False))
+    # the army is for the streets: an outnumbered host that cannot ask does not bring it home
+    assert Measure.COMMIT_ARMY not in choose(p, view(outnumbered=1.5, may_ask=False))
+
+
+def _asks(*overrides: str) -> bool:
+    """Whether the Kazakhstan crisis, with these overrides, makes its host ask within 10 days."""
+    from pathlib import Path
+
+    from sim.config import load_config
+    from sim.model import CrisisModel
+
+    path = Path(__file__).resolve().parents[1] / "configs" / "kazakhstan_2022.yaml"
+    model = CrisisModel(load_config(path, overrides), rng=3)
+    for _ in range(10):
+        model.step()
+    return model.host.request_day is not None
+
+
+def test_a_host_without_grounds_to_expect_a_yes_does_not_ask():
+    # no treaty frame and a Moscow with no wish to keep the ruler (Kyrgyzstan 2005's position)
+    alone = ("russia.logistics.csto_framework=false", "russia.incumbent_stance=0.0")
+    assert _asks()
+    assert not _asks(*alone)
+    assert _asks(*alone, "russia.incumbent_stance=0.5")  # a patron who wants it kept
+    assert _asks(*alone, "host.playbook.ask_needs_backing=false")
 
 
 def test_the_emergency_is_lifted_after_calm_days():

@@ -53,6 +53,10 @@ class HostGovernment(Component):
             cfg.forces.army.strength
         )  # the army that would resist a hostile move (the war's)
         self.apparatus = Apparatus(cfg.forces)
+        russia = model.cfg.russia  # facts of the relation, read once: grounds to expect a yes
+        self.backed = not cfg.playbook.ask_needs_backing or (
+            russia.logistics.csto_framework or russia.incumbent_stance > 0
+        )
         # the playbook's state
         self.concessions = 0
         self.dismissed = False
@@ -118,10 +122,18 @@ class HostGovernment(Component):
             paid=self.paid,
             mass_arrests=self.mass_arrests,
             asked=self.requested,
-            may_ask=self.can_request and self.friendly,
+            may_ask=self.can_request and self.friendly and self.backed,
+            outnumbered=self._outnumbered(),
             army_ordered=self.apparatus.army_ordered_day is not None,
             lethal=self.lethal,
         )
+
+    def _outnumbered(self) -> float:
+        """Armed opponents fighting the host per soldier of its army (infinite with no army)."""
+        foes = self.cfg.opponent_forces
+        if foes <= 0:
+            return 0.0
+        return foes / self.army if self.army > 0 else float("inf")
 
     def _apply(self, measures: list[Measure]) -> None:
         pb, day = self.cfg.playbook, self.model.day

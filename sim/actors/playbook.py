@@ -9,8 +9,10 @@ start today. The rule, in order (each measure once, unless said otherwise):
   ``lift_after_days`` calm days, and declared again if the threat returns);
 - ``pay``: threat >= ``pay_at`` (emergency pay for the forces);
 - ``mass_arrests``: threat >= ``mass_arrests_at`` while the emergency holds;
-- ``ask``: a friendly host that may ask, when its own forces are failing: threat >= ``ask_at`` or
-  the capital's forces defecting (share >= ``ask_defected``);
+- ``ask``: a friendly host that may ask and has grounds to expect a yes (``ask_needs_backing``: a
+  treaty frame covering the crisis, or a Moscow that wants its ruler kept), when its own forces are
+  failing: threat >= ``ask_at``, the capital's forces defecting (share >= ``ask_defected``), or
+  armed opponents outnumbering its army (``ask_outnumbered``);
 - ``commit_army``: threat >= ``army_at``, or, for a host that cannot ask an ally, when its forces
   are failing (the army and an ally are the two reinforcements; the army joins after its delay);
 - ``lethal_force``: threat >= ``lethal_at`` while the emergency holds.
@@ -56,7 +58,8 @@ class HostView:
     paid: bool
     mass_arrests: bool
     asked: bool  # asked for help already
-    may_ask: bool  # friendly, allowed to ask, still standing
+    may_ask: bool  # friendly, allowed to ask, still standing, with grounds to expect a yes
+    outnumbered: float  # armed opponents fighting the host per soldier of its army (inf: no army)
     army_ordered: bool
     lethal: bool
 
@@ -83,7 +86,8 @@ def choose(p: PlaybookParams, v: HostView) -> list[Measure]:
     if emergency and t >= p.mass_arrests_at and not v.mass_arrests:
         out.append(Measure.MASS_ARRESTS)
     failing = t >= p.ask_at or v.defected >= p.ask_defected  # its own forces are not enough
-    if v.may_ask and not v.asked and failing:
+    attacked = v.outnumbered > 0 and v.outnumbered >= p.ask_outnumbered  # nor is its army
+    if v.may_ask and not v.asked and (failing or attacked):
         out.append(Measure.ASK)
     if not v.army_ordered and (t >= p.army_at or (failing and not v.may_ask)):
         out.append(Measure.COMMIT_ARMY)  # a host with no ally to ask turns to its army instead

@@ -218,6 +218,17 @@ class PlaybookParams(Section):
         "share",
         "or: share of the capital's forces defected at which it asks (its own forces failing; assumption)",
     )
+    ask_outnumbered: float = P(
+        1.0,
+        0.0,
+        100.0,
+        "ratio",
+        "or: armed opponents fighting the host (host.opponent_forces) outnumber its army by this ratio: an attacked ally or a government in a civil war calls on its treaty partner (CSTO art. 4; assumption)",
+    )
+    ask_needs_backing: bool = Field(
+        True,
+        description="a host asks only with grounds to expect a yes: a treaty frame that covers the crisis (russia.logistics.csto_framework) or a Moscow that wants its ruler kept (russia.incumbent_stance > 0); otherwise it turns to its army (assumption, added after the Kyrgyzstan 2005 backtest miss)",
+    )
     army_at: float = P(
         0.6, 0.0, 1.0, "threat", "threat at which the host commits its army at home (assumption)"
     )
