@@ -1,5 +1,7 @@
 """Docs do not lag the code."""
 
+import pytest
+
 from sim.config.docgen import render
 
 from .conftest import ROOT
@@ -94,3 +96,21 @@ def test_model_doc_quotes_the_schemas_defaults():
                 f"line {doc[: m.start()].count(chr(10)) + 1}: {path} = {quoted}, default {default}"
             )
     assert not stale, "docs/model.md quotes stale defaults:\n" + "\n".join(stale)
+
+
+def test_readme_speed_table_is_the_committed_benchmark_record():
+    # README "Speed": the table against Mesa is benchmarks/results/engine_vs_mesa.csv as committed
+    import csv
+    import re
+
+    rows = list(csv.DictReader((ROOT / "benchmarks/results/engine_vs_mesa.csv").open()))
+    ours = {r["size"]: r for r in rows if r["engine"] == "ours" and r["vision"] == "7"}
+    mesa = {r["size"]: r for r in rows if r["engine"] == "mesa"}
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for size in ("40", "100", "200"):
+        line = re.search(rf"^\| {size}x{size} \|.*$", readme, re.M).group(0)
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        assert float(cells[2]) == pytest.approx(float(ours[size]["s_per_step"]), rel=0.05), line
+        assert float(cells[3]) == pytest.approx(float(mesa[size]["s_per_step"]), rel=0.05), line
+        ratio = float(ours[size]["ratio_vs_mesa"])
+        assert cells[4] == f"{ratio:.0f}x", line
