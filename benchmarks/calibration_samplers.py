@@ -1,5 +1,5 @@
-"""Calibration samplers: the project's pool (``sim.calibration.sampler.PoolSampler``) against pyabc's
-own multicore samplers, on the same small calibration.
+"""Calibration samplers: the project's pool (``sim.calibration.sampler.PoolSampler``) against
+pyabc's own multicore samplers, on the same small calibration.
 
 Usage: python benchmarks/calibration_samplers.py [--population 40] [--generations 3] [--jobs 2]
 [--repeat 2]

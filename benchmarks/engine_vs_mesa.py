@@ -7,7 +7,8 @@ vision 7, densities 0.7 / 0.074, torus, von Neumann, J_max 30. Sizes 40, 100, 20
 1000 for ours alone; vision 3, 7, 15 for ours at 1000x1000. Reports seconds per step, agent-steps
 per second (agents = citizens + cops), peak traced memory (tracemalloc, a separate untimed run) and
 the ratio to Mesa's agent-steps per second measured in this same run. Writes
-benchmarks/results/engine_vs_mesa.csv and engine_vs_mesa.png; the last line printed is one JSON object.
+benchmarks/results/engine_vs_mesa.csv and engine_vs_mesa.png; the last line printed is one JSON
+object.
 """
 
 from __future__ import annotations
@@ -83,7 +84,8 @@ def time_mesa(size: int, warm: int, steps: int, seed: int = 1) -> dict:
 
 
 def peak_memory(build, steps: int) -> int:
-    """Peak traced bytes while building a model and stepping it (tracemalloc sees numpy's buffers)."""
+    """Peak traced bytes while building a model and stepping it (tracemalloc sees numpy's
+    buffers)."""
     gc.collect()
     tracemalloc.start()
     model = build()
@@ -214,14 +216,15 @@ def main(argv=None) -> dict:
     plot(rows, RESULTS / f"engine_vs_mesa{suffix}.png")
 
     print(
-        f"\n{'engine':6s} {'size':>9s} {'vis':>3s} {'agents':>8s} {'s/step':>9s} {'agent-steps/s':>14s} "
-        f"{'peak MB':>8s} {'B/protester':>11s} {'x Mesa':>7s}"
+        f"\n{'engine':6s} {'size':>9s} {'vis':>3s} {'agents':>8s} {'s/step':>9s} "
+        f"{'agent-steps/s':>14s} {'peak MB':>8s} {'B/protester':>11s} {'x Mesa':>7s}"
     )
     for r in rows:
         print(
             f"{r['engine']:6s} {r['size']:>4d}x{r['size']:<4d} {r['vision']:>3d} {r['agents']:>8d} "
             f"{r['s_per_step']:>9.5f} {r['agent_steps_per_s']:>14.0f} "
-            f"{r.get('peak_bytes', float('nan')) / 1e6:>8.1f} {r.get('bytes_per_protester', float('nan')):>11.1f} "
+            f"{r.get('peak_bytes', float('nan')) / 1e6:>8.1f} "
+            f"{r.get('bytes_per_protester', float('nan')):>11.1f} "
             f"{r.get('ratio_vs_mesa', float('nan')):>7.0f}"
         )
     big = max(s for s, _, _ in ours)

@@ -9,7 +9,8 @@ run's daily table, summary row and decision log; then bare cities driven day by 
 paths a model run rarely takes (guards too many to pack both counts in one grid, several tries per
 move, troops that patrol), hashing the figures and the arrays after every day. Each engine runs in
 its own process (``SIM_ENGINE=numpy`` for the reference), so the script works on any commit that
-has ``SIM_ENGINE``. Run it on the commit before a change and after; the two JSON files must be equal.
+has ``SIM_ENGINE``. Run it on the commit before a change and after; the two JSON files must be
+equal.
 """
 
 from __future__ import annotations

@@ -40,7 +40,8 @@ class Clash:
 
 
 def willing_to_defect(sympathy: float, moscow_share: float, mean: float, sd: float) -> float:
-    """Share of host soldiers whose threshold lies below ``sympathy * moscow_share`` (normal thresholds)."""
+    """Share of host soldiers whose threshold lies below ``sympathy * moscow_share`` (normal
+    thresholds)."""
     z = (sympathy * moscow_share - mean) / sd
     return 0.5 * (1.0 + math.erf(z / math.sqrt(2.0)))
 
@@ -62,7 +63,8 @@ def clash(
         host: the host's forces in the theatre; ``host_fighting`` of them resist.
         cfg: the ``attrition`` section (``russia_effectiveness``, ``host_effectiveness``,
             ``defence_advantage``, ``territory_rate``).
-        moscow_room: ground (share of the host's territory) Moscow's side has yet to take for its aim.
+        moscow_room: ground (share of the host's territory) Moscow's side has yet to take for its
+            aim.
         host_room: ground the host has yet to retake for its own aim.
         moscow_attacks, host_attacks: who attacks today (neither: no fighting).
     """
@@ -92,7 +94,8 @@ def would_attack(
     defender_effectiveness: float,
     defence_advantage: float,
 ) -> bool:
-    """Whether an attack promises ground: the attacker's square-law strength beats the defender's."""
+    """Whether an attack promises ground: the attacker's square-law strength beats the
+    defender's."""
     return (
         attacker_effectiveness * attacker * attacker
         > defence_advantage * defender_effectiveness * defender * defender

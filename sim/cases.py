@@ -17,16 +17,17 @@ it asked. A case whose config carries a perception bias also runs with the bias 
 
 Definitions (docs/cases.md):
 
-- a run *intervened* when the strongest option it carried out (its ``form``) sent Russian troops into
-  the crisis to act in it: ``guard``, ``limited`` or ``full`` (not ``covert`` support, nor
+- a run *intervened* when the strongest option it carried out (its ``form``) sent Russian troops
+  into the crisis to act in it: ``guard``, ``limited`` or ``full`` (not ``covert`` support, nor
   ``peacekeeping`` with both parties' consent after a ceasefire); ``p_intervene`` is the share of
   such runs, and the model predicts intervention when it is >= 0.5;
 - the *form* predicted is the commonest ``form`` over runs; it is scored against the ``form`` column
   of ``history.csv`` (optional; copied from the shared cases.csv), beside intervene / not;
 - the *decisive moment* of a run is the first day of its strongest decision (``deploy`` or
-  ``limited``: the day troops were ordered; ``delay`` or ``decline``: the first such day); a run that
-  only watched is read on the first day its perceived trigger peaked. Factor columns are medians
-  over runs of the factors on that day; ``missing`` is the commonest set of failed factors then;
+  ``limited``: the day troops were ordered; ``delay`` or ``decline``: the first such day); a run
+  that only watched is read on the first day its perceived trigger peaked. Factor columns are
+  medians over runs of the factors on that day; ``missing`` is the commonest set of failed factors
+  then;
 - accuracy counts cases whose predicted intervene/not matches history; the Brier score is the mean
   of ``(p_intervene - intervened)^2``. The base-rate baseline predicts, for every case, the share of
   cases that intervened (Brier) and the majority outcome (accuracy, and a hard 0/1 Brier).
@@ -157,14 +158,15 @@ def run_backtest(
         reps: replications per case, rule and variant.
         seed: root seed, the same for every case.
         jobs: worker processes per case (default: all cores).
-        cases_csv: the case table (titles, form, dates); default the shipped configs/cases/cases.csv.
+        cases_csv: the case table (titles, form, dates); default the shipped
+            configs/cases/cases.csv.
         rules: rule families to run.
         progress: print one line per case to stderr.
         inputs: the inputs already read by :func:`load_inputs` (else read here).
         levels: the levels to run (``sim.cases_levels.LEVELS``: decision, crisis).
-        posterior: a ``sim.calibration.posterior.Posterior``: each replication of every case draws its
-            parameters from it (the same draws in every case; keys under ``events`` are left out,
-            as they describe the calibrated scenario's own shocks).
+        posterior: a ``sim.calibration.posterior.Posterior``: each replication of every case draws
+            its parameters from it (the same draws in every case; keys under ``events`` are left
+            out, as they describe the calibrated scenario's own shocks).
     """
     from .runner import git_commit, package_versions
 
@@ -257,9 +259,10 @@ def _run_case(
         rows.append(row)
         if progress:
             print(
-                f"  {cid:<20} {level:<8} {rule:<9} {variant or '':<9} P(intervene) {row['p_intervene']:.2f}"
-                f" {'-' if row['hit'] is None else 'hit' if row['hit'] else 'MISS'}"
-                f"  P(asked) {row['p_asked']:.2f}",
+                f"  {cid:<20} {level:<8} {rule:<9} {variant or '':<9} P(intervene) "
+                f"{row['p_intervene']:.2f} "
+                f"{'-' if row['hit'] is None else 'hit' if row['hit'] else 'MISS'}  P(asked) "
+                f"{row['p_asked']:.2f}",
                 file=sys.stderr,
             )
     return rows

@@ -1,5 +1,6 @@
 """What a backtest reads before it runs anything (``sim cases``): the case files, their coded
-history (``history.csv``) and the case table (``cases.csv``), each checked with one-paragraph errors.
+history (``history.csv``) and the case table (``cases.csv``), each checked with one-paragraph
+errors.
 """
 
 from __future__ import annotations
@@ -62,7 +63,8 @@ def load_history(directory: str | Path) -> pd.DataFrame:
         path = DEFAULT_DIR / "history.csv"
     if not path.is_file():
         raise ConfigError(
-            f"No history.csv in {directory} or {DEFAULT_DIR}: the backtest needs each case's coded history."
+            f"No history.csv in {directory} or {DEFAULT_DIR}: the backtest needs each case's coded "
+            "history."
         )
     h = read_csv(path, "coded history", dtype={"id": str})
     missing = [c for c in HISTORY_COLUMNS if c not in h.columns]
@@ -89,29 +91,31 @@ def load_cases_csv(path: str | Path | None) -> tuple[pd.DataFrame | None, str | 
         if explicit:
             raise ConfigError(
                 f"--cases-csv {p}: file not found. Give the path of a case table with the columns "
-                f"{', '.join(CASES_CSV_COLUMNS)} (default {DEFAULT_CASES_CSV}), or leave the option "
-                "out."
+                f"{', '.join(CASES_CSV_COLUMNS)} (default {DEFAULT_CASES_CSV}), or leave the "
+                "option out."
             )
         return None, f"{p} not found: scored from history.csv alone, without case titles."
     rows = read_csv(p, "case table", dtype=str)
     missing = [c for c in CASES_CSV_COLUMNS if c not in rows.columns]
     if missing:
         hint = (
-            " It looks like a history.csv (coded outcomes), which the backtest reads from the case folder; "
-            "--cases-csv takes the case table."
+            " It looks like a history.csv (coded outcomes), which the backtest reads from the case "
+            "folder; --cases-csv takes the case table."
             if "intervened" in rows.columns and "case" not in rows.columns
             else ""
         )
         raise ConfigError(
-            f"--cases-csv {p}: missing the column(s) {', '.join(missing)}; a case table has one row "
-            f"per case with at least {', '.join(CASES_CSV_COLUMNS)} (e.g. {DEFAULT_CASES_CSV}).{hint}"
+            f"--cases-csv {p}: missing the column(s) {', '.join(missing)}; a case table has one "
+            f"row per case with at least {', '.join(CASES_CSV_COLUMNS)} (e.g. "
+            f"{DEFAULT_CASES_CSV}).{hint}"
         )
     return rows.set_index("id"), None
 
 
 @dataclass
 class Inputs:
-    """What a backtest reads before it runs anything: the case files, their history, the case table."""
+    """What a backtest reads before it runs anything: the case files, their history, the case
+    table."""
 
     directory: Path
     files: list[Path]
@@ -155,8 +159,8 @@ def load_inputs(directory: str | Path = DEFAULT_DIR, cases_csv: str | Path | Non
     unknown = [f.stem for f in files if f.stem not in history.index]
     if unknown:  # a new case runs and shows its prediction; it is scored once its history is coded
         notes.append(
-            f"no coded history for {', '.join(unknown)}: shown, not scored (add a row with that id to "
-            f"history.csv, columns {', '.join(HISTORY_COLUMNS)}, to score it)"
+            f"no coded history for {', '.join(unknown)}: shown, not scored (add a row with that id "
+            f"to history.csv, columns {', '.join(HISTORY_COLUMNS)}, to score it)"
         )
     if table is not None:
         absent = [f.stem for f in files if f.stem not in table.index]

@@ -50,8 +50,9 @@ def check_requests(h: pd.DataFrame, path) -> list[str]:
     if len(bad):
         rows = ", ".join(f"{i} ({v!r})" for i, v in bad.items())
         raise ConfigError(
-            f"{path}: a documented request (`request` = yes) needs its day in column `request_day`, "
-            f"a whole number of days from the case's day 0 (0 or more); rows {rows} have none."
+            f"{path}: a documented request (`request` = yes) needs its day in column "
+            f"`request_day`, a whole number of days from the case's day 0 (0 or more); rows {rows} "
+            "have none."
         )
     return []
 
@@ -90,7 +91,8 @@ def at_level(cfg: Config, level: str, hist: pd.Series | None) -> Config:
 
 def asked_columns(summary: pd.DataFrame, hist: pd.Series | None) -> dict:
     """The table's request columns for one case: history's request, and the model's share of runs
-    whose host asked (``p_asked``) with their median request day; ``asked_hit`` when history says."""
+    whose host asked (``p_asked``) with their median request day; ``asked_hit`` when history
+    says."""
     days = pd.to_numeric(summary["request_day"], errors="coerce")
     p = float(days.notna().mean()) if len(days) else float("nan")
     asked, day = documented(hist)

@@ -1,4 +1,5 @@
-"""The backtest's reports: markdown tables, the factor heatmap and the console summary (``sim cases``).
+"""The backtest's reports: markdown tables, the factor heatmap and the console summary (``sim
+cases``).
 
 Reads only the frames it is given (``Backtest.table`` and ``Backtest.scores``).
 """
@@ -55,8 +56,9 @@ def markdown_report(table: pd.DataFrame, sc: pd.DataFrame, notes: Sequence[str] 
         lines += [
             f"### {LEVEL_TITLES.get(level, level)}, rule `{rule}`",
             "",
-            "| case | history | scale / day | deploy · limited · delay · decline · none | P(int) | model scale / day "
-            "| τ σ ω φ κ μ perceived (true) at the decisive moment | missing | hit | form: history / model (share) | form hit |"
+            "| case | history | scale / day | deploy · limited · delay · decline · none | P(int) | "
+            "model scale / day | τ σ ω φ κ μ perceived (true) at the decisive moment | missing | "
+            "hit | form: history / model (share) | form hit |"
             + (" host asked: history / model (share, day) | asked hit |" if crisis else ""),
             "|---|---|---|---|---|---|---|---|---|---|---|" + ("---|---|" if crisis else ""),
         ]
@@ -107,16 +109,16 @@ def markdown_report(table: pd.DataFrame, sc: pd.DataFrame, notes: Sequence[str] 
             )
             asked = " | ".join(_asked(r)) + " |" if crisis else ""
             lines.append(
-                f"| {name} | {hist} | {hs} | {shares} | {r['p_intervene']:.2f} | {pred} | {facs} | {r['missing']} | {hit} "
-                f"| {form} | {fhit} |" + (f" {asked}" if crisis else "")
+                f"| {name} | {hist} | {hs} | {shares} | {r['p_intervene']:.2f} | {pred} | {facs} | "
+                f"{r['missing']} | {hit} | {form} | {fhit} |" + (f" {asked}" if crisis else "")
             )
         lines.append("")
     lines += [
         "### Scores (intervene / not, and form; at the crisis level also whether the host asked)",
         "",
-        "| level | rule | cases | n | hits | accuracy | Brier | base-rate Brier | majority accuracy | majority Brier "
-        "| misses | form right | form misses (model for history) | host asked right | asked Brier "
-        "| asked misses (P(asked) for history) |",
+        "| level | rule | cases | n | hits | accuracy | Brier | base-rate Brier | majority "
+        "accuracy | majority Brier | misses | form right | form misses (model for history) | host "
+        "asked right | asked Brier | asked misses (P(asked) for history) |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for _, r in sc.iterrows():
@@ -128,16 +130,18 @@ def markdown_report(table: pd.DataFrame, sc: pd.DataFrame, notes: Sequence[str] 
         else:
             asked = "(as documented) | | "
         lines.append(
-            f"| {r['level']} | {r['rule']} | {r['cases']} | {r['n']} | {r['hits']} | {r['accuracy']:.0%} "
-            f"| {r['brier']:.3f} | {r['baseline_brier']:.3f} | {r['baseline_accuracy']:.0%} "
-            f"| {r['baseline_brier_majority']:.3f} | {r['misses'] or '-'} "
-            f"| {r['form_hits']} / {r['form_n']} | {r['form_misses'] or '-'} | {asked} |"
+            f"| {r['level']} | {r['rule']} | {r['cases']} | {r['n']} | {r['hits']} | "
+            f"{r['accuracy']:.0%} | {r['brier']:.3f} | {r['baseline_brier']:.3f} | "
+            f"{r['baseline_accuracy']:.0%} | {r['baseline_brier_majority']:.3f} | "
+            f"{r['misses'] or '-'} | {r['form_hits']} / {r['form_n']} | {r['form_misses'] or '-'} "
+            f"| {asked} |"
         )
     lines.append("")
     lines.append(
-        "Factors: the median over runs on each run's decisive moment; true values in brackets where they differ "
-        "from the perceived by more than 0.1. `missing`: the factors that failed their threshold then "
-        "(commonest set over runs). Unbiased variants (in brackets) are shown, not scored."
+        "Factors: the median over runs on each run's decisive moment; true values in brackets "
+        "where they differ from the perceived by more than 0.1. `missing`: the factors that failed "
+        "their threshold then (commonest set over runs). Unbiased variants (in brackets) are "
+        "shown, not scored."
     )
     lines += [f"Note: {n}" for n in notes]
     return "\n".join(lines) + "\n"
@@ -215,7 +219,8 @@ def plot_heatmap(table: pd.DataFrame, path: Path) -> None:
         label="perceived factor at the decisive moment (grey rows: unbiased twin, not scored)",
     )
     fig.suptitle(
-        "Historical cases: Moscow's factors at the decisive moment; history (intervened?) vs model P(intervene)",
+        "Historical cases: Moscow's factors at the decisive moment; history (intervened?) vs model "
+        "P(intervene)",
         fontsize=10,
     )
     fig.subplots_adjust(left=0.13, right=0.9, wspace=0.42, top=0.92, bottom=0.2)
@@ -234,8 +239,9 @@ def summary_text(bt) -> str:
             else ""
         )
         lines.append(
-            f"  {r['level']:<8} {r['rule']:<9} ({r['cases']}): {r['hits']}/{r['n']} right ({r['accuracy']:.0%}), Brier {r['brier']:.3f}"
-            f"; base rate {r['base_rate']:.2f}: Brier {r['baseline_brier']:.3f}, majority right {r['baseline_accuracy']:.0%}"
+            f"  {r['level']:<8} {r['rule']:<9} ({r['cases']}): {r['hits']}/{r['n']} right "
+            f"({r['accuracy']:.0%}), Brier {r['brier']:.3f}; base rate {r['base_rate']:.2f}: Brier "
+            f"{r['baseline_brier']:.3f}, majority right {r['baseline_accuracy']:.0%}"
             + (f"; misses: {r['misses']}" if r["misses"] else "")
             + f"; form right {r['form_hits']}/{r['form_n']}"
             + (f" (misses: {r['form_misses']})" if r["form_misses"] else "")

@@ -52,7 +52,8 @@ def decisive_moments(res) -> pd.DataFrame:
 
 
 def score_case(res, hist: pd.Series | None) -> dict:
-    """One table row from one case's replications (``hit`` is None for a case with no coded history)."""
+    """One table row from one case's replications (``hit`` is None for a case with no coded
+    history)."""
     s = res.summary
     n = len(s)
     shares = s["outcome"].value_counts().reindex(OUTCOMES, fill_value=0) / n
@@ -88,8 +89,8 @@ def score_case(res, hist: pd.Series | None) -> dict:
 
 
 def scores(table: pd.DataFrame) -> pd.DataFrame:
-    """Accuracy and Brier per level and rule (scored rows; and with unbiased variants swapped in), the
-    baseline, and at the crisis level whether the host asked (``asked_*``)."""
+    """Accuracy and Brier per level and rule (scored rows; and with unbiased variants swapped in),
+    the baseline, and at the crisis level whether the host asked (``asked_*``)."""
     out = []
     for (level, rule), t in table.groupby(["level", "rule"], sort=False):
         sets = {"as coded": t[t["scored"]]}

@@ -76,8 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     ) as err:  # an ordinary fault of the machine: a full disk, a folder gone, no permission
         where = f" {err.filename}" if err.filename else ""
         print(
-            f"error:{where} {err.strerror or err}. Nothing else went wrong; free the space, fix the permission "
-            "or choose another folder (--out), and run the command again.",
+            f"error:{where} {err.strerror or err}. Nothing else went wrong; free the space, fix "
+            "the permission or choose another folder (--out), and run the command again.",
             file=sys.stderr,
         )
         return 2

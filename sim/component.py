@@ -50,7 +50,8 @@ class Component(mesa.Agent):
     Args:
         model: the crisis model (it provides ``stream(name)``).
         cfg: this component's config section.
-        key: the component's key (``host``, ``ally:Armenia``); it names the component's random stream.
+        key: the component's key (``host``, ``ally:Armenia``); it names the component's random
+            stream.
     """
 
     def __init__(self, model, cfg, key: str):

@@ -45,8 +45,8 @@ def check_reps(reps: int, what: str = "--reps") -> int:
     if reps > limit:
         raise ConfigError(
             f"{what} {reps:,} is more than the limit of {limit:,} replications: they are held in "
-            f"memory until saved (about 25 kB each, {reps * 25 / 1e6:,.0f} GB here). Quantiles of a "
-            f"run's outcomes settle long before that; if you do need more, set the environment "
+            f"memory until saved (about 25 kB each, {reps * 25 / 1e6:,.0f} GB here). Quantiles of "
+            f"a run's outcomes settle long before that; if you do need more, set the environment "
             f"variable SIM_MAX_REPS={reps} and make sure the memory is there."
         )
     return reps

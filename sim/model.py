@@ -22,10 +22,10 @@ class CrisisModel(mesa.Model):
     """Unrest in a post-Soviet capital and Moscow's five-factor decision, one step per day.
 
     Daily order (docs/model.md 3), as written in ``step``: scenario events; the city (protesters,
-    arrests, moves, storming); the host government; the West; Russia's decision (and its reputation);
-    the CSTO allies (in random order); troop arrivals and withdrawal; a day of war if one is fought
-    (with or without Russian troops); troops placed on the city grid unless Russian units fight the
-    host (only a guard mission stands at the capital's sites); data collection.
+    arrests, moves, storming); the host government; the West; Russia's decision (and its
+    reputation); the CSTO allies (in random order); troop arrivals and withdrawal; a day of war if
+    one is fought (with or without Russian troops); troops placed on the city grid unless Russian
+    units fight the host (only a guard mission stands at the capital's sites); data collection.
 
     Components: ``city``, ``host``, ``west``, ``russia``, ``allies``, ``ledger`` (troops per
     country), ``war`` (the front); world state no actor owns: ``shock`` (the outstanding hardship
@@ -84,7 +84,8 @@ class CrisisModel(mesa.Model):
         self.datacollector.collect(self)
 
     def stream(self, key: str) -> np.random.Generator:
-        """The random stream of the component ``key`` (``city``, ``host``, ``ally:Armenia``, ...)."""
+        """The random stream of the component ``key`` (``city``, ``host``, ``ally:Armenia``,
+        ...)."""
         return named_stream(self._seq, key)
 
     # --- the day ------------------------------------------------------------------------------
@@ -116,8 +117,9 @@ class CrisisModel(mesa.Model):
         return self
 
     def _day_inputs(self) -> DayInputs:
-        """What the city gets today: legitimacy, the shock, and the deterrence, visibility and arrest
-        intensity of the host's measures and of foreign troops' presence (docs/model.md 7.2-7.7)."""
+        """What the city gets today: legitimacy, the shock, and the deterrence, visibility and
+        arrest intensity of the host's measures and of foreign troops' presence (docs/model.md
+        7.2-7.7)."""
         host, troops = self.host, self.cfg.troops
         deterrence = host.deterrence()
         if troops.deterrence_channel and self.russia.in_city and not self.russia.hostile:
@@ -139,7 +141,8 @@ class CrisisModel(mesa.Model):
     def _move_troops(self) -> None:
         self.ledger.arrive()
         self.ledger.withdraw_step()
-        self.war.step()  # a day of fighting if a war is being fought (with or without Russian troops)
+        # a day of fighting if a war is being fought (with or without Russian troops)
+        self.war.step()
         if not self.russia.hostile:
             guard = self.russia.in_city and self.cfg.troops.guard
             self.city.set_troops(self.ledger.on_ground if guard else self._no_troops)
@@ -156,7 +159,8 @@ class CrisisModel(mesa.Model):
     # --- data ------------------------------------------------------------------------------------
 
     def _reporters(self) -> dict:
-        """Column name -> reporter, collected from what each component declares (the README's contract)."""
+        """Column name -> reporter, collected from what each component declares (the README's
+        contract)."""
         rep = {
             "day": lambda: self.day,
             "active_share": lambda: self.city_stats.active_share,

@@ -11,8 +11,9 @@ import numpy as np
 import pandas as pd
 
 RANKED_OUTCOMES = ("deploy", "limited", "delay", "decline", "watch")
-"""A run's possible ``outcome``, strongest first: the strongest daily decision it took. ``withdraw`` is
-not ranked: every day a force is on the ground before it reads ``deploy`` or ``limited`` already."""
+"""A run's possible ``outcome``, strongest first: the strongest daily decision it took. ``withdraw``
+is not ranked: every day a force is on the ground before it reads ``deploy`` or ``limited``
+already."""
 OUTCOME_RANK = {o: len(RANKED_OUTCOMES) - i for i, o in enumerate(RANKED_OUTCOMES)}
 INTERVENED = ("deploy", "limited")
 """Outcomes that put foreign troops on the ground."""
@@ -77,8 +78,8 @@ SUMMARY_DTYPES = {
     "peak_troops": "int64",
     "deployments": "Int64",
 }
-"""Summary columns with a fixed dtype: days are nullable integers, troops whole soldiers, seeds 64-bit
-(one type in every file)."""
+"""Summary columns with a fixed dtype: days are nullable integers, troops whole soldiers, seeds
+64-bit (one type in every file)."""
 
 
 def summary_frame(rows: list[dict]) -> pd.DataFrame:
@@ -88,7 +89,8 @@ def summary_frame(rows: list[dict]) -> pd.DataFrame:
 
 
 def summarize(daily: Mapping[str, Sequence] | pd.DataFrame, order_threshold: float) -> dict:
-    """One row of ``summary.parquet`` from one run's daily series (rep and seed added by the caller).
+    """One row of ``summary.parquet`` from one run's daily series (rep and seed added by the
+    caller).
 
     Args:
         daily: the run's daily series, one value per day from day 0: a frame, or column name ->

@@ -1,4 +1,5 @@
-"""Imported by the worker server only (``sim.parallel.PRELOAD``): load the compiled engine there once.
+"""Imported by the worker server only (``sim.parallel.PRELOAD``): load the compiled engine there
+once.
 
 Workers are forks of that server, so they start with the kernels loaded instead of each spending
 about half a second loading them from numba's cache (or compiling them, on the very first run after

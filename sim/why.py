@@ -40,8 +40,8 @@ class Decision:
 def load_decision(
     folder: str | Path, rep: int = 0, day: int | None = None, point: int | None = None
 ) -> Decision:
-    """The decision of run ``rep`` (at ``point`` of an experiment) on ``day`` (default: the first day
-    Moscow chose deploy or limited, else the last day logged)."""
+    """The decision of run ``rep`` (at ``point`` of an experiment) on ``day`` (default: the first
+    day Moscow chose deploy or limited, else the last day logged)."""
     folder = Path(folder)
     manifest_path = folder / "manifest.json"
     if not manifest_path.is_file():
@@ -108,8 +108,8 @@ def _experiment(folder: Path, manifest: dict, rep: int, point: int | None):
         config = load_config(p["config"], p["overrides"])
     except ConfigError as err:
         raise ConfigError(
-            f"{folder}: point {point}'s config cannot be read again ({err}); run `sim why` from the "
-            "folder `sim experiment` was run in."
+            f"{folder}: point {point}'s config cannot be read again ({err}); run `sim why` from "
+            "the folder `sim experiment` was run in."
         ) from None
     plan = pd.read_parquet(folder / "plan.parquet")
     keys = plan[(plan["point"] == point) & (plan["rep"] == rep)]["key"]
@@ -127,7 +127,8 @@ def _experiment(folder: Path, manifest: dict, rep: int, point: int | None):
     log = pd.read_parquet(parts, filters=[("key", "==", key)])
     if log.empty:
         raise ConfigError(
-            f"{folder}: point {point}, run {rep} has not finished (or failed: see {folder}/errors/)."
+            f"{folder}: point {point}, run {rep} has not finished (or failed: see "
+            f"{folder}/errors/)."
         )
     daily = (
         pd.read_parquet(folder / "daily", filters=[("key", "==", key)])
@@ -207,22 +208,23 @@ def _verdict(row: pd.Series, russia) -> str:
     near = [f for f in str(row.get("near_miss") or "").split(",") if f]
     if row["rule"] == "weighted":
         return (
-            f"The weighted score U - U0 was {row['score']:+.2f}, so P(deploy) = {row['p_deploy']:.2f}; the "
-            "rule deploys once P exceeds the run's resolve, drawn once per run (thresholds shown for "
-            "reference)."
+            f"The weighted score U - U0 was {row['score']:+.2f}, so P(deploy) = "
+            f"{row['p_deploy']:.2f}; the rule deploys once P exceeds the run's resolve, drawn once "
+            "per run (thresholds shown for reference)."
         )
     if failed:
         return (
             f"The all_five rule needs every factor on its passing side: {', '.join(failed)} failed "
-            f"{'and ' + ', '.join(near) + ' missed narrowly ' if near else ''}(weakest slack {row['score']:+.2f})."
+            f"{'and ' + ', '.join(near) + ' missed narrowly ' if near else ''}(weakest slack "
+            f"{row['score']:+.2f})."
         )
     if near:
         kind = (
             "a limited force" if set(near) <= {"feasibility", "costs", "opposition"} else "a delay"
         )
         return (
-            f"No factor failed outright, but {', '.join(near)} missed within the margin {russia.margin:g}: "
-            f"the rule gives {kind} (weakest slack {row['score']:+.2f})."
+            f"No factor failed outright, but {', '.join(near)} missed within the margin "
+            f"{russia.margin:g}: the rule gives {kind} (weakest slack {row['score']:+.2f})."
         )
     return f"Every factor passed (weakest slack {row['score']:+.2f}): the rule says deploy."
 
@@ -246,15 +248,19 @@ def _changes(row: pd.Series, before: pd.Series | None) -> str:
         if was is not None and was != now:
             parts.append(f"{f} went from {was} to {now}")
     if not parts:
-        return f"Since day {int(before['day'])}: no factor changed sides and the decision stayed the same."
+        return (
+            f"Since day {int(before['day'])}: no factor changed sides and the decision "
+            "stayed the same."
+        )
     return f"Since day {int(before['day'])}: " + "; ".join(parts) + "."
 
 
 def _state(s: pd.Series) -> str:
     text = (
         f"The crisis that day: {float(s['active_share']):.0%} of protesters active, regime threat "
-        f"{float(s['regime_threat']):.2f} ({s['regime_status']}), police on duty {float(s['police_strength']):.0%} "
-        f"of day 0, {'a request made' if bool(s['requested']) else 'no request'}, "
+        f"{float(s['regime_threat']):.2f} ({s['regime_status']}), police on duty "
+        f"{float(s['police_strength']):.0%} of day 0, "
+        f"{'a request made' if bool(s['requested']) else 'no request'}, "
         f"{int(round(float(s['troops_total']))):,} foreign troops on the ground."
     )
     return text
@@ -264,8 +270,9 @@ def _held(row: pd.Series, russia) -> str:
     if row["state"] != "deployed" or row["outcome"] not in ACTED:
         if row["state"] == "withdrawing":
             return (
-                f"The force is withdrawing: order held with a secure regime for {russia.withdraw_calm_days} "
-                f"days, and the withdrawal takes {russia.withdrawal_days} days."
+                "The force is withdrawing: order held with a secure regime for "
+                f"{russia.withdraw_calm_days} days, and the withdrawal takes "
+                f"{russia.withdrawal_days} days."
             )
         return ""
     ordered = float(row.get("troops_ordered") or 0)
@@ -276,8 +283,9 @@ def _held(row: pd.Series, russia) -> str:
         )
     if row["rule_verdict"] not in ACTED:
         return (
-            f"The force is held, though the rule today says `{row['rule_verdict']}`: a force once sent stays "
-            f"until order has held with a secure regime for {russia.withdraw_calm_days} days in a row."
+            f"The force is held, though the rule today says `{row['rule_verdict']}`: a force once "
+            f"sent stays until order has held with a secure regime for {russia.withdraw_calm_days} "
+            "days in a row."
         )
     return (
         f"The force already sent stays; it withdraws once order has held with a secure regime for "

@@ -3,10 +3,11 @@ nothing created (issue 10).
 
 The bad files live in tests/bad_inputs/, one per case: ``configs/`` (given to ``sim run``, ``sim
 viz`` and, in a case folder, ``sim cases``), ``specs/`` (``sim experiment``), ``calibration/``
-(``sim calibrate``) and ``cases_csv/`` (``sim cases --cases-csv``). Each file has an entry in EXPECT below with a phrase its message must
-hold, so a new file cannot be added without saying what it should produce. Command-line mistakes
-follow. Most cases run ``sim.cli.main`` in this process (an exception escaping it fails the test,
-as a traceback would); a few run the real ``sim`` process to show what a user sees.
+(``sim calibrate``) and ``cases_csv/`` (``sim cases --cases-csv``). Each file has an entry in EXPECT
+below with a phrase its message must hold, so a new file cannot be added without saying what it
+should produce. Command-line mistakes follow. Most cases run ``sim.cli.main`` in this process (an
+exception escaping it fails the test, as a traceback would); a few run the real ``sim`` process to
+show what a user sees.
 """
 
 import shutil
@@ -134,7 +135,8 @@ def test_bad_spec(name, tmp_path, capsys):
 
 @pytest.mark.parametrize("name", _files("calibration"))
 def test_bad_calibration_spec(name, tmp_path, capsys):
-    # README "Calibration": a bad spec gets a one-paragraph error with exit 2, and nothing is created.
+    # README "Calibration": a bad spec gets a one-paragraph error with exit 2, and nothing is
+    # created.
     out = tmp_path / "out"
     err = invoke(["calibrate", BAD / name, "--jobs", "1", "--out", out], capsys)
     assert EXPECT[name] in err
@@ -302,7 +304,8 @@ def test_the_real_process_prints_one_paragraph(argv, phrase, tmp_path):
 
 
 def test_build_points_rejects_a_misspelt_key():
-    """The shipped-experiments test builds points: a misspelt key must fail there, not at run time."""
+    """The shipped-experiments test builds points: a misspelt key must fail there, not at run
+    time."""
     from sim.config import ConfigError
     from sim.experiments.design import build_points
     from sim.experiments.spec import ExperimentSpec
@@ -319,7 +322,8 @@ def test_build_points_rejects_a_misspelt_key():
 
 
 def test_spec_series_are_the_columns_the_model_records():
-    """`series:` is checked against design.daily_series; it must name exactly the model's columns."""
+    """`series:` is checked against design.daily_series; it must name exactly the model's
+    columns."""
     from sim.config import load_config
     from sim.experiments.design import daily_series
     from sim.model import CrisisModel
@@ -347,7 +351,8 @@ def test_plan_limits_can_be_raised_when_there_is_a_reason(monkeypatch):
 def test_an_unwritable_output_folder_is_found_before_the_first_run(
     command, errno_, says, tmp_path, capsys, monkeypatch
 ):
-    """Root ignores permissions, so the file system's refusal is simulated where the probe writes."""
+    """Root ignores permissions, so the file system's refusal is simulated where the probe
+    writes."""
     import errno
     import tempfile
 

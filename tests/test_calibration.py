@@ -1,5 +1,5 @@
-"""Calibration (issue 14): `sim calibrate` recovers a known parameter, resumes after kill -9, runs on a
-Dask scheduler with the same result, and its posterior widens `sim run`'s bands.
+"""Calibration (issue 14): `sim calibrate` recovers a known parameter, resumes after kill -9, runs
+on a Dask scheduler with the same result, and its posterior widens `sim run`'s bands.
 
 The small specs here use the Kazakhstan baseline cut to 25 days (the targets all fall before day 20)
 and one free parameter, `russia.force_per_site`, which sets the size of the force (peak troops).
@@ -118,7 +118,8 @@ def _generations_stored(db) -> int:
 
 @pytest.mark.slow
 def test_kill_9_then_rerun_resumes_from_the_last_generation(tmp_path):
-    # README "Calibration": a calibration killed with kill -9 resumes from its last finished generation.
+    # README "Calibration": a calibration killed with kill -9 resumes from its last finished
+    # generation.
     spec = write_spec(tmp_path, 1500.0, population=20, generations=4)
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "sim", "calibrate", spec, "--out", str(out), "--jobs", "1"]
@@ -147,8 +148,8 @@ def test_kill_9_then_rerun_resumes_from_the_last_generation(tmp_path):
 
 @pytest.mark.slow
 def test_a_dask_scheduler_gives_the_same_posterior_as_local_processes(tmp_path):
-    # README "Calibration": --scheduler runs on a Dask cluster; the seeded batches make the posterior
-    # the same at any --jobs and on Dask.
+    # README "Calibration": --scheduler runs on a Dask cluster; the seeded batches make the
+    # posterior the same at any --jobs and on Dask.
     from distributed import LocalCluster
 
     spec = write_spec(tmp_path, 1500.0, population=12, generations=2, predictive=6)
@@ -185,7 +186,8 @@ def _posterior(path, values) -> None:
 @pytest.mark.slow
 def test_run_with_a_wide_posterior_has_wider_bands_than_fixed_parameters(tmp_path, capsys):
     # README "Calibration": `sim run --posterior` draws each replication's parameters, so its bands
-    # carry parameter uncertainty and are wider than the fixed-parameter bands where the posterior is wide.
+    # carry parameter uncertainty and are wider than the fixed-parameter bands where the posterior
+    # is wide.
     _posterior(tmp_path / "wide.parquet", np.linspace(100, 1000, 40))
     common = [
         "run",
@@ -310,9 +312,9 @@ RECORD = ROOT / "docs" / "calibration"
 
 
 def test_the_shipped_calibration_record_matches_the_readme():
-    # README "Calibration": 8 generations of 300, 7,406 simulations, 5 minutes on 2 idle cores (under 30);
-    # history inside the 10-90% band for all 8 targets; among the runs that deploy, request day 2-3,
-    # landing 3-4, order 4-6, withdrawal 14-19; 21% of the runs send no troops.
+    # README "Calibration": 8 generations of 300, 7,406 simulations, 5 minutes on 2 idle cores
+    # (under 30); history inside the 10-90% band for all 8 targets; among the runs that deploy,
+    # request day 2-3, landing 3-4, order 4-6, withdrawal 14-19; 21% of the runs send no troops.
     manifest = json.loads((RECORD / "manifest.json").read_text())
     assert manifest["generations"] == 8 and manifest["simulations"] == 7406
     assert manifest["spec"]["population"] == 300 and not manifest["quick"]
@@ -400,7 +402,8 @@ OUT_OF_SAMPLE = {"belarus_2020": "Belarus 2020"}
 
 
 def test_every_case_is_either_in_sample_or_out_of_sample_in_the_readme():
-    # README backtest: which cases informed a mechanism or the calibration, and which are out-of-sample.
+    # README backtest: which cases informed a mechanism or the calibration, and which are
+    # out-of-sample.
     cases = {p.stem for p in (CONFIGS / "cases").glob("*.yaml")}
     assert cases == set(IN_SAMPLE) | set(OUT_OF_SAMPLE) and not set(IN_SAMPLE) & set(OUT_OF_SAMPLE)
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -466,7 +469,8 @@ def test_an_experiment_spec_draws_each_replication_from_its_posterior(tmp_path, 
 
 @pytest.mark.slow
 def test_cases_with_a_posterior_record_the_draws_and_leave_events_out(tmp_path, capsys):
-    # README "Calibration": `sim cases --posterior` draws each replication's parameters (events left out).
+    # README "Calibration": `sim cases --posterior` draws each replication's parameters (events left
+    # out).
     import shutil
 
     cases = tmp_path / "cases"
@@ -502,8 +506,9 @@ def test_cases_with_a_posterior_record_the_draws_and_leave_events_out(tmp_path, 
 
 @pytest.mark.slow
 def test_the_shipped_posterior_widens_the_bands_and_moves_detentions_onto_history(tmp_path, capsys):
-    # docs/calibration.md and README "Calibration": 100 replications of the baseline; with the shipped
-    # posterior every band is wider, detentions 7,243 against 15,246 with the defaults; 74% deploy.
+    # docs/calibration.md and README "Calibration": 100 replications of the baseline; with the
+    # shipped posterior every band is wider, detentions 7,243 against 15,246 with the defaults; 74%
+    # deploy.
     common = ["run", str(KAZ), "--reps", "100", "--jobs", "2", "--no-plots", "--quiet"]
     assert main([*common, "--out", str(tmp_path / "fixed")]) == 0
     assert (

@@ -45,13 +45,15 @@ def test_every_case_config_validates_and_has_a_history(path):
     assert path.stem in history.index
     for rule in RULES:
         assert load_config(path, [f"russia.rule={rule}"]).russia.rule == rule
-    # facts only: the rule's own parameters are shared by all cases, never set in a case or what it extends
+    # facts only: the rule's own parameters are shared by all cases, never set in a case or what it
+    # extends
     for file, data in _chain(path):
         assert not RULE_KEYS & set(data.get("russia") or {}), file
 
 
 def test_the_library_covers_every_row_of_the_case_table():
-    """configs/cases/cases.csv is the repository's copy of the project's case table (titles, form, dates)."""
+    """configs/cases/cases.csv is the repository's copy of the project's case table (titles, form,
+    dates)."""
     ids = set(pd.read_csv(DEFAULT_CASES_CSV)["id"])
     assert ids == {p.stem for p in case_files(DEFAULT_DIR)} == set(load_history(DEFAULT_DIR).index)
 
@@ -272,7 +274,8 @@ def test_readme_backtest_misses_explained(headline):
     assert decision.loc["armenia_2022", "share_decline"] == 1
     # "Ukraine 2022 as a full invasion (95% of runs ...)"
     assert round(crisis.loc["ukraine_2022", "p_form_full"], 2) == 0.95
-    # "Timing and size": Transnistria ~1,900 on day 1, Kazakhstan ~1,800, Georgia ~16,600, Crimea ~21,800
+    # "Timing and size": Transnistria ~1,900 on day 1, Kazakhstan ~1,800, Georgia ~16,600, Crimea
+    # ~21,800
     sizes = {
         "transnistria_1992": 1_900,
         "kazakhstan_2022": 1_800,

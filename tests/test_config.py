@@ -1,4 +1,5 @@
-"""Configs: every shipped file validates; every kind of user mistake gets a clear error, exit 2, no traceback."""
+"""Configs: every shipped file validates; every kind of user mistake gets a clear error, exit 2, no
+traceback."""
 
 import subprocess
 import sys
@@ -14,7 +15,8 @@ from .conftest import CONFIGS
 SHIPPED = sorted(
     p for p in CONFIGS.rglob("*.yaml") if p.relative_to(CONFIGS).parts[0] != "calibration"
 )
-# configs/calibration/ holds calibration specs, not scenarios (tests/test_calibration.py checks them)
+# configs/calibration/ holds calibration specs, not scenarios (tests/test_calibration.py checks
+# them)
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: str(p.relative_to(CONFIGS)))
@@ -163,7 +165,8 @@ def test_the_float_walk_finds_every_section():
 
 @pytest.mark.parametrize("value", [".nan", ".inf", "-.inf"])
 def test_every_float_in_the_schema_rejects_nan_and_infinity(value):
-    """No float anywhere in a config may be NaN or infinite (a NaN event value ran with 0% unrest)."""
+    """No float anywhere in a config may be NaN or infinite (a NaN event value ran with 0%
+    unrest)."""
     accepted = []
     for key in FLOAT_KEYS:
         try:
@@ -336,8 +339,8 @@ def test_cli_main_returns_2_on_unknown_set_key(capsys):
 
 
 def test_docs_model_states_the_schemas_ally_defaults():
-    """docs/model.md 7.13 gives each default ally's capacity, willingness and threshold mean, and the
-    thresholds' spread; they must be the schema's (they once said 0.35-0.4 and 0.12)."""
+    """docs/model.md 7.13 gives each default ally's capacity, willingness and threshold mean, and
+    the thresholds' spread; they must be the schema's (they once said 0.35-0.4 and 0.12)."""
     import re
 
     from sim.config.schema import AllyParams

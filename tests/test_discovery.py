@@ -19,7 +19,8 @@ from .conftest import CONFIGS
 
 
 def synthetic(n: int, noise: float, seed: int = 2) -> tuple[pd.DataFrame, np.ndarray]:
-    """Four uniform parameters; yes exactly where a < 0.3 and b > 0.6 (then a share of labels flipped)."""
+    """Four uniform parameters; yes exactly where a < 0.3 and b > 0.6 (then a share of labels
+    flipped)."""
     rng = np.random.default_rng(seed)
     x = pd.DataFrame(rng.random((n, 4)), columns=["host.a", "host.b", "west.c", "events.0.value"])
     y = ((x["host.a"] < 0.3) & (x["host.b"] > 0.6)).to_numpy()
@@ -208,7 +209,8 @@ def test_sim_discover_writes_boxes_tree_and_scores(tmp_path, capsys):
     assert (
         scores["parameter"].iloc[-1] == "west.sanctions_signal"
     )  # the parameter that plays no part
-    # --method prim removes the CART files a previous run left, so no stale tree sits beside new boxes
+    # --method prim removes the CART files a previous run left, so no stale tree sits beside new
+    # boxes
     assert main(["discover", str(out), "--outcome", "deploy_day <= 5", "--method", "prim"]) == 0
     assert not (folder / "cart_tree.png").exists()
 

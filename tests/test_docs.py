@@ -47,8 +47,8 @@ def test_readme_layout_names_the_city_package_as_it_is():
 
 
 def test_parameters_doc_says_which_parameters_a_calibration_fits():
-    # README "Calibration": docs/parameters.md says per parameter whether it is a fact, an assumption,
-    # a setting, or calibrated (by which calibration).
+    # README "Calibration": docs/parameters.md says per parameter whether it is a fact, an
+    # assumption, a setting, or calibrated (by which calibration).
     import re
 
     from sim.calibration.spec import load_spec

@@ -34,9 +34,10 @@ def test_macro_statistics_agree_with_mesa(runs):
 
 def test_jailed_share_in_the_band_epsteins_rule_implies(runs):
     # At legitimacy 0.8 nearly every citizen sees a cop, so round(C/A) >= 1, P >= 0.9, and a citizen
-    # turns active iff 0.2 H - 0.9 R > 0.1: a share of 0.025 / 0.9 = 0.028 of them. They are arrested
-    # soon after and spend most days in jail, so the jailed share sits a little below 0.028 in both
-    # models; with 5 seeds x 630 citizens, 0.012..0.045 is a band of about 3 standard errors.
+    # turns active iff 0.2 H - 0.9 R > 0.1: a share of 0.025 / 0.9 = 0.028 of them. They are
+    # arrested soon after and spend most days in jail, so the jailed share sits a little below 0.028
+    # in both models; with 5 seeds x 630 citizens, 0.012..0.045 is a band of about 3 standard
+    # errors.
     for kind in ("ours", "mesa"):
         jailed = np.mean([r["jailed_mean"] for r in runs[kind]])
         assert 0.012 <= jailed <= 0.045, (kind, jailed)

@@ -45,7 +45,8 @@ def stored(out: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
 def test_a_failing_run_is_recorded_and_the_rest_complete(tmp_path, monkeypatch):
     spec = write_spec(
         tmp_path,
-        "name: failing\nreplications: 3\nvariants:\n  a: {}\n  b: {set: {host.forces.police.loyalty: 1.0}}\n",
+        "name: failing\nreplications: 3\nvariants:\n  a: {}\n  b: {set: "
+        "{host.forces.police.loyalty: 1.0}}\n",
     )
     real = ex.simulate
 
@@ -285,7 +286,8 @@ def test_variants_compare_plots(tmp_path):
     "body,expected",
     [
         (
-            "name: x\nvariants: {a: {}}\ndesign: {kind: grid, parameters: {host.legitimacy: {values: [0.5]}}}\n",
+            "name: x\nvariants: {a: {}}\ndesign: {kind: grid, parameters: {host.legitimacy: "
+            "{values: [0.5]}}}\n",
             "not both",
         ),
         ("name: x\nreplicatons: 3\nvariants: {a: {}}\n", "Did you mean 'replications'"),

@@ -1,4 +1,5 @@
-"""The compiled engine (sim/city/kernels.py, sim/city/compiled.py) gives the numpy engine's runs bit for bit."""
+"""The compiled engine (sim/city/kernels.py, sim/city/compiled.py) gives the numpy engine's runs bit
+for bit."""
 
 from __future__ import annotations
 

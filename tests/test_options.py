@@ -1,4 +1,5 @@
-"""The menu of options (issue 13, docs/model.md): which apply, each one's factors, the choice, the record."""
+"""The menu of options (issue 13, docs/model.md): which apply, each one's factors, the choice, the
+record."""
 
 import dataclasses
 
@@ -27,7 +28,8 @@ CFG = config_from_dict(
 RUSSIA, WEST = CFG.russia, CFG.west  # a neighbour with bases in the host
 FORMS = ("covert", "peacekeeping", "guard", "limited", "full")
 
-# A Georgia-like hostile host: a NATO aspirant with strong separatists in one region and a small army.
+# A Georgia-like hostile host: a NATO aspirant with strong separatists in one region and a small
+# army.
 HOSTILE = Situation(
     alignment=-0.8,
     requested=False,
@@ -93,7 +95,8 @@ def test_force_is_sized_to_the_aim_not_the_whole_army():
     assert force_required(more_defenders, RUSSIA, Form.LIMITED) == pytest.approx(
         2 * force_required(HOSTILE, RUSSIA, Form.LIMITED)
     )
-    # a limited operation against a region's defenders is far more feasible than beating the whole army
+    # a limited operation against a region's defenders is far more feasible than beating the whole
+    # army
     tight = dataclasses.replace(HOSTILE, forces_available=40_000, host_army=100_000)
     assert (
         factors(tight, Form.LIMITED)["feasibility"] > factors(tight, Form.FULL)["feasibility"] + 0.2
@@ -194,7 +197,8 @@ def test_the_decision_log_records_each_options_factors_and_verdict():
     assert (res.summary["form"] == "limited").all()
 
 
-# Rule parameters, and every parameter of the new mechanisms, are generic: never set in a case config.
+# Rule parameters, and every parameter of the new mechanisms, are generic: never set in a case
+# config.
 GENERIC = {
     "russia": {
         "rule",
@@ -242,9 +246,10 @@ def test_case_configs_set_facts_not_mechanism_parameters(path):
             )
 
 
-# README claims (the backtest table): under all_five intervene / not right in 10 of 11 and the form in 10 of
-# 11 (Kyrgyzstan 2010 the miss on both; without Moscow's bias also Ukraine 2022); under weighted 9 and 8
-# (Belarus 2020, Kyrgyzstan 2010; and Ukraine 2022's form: the Donbas for a full invasion).
+# README claims (the backtest table): under all_five intervene / not right in 10 of 11 and the form
+# in 10 of 11 (Kyrgyzstan 2010 the miss on both; without Moscow's bias also Ukraine 2022); under
+# weighted 9 and 8 (Belarus 2020, Kyrgyzstan 2010; and Ukraine 2022's form: the Donbas for a full
+# invasion).
 @pytest.mark.slow
 def test_backtest_scores_form_beside_intervention():
     # issue 13's targets, at the decision level (the request as documented, as issue 13 scored it)

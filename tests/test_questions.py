@@ -58,8 +58,8 @@ def test_when_deployment_fails_says_what_the_readme_says(tmp_path):
     text = readme()
     # "the regime falls in 1% of the 389 runs with troops (5 runs)"
     assert (
-        f"the regime falls in {found.yes / found.runs:.0%} of the {found.runs} runs with troops ({found.yes} runs)"
-        in text
+        f"the regime falls in {found.yes / found.runs:.0%} of the {found.runs} runs with troops "
+        f"({found.yes} runs)" in text
     )
     assert f"the best says `{found.sentence(1)}`" in text
     assert found.boxes[0].density < 0.9 and len(found.boxes) == 1

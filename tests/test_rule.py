@@ -176,7 +176,8 @@ def test_withdrawal_does_not_turn_a_limited_operation_into_a_deployment():
 
 @pytest.mark.parametrize("rule", ["all_five", "weighted"])
 def test_a_menu_of_one_guard_mission_decides_as_the_first_editions_rule(rule):
-    """A friendly host has only the guard option: the menu reduces to the single five-factor decision."""
+    """A friendly host has only the guard option: the menu reduces to the single five-factor
+    decision."""
     from sim.decision import Form, choose
 
     russia = RUSSIA.model_copy(update={"rule": rule})

@@ -1,4 +1,5 @@
-"""`sim run`: every output file, the column contract, the manifest, reproducibility through the CLI."""
+"""`sim run`: every output file, the column contract, the manifest, reproducibility through the
+CLI."""
 
 import json
 

@@ -28,7 +28,8 @@ def baseline(baseline_runs):
 def test_baseline_reproduces_kazakhstan_timeline(baseline_runs):
     """README (issue 12's targets): request day 2-4, troops day 3-5, order by day 8, withdrawal day
     14-20, a force of 1,500-3,000 with Russia's share 60-85%, detentions and deaths within a factor
-    of three of history scaled to Almaty, few jailed at day 30, one deployment, the regime survives."""
+    of three of history scaled to Almaty, few jailed at day 30, one deployment, the regime
+    survives."""
     s, d = baseline_runs.summary, baseline_runs.daily
     dep = s[s["deployed"]]
     assert s["deployed"].mean() >= 0.9 and s["regime_survived"].mean() >= 0.9
@@ -77,8 +78,9 @@ def test_a_city_at_rest_stays_at_rest():
 
 def test_no_request_the_host_commits_its_army_and_its_forces_decide():
     """README: without a request Moscow never deploys; the host commits its army at home in most
-    runs; the regime falls where its forces desert before the army arrives (one run in ten), in every
-    run with every force at loyalty 0.3, and in none with forces at 0.8, which need no army."""
+    runs; the regime falls where its forces desert before the army arrives (one run in ten), in
+    every run with every force at loyalty 0.3, and in none with forces at 0.8, which need no
+    army."""
     s = run("kazakhstan_2022/no_request.yaml", 20, seed=7).summary
     assert not s["deployed"].any()
     assert s["army_committed_day"].notna().mean() >= 0.5
@@ -114,8 +116,8 @@ def test_loyal_forces_hold_without_help():
 
 @pytest.mark.parametrize("variant", ["heavy_sanctions", "overstretched"])
 def test_costlier_or_harder_deployments_send_no_more_troops_and_no_sooner(baseline, variant):
-    """README: with heavy sanctions Moscow sends a smaller force (about half) and deploys less often;
-    overstretched, it sends what it has left; neither lands earlier than the baseline."""
+    """README: with heavy sanctions Moscow sends a smaller force (about half) and deploys less
+    often; overstretched, it sends what it has left; neither lands earlier than the baseline."""
     res = run(f"kazakhstan_2022/{variant}.yaml", 20, seed=7)
     s = res.summary
     dep, base = s[s["deployed"]], baseline[baseline["deployed"]]
@@ -130,7 +132,8 @@ def test_costlier_or_harder_deployments_send_no_more_troops_and_no_sooner(baseli
 
 
 def test_ukraine_unbiased_rule_does_not_pass():
-    """README: Ukraine 2022 unbiased: no invasion; the full option fails on support and costs (and opposition)."""
+    """README: Ukraine 2022 unbiased: no invasion; the full option fails on support and costs (and
+    opposition)."""
     res = run("ukraine_2022.yaml", 10, seed=1)
     assert not res.summary["deployed"].any() and not (res.summary["form"] == "full").any()
     failed = res.decisions["full_failed"]
@@ -139,7 +142,8 @@ def test_ukraine_unbiased_rule_does_not_pass():
 
 
 def test_ukraine_perceived_invades_and_shows_gap_and_attrition():
-    """README: with its biases Moscow invades; attrition and learning close the gap; it scales back, not out."""
+    """README: with its biases Moscow invades; attrition and learning close the gap; it scales back,
+    not out."""
     res = run("ukraine_2022_perceived.yaml", 10, seed=1)
     s, d = res.summary, res.daily
     assert s["deployed"].all() and (s["form"] == "full").all()

@@ -28,7 +28,8 @@ COMPONENT_MODULES = [
 
 
 def _foreign_writes(path: Path) -> list[str]:
-    """Assignments to an attribute of anything but ``self`` (``self.model.host.x = ...``, ``other.y = ...``)."""
+    """Assignments to an attribute of anything but ``self`` (``self.model.host.x = ...``,
+    ``other.y = ...``)."""
     bad = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         targets = (
@@ -85,7 +86,8 @@ def test_each_ally_has_its_own_stream_and_adding_one_shifts_no_one_else():
     fewer = dict(data, allies={**data["allies"], "members": data["allies"]["members"][:2]})
     full = CrisisModel(base, rng=7)
     less = CrisisModel(config_from_dict(fewer), rng=7)
-    # the city's start and every shared component's stream do not depend on how many allies there are
+    # the city's start and every shared component's stream do not depend on how many allies there
+    # are
     np.testing.assert_array_equal(full.city.state.hardship, less.city.state.hardship)
     assert full.russia.latent_threshold == less.russia.latent_threshold
     for a, b in zip(list(full.allies)[:2], list(less.allies), strict=True):
@@ -113,7 +115,8 @@ def _too_long(root: Path) -> dict[str, int]:
 
 def _too_many_parameters(root: Path) -> dict[str, int]:
     """Functions under ``root`` taking more than MAX_PARAMETERS parameters, counted as written in
-    the signature (``self``, ``*args`` and ``**kwargs`` included): ``module:Class.name`` -> count."""
+    the signature (``self``, ``*args`` and ``**kwargs`` included): ``module:Class.name`` ->
+    count."""
     found: dict[str, int] = {}
     for path in sorted(root.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))

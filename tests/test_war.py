@@ -64,7 +64,8 @@ def test_defection_grows_with_sympathy_and_with_moscows_share_of_the_forces():
 
 
 def test_host_cohesion_breaks_where_the_population_is_pro_russian():
-    """README: in Crimea most of the garrison goes over and few die; among a hostile population it fights."""
+    """README: in Crimea most of the garrison goes over and few die; among a hostile population it
+    fights."""
     crimea = run("crimea_2014.yaml").summary
     assert (crimea["host_forces_defected"] > 10_000).all() and crimea["war_deaths"].median() < 100
     hostile = run("crimea_2014.yaml", overrides=["host.region.pro_russian_population=0.1"]).summary
@@ -91,7 +92,8 @@ def test_a_war_without_russia_ends_in_a_ceasefire_then_peacekeepers_with_both_pa
     # before the ceasefire no Russian troops (the host's offensive is fought without Russia)
     d = res.daily
     assert (d.loc[d["war_phase"] == "fighting", "troops_total"] == 0).all()
-    # a host hostile enough to refuse Russian peacekeepers, which did not sue for the ceasefire: none come
+    # a host hostile enough to refuse Russian peacekeepers, which did not sue for the ceasefire:
+    # none come
     refused = run("cases/karabakh_2020.yaml", reps=4, overrides=["host.alignment=-0.8"]).summary
     assert not (refused["form"] == "peacekeeping").any()
 
@@ -213,7 +215,8 @@ def test_target_crimea(targets):
     )
 
 
-# README claim: Ukraine 2022 perceived: a full invasion, scaled back not ended, one deployment, 10-30% held.
+# README claim: Ukraine 2022 perceived: a full invasion, scaled back not ended, one deployment,
+# 10-30% held.
 @pytest.mark.slow
 def test_target_ukraine(targets):
     res = targets["ukraine_2022_perceived"]
@@ -224,9 +227,10 @@ def test_target_ukraine(targets):
     assert (targets["ukraine_2022"].summary["form"] != "full").mean() >= 0.9
 
 
-# README claim (ukraine_perception): with support +0.4 and feasibility +0.3, costs under-estimated by 0.1 or
-# less: no move; by 0.2-0.4: a limited operation on the Donbas; by 0.5 or more with any opposition bias: the
-# full invasion, scaled back to the Donbas; about 12% of Ukraine held wherever Moscow moves.
+# README claim (ukraine_perception): with support +0.4 and feasibility +0.3, costs under-estimated
+# by 0.1 or less: no move; by 0.2-0.4: a limited operation on the Donbas; by 0.5 or more with any
+# opposition bias: the full invasion, scaled back to the Donbas; about 12% of Ukraine held wherever
+# Moscow moves.
 @pytest.mark.slow
 def test_how_wrong_moscow_had_to_be():
     def point(costs, opposition):
@@ -251,7 +255,8 @@ def test_how_wrong_moscow_had_to_be():
 # README claim: Kazakhstan 2022 is a guard mission.
 @pytest.mark.slow
 def test_target_kazakhstan_guard():
-    # README table: "`guard` in 93% ... in the other 7% Moscow waits ... the regime falls in 3 of them"
+    # README table: "`guard` in 93% ... in the other 7% Moscow waits ... the regime falls in 3 of
+    # them"
     s = run("kazakhstan_2022.yaml", reps=100, seed=0).summary
     assert round((s["form"] == "guard").mean(), 2) == 0.93 and set(s["form"]) == {"guard", "none"}
     waited = s[s["form"] == "none"]
@@ -266,7 +271,8 @@ def test_target_karabakh(targets):
 
 
 def test_the_run_summary_fits_a_war():
-    """README: for a war `sim run` prints the option, the war's end, territory, losses and sanctions."""
+    """README: for a war `sim run` prints the option, the war's end, territory, losses and
+    sanctions."""
     text = run("georgia_2008.yaml", reps=2).describe()
     for phrase in (
         "option carried out (form, per run): limited 100%",

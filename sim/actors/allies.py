@@ -19,7 +19,8 @@ class Ally(Component):
     citizen's threshold ~ N(threshold_mean, threshold_sd); pushes p raise the effective
     participation::
 
-        p = join_push [contingent sent] + demonstration * host active share - deterrence [order restored]
+        p = join_push [contingent sent] + demonstration * host active share
+            - deterrence [order restored]
         target = u0 + (1 - u0) * Phi((u + p - threshold_mean) / threshold_sd)
         u <- u + adjustment * (target - u)
 

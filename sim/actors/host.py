@@ -196,7 +196,8 @@ class HostGovernment(Component):
         return self.apparatus.holding()
 
     def ask(self) -> None:
-        """Ask Moscow for help, if this host may ask, is friendly, still stands and has not asked yet.
+        """Ask Moscow for help, if this host may ask, is friendly, still stands and has not asked
+        yet.
 
         Called by the playbook (``ask``) and by a scenario event (``host_request``).
         """
@@ -225,7 +226,8 @@ class HostGovernment(Component):
             self.status = RegimeStatus.STABLE
 
     def collapse(self) -> None:
-        """The regime falls, for good: its request lapses (a fallen government can invite no one)."""
+        """The regime falls, for good: its request lapses (a fallen government can invite no
+        one)."""
         self.status = RegimeStatus.FALLEN
         self.requested = False
 

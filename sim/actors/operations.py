@@ -82,7 +82,8 @@ class Operations:
     # --- launching --------------------------------------------------------------------------------
 
     def _launch(self, verdict: dc.Verdict, s: dc.Situation) -> tuple[Outcome, float]:
-        """Carry out the option the rule took: covert support, or troops sized to the option's aim."""
+        """Carry out the option the rule took: covert support, or troops sized to the option's
+        aim."""
         form, war = verdict.form, self.model.war
         if form == Form.COVERT:
             self.covert_force = min(self.available(), dc.force_required(s, self.cfg, form))
@@ -105,8 +106,8 @@ class Operations:
         return verdict.outcome, ordered
 
     def _send(self, size_factor: float, s: dc.Situation, form: Form) -> float:
-        """Order ``size_factor`` of the option's force, less what is there; forces already stationed in
-        the host join at once, the rest land after ``lead_time_days``."""
+        """Order ``size_factor`` of the option's force, less what is there; forces already stationed
+        in the host join at once, the rest land after ``lead_time_days``."""
         ledger = self.model.ledger
         want = (
             size_factor * dc.force_required(s, self.cfg, form)
@@ -126,8 +127,8 @@ class Operations:
     # --- a guard mission or peacekeepers ----------------------------------------------------------
 
     def _hold(self, verdict: dc.Verdict, s: dc.Situation) -> tuple[Outcome, float]:
-        """A guard mission withdraws once order holds; a token force is topped up when the rule passes in
-        full; peacekeepers stay while the ceasefire holds."""
+        """A guard mission withdraws once order holds; a token force is topped up when the rule
+        passes in full; peacekeepers stay while the ceasefire holds."""
         if self._should_withdraw():
             self._withdraw(failed=False)
             return Outcome.WITHDRAW, 0.0
@@ -152,14 +153,15 @@ class Operations:
     # --- an operation against the host ------------------------------------------------------------
 
     def _conduct(self, verdict: dc.Verdict, s: dc.Situation) -> tuple[Outcome, float]:
-        """An operation under way: withdraw, scale back, escalate, top up, or hold (consolidate at the aim).
+        """An operation under way: withdraw, scale back, escalate, top up, or hold (consolidate at
+        the aim).
 
-        It is abandoned when its losses pass ``attrition.withdraw_loss_share`` of its force, or, while
-        its aim is not reached, ``loss_tolerance``; and when one of its own factors (scored as a
-        continuing operation: forces on the ground count, sanctions in force are sunk) has clearly
+        It is abandoned when its losses pass ``attrition.withdraw_loss_share`` of its force, or,
+        while its aim is not reached, ``loss_tolerance``; and when one of its own factors (scored as
+        a continuing operation: forces on the ground count, sanctions in force are sunk) has clearly
         failed on ``abandon_days`` days in a row (a war plan is not changed on one day's reading).
-        Abandoned, it scales back to the strongest smaller option none of whose factors clearly fail,
-        or withdraws. A stronger option that passes in full is escalated to.
+        Abandoned, it scales back to the strongest smaller option none of whose factors clearly
+        fail, or withdraws. A stronger option that passes in full is escalated to.
         """
         war, cfg = self.model.war, self.cfg
         force, lost0 = self._op_base
@@ -204,7 +206,8 @@ class Operations:
         return size
 
     def _scale_back(self, verdict: dc.Verdict, s: dc.Situation) -> tuple[Outcome, float]:
-        """Give up the option in force for the strongest smaller one not clearly failing, or withdraw."""
+        """Give up the option in force for the strongest smaller one not clearly failing, or
+        withdraw."""
         war = self.model.war
         self._record_failure(self.form)
         for form in SCALE_BACK_ORDER:
@@ -241,7 +244,8 @@ class Operations:
     # --- covert support ---------------------------------------------------------------------------
 
     def _support(self, verdict: dc.Verdict, s: dc.Situation) -> tuple[Outcome, float]:
-        """Covert support goes on while its factors hold; a stronger option that passes replaces it."""
+        """Covert support goes on while its factors hold; a stronger option that passes replaces
+        it."""
         own = verdict.options.get(Form.COVERT)
         if (
             dc.FORM_RANK[verdict.form] > dc.FORM_RANK[Form.COVERT]

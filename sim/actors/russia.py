@@ -1,4 +1,5 @@
-"""Moscow (docs/model.md 7.10-7.12): reads the situation, scores the menu of options, decides, acts."""
+"""Moscow (docs/model.md 7.10-7.12): reads the situation, scores the menu of options, decides,
+acts."""
 
 from __future__ import annotations
 
@@ -26,10 +27,10 @@ class Russia(Operations, Component):
     back to a smaller option or withdraw when losses or its factors fail), or withdraw a guard
     mission once order holds. The option in force is ``form``.
 
-    **Learning** (docs/model.md 7.11; ``decision.learning``): before scoring, the learned corrections
-    of opposition (on days its troops fought) and costs (on days sanctions are in force) move toward
-    what Moscow observed. An option whose operation failed is not weighed again unless its true
-    factors' weakest slack has improved by ``learning.retry_margin`` since (``failed``).
+    **Learning** (docs/model.md 7.11; ``decision.learning``): before scoring, the learned
+    corrections of opposition (on days its troops fought) and costs (on days sanctions are in force)
+    move toward what Moscow observed. An option whose operation failed is not weighed again unless
+    its true factors' weakest slack has improved by ``learning.retry_margin`` since (``failed``).
 
     A deployment on the ground longer than ``reputation_grace_days`` without its job done (order
     restored; against a hostile host, its aim reached) costs ``reputation_loss`` a day.
@@ -86,7 +87,8 @@ class Russia(Operations, Component):
 
     @property
     def in_city(self) -> bool:
-        """Troops on the ground stand at the capital's sites (a guard mission, as the CSTO in Almaty)."""
+        """Troops on the ground stand at the capital's sites (a guard mission, as the CSTO in
+        Almaty)."""
         return self.form in (Form.GUARD, Form.NONE)
 
     @property
@@ -98,7 +100,8 @@ class Russia(Operations, Component):
         self.committed_elsewhere += troops
 
     def available(self) -> float:
-        """Forces Moscow can still send: less those committed elsewhere or covertly, sent, or lost."""
+        """Forces Moscow can still send: less those committed elsewhere or covertly, sent, or
+        lost."""
         forces = self.model.ledger
         used = (
             self.committed_elsewhere
@@ -220,7 +223,8 @@ class Russia(Operations, Component):
         self.failed[form] = self._fresh_slack(form)
 
     def _fresh_slack(self, form: Form) -> float:
-        """The weakest true slack of ``form`` as a fresh decision (nothing under way, nothing sunk)."""
+        """The weakest true slack of ``form`` as a fresh decision (nothing under way, nothing
+        sunk)."""
         assert self._situation is not None  # set by step before the verdict is weighed
         s = dataclasses.replace(self._situation, under_way=Form.NONE)
         _, slack = dc.factor_status(

@@ -1,14 +1,15 @@
 """The host's security apparatus: forces that hold or defect (docs/model.md 7.5).
 
 Each force (police, national guard, army, security service) has a strength in persons, a share on
-duty in the capital and a loyalty. Its members defect by a threshold model (Granovetter 1978): member
-thresholds are Normal(loyalty, spread), so the share that would defect under pressure ``p`` is
-``Phi((p - loyalty) / spread)``. The pressure is the doubt about the regime's survival, raised by the
-share of the forces already defected (a bandwagon) and lowered by emergency pay::
+duty in the capital and a loyalty. Its members defect by a threshold model (Granovetter 1978):
+member thresholds are Normal(loyalty, spread), so the share that would defect under pressure ``p``
+is ``Phi((p - loyalty) / spread)``. The pressure is the doubt about the regime's survival, raised by
+the share of the forces already defected (a bandwagon) and lowered by emergency pay::
 
     S   expected survival   = 1 - regime threat
     S'  with a guarantee    = S + (1 - S) g      (g: an ally's troops landed, or a request accepted)
-    p   pressure            = (1 - S') + bandwagon * (share defected across forces) - pay_relief * paid
+    p   pressure            = (1 - S') + bandwagon * (share defected across forces)
+                              - pay_relief * paid
 
 The defected share moves toward its target at ``defect_rate`` (up) or ``return_rate`` (down) a day.
 The army is on duty in the capital only once committed (after ``army_delay_days``).
@@ -37,7 +38,8 @@ class ForceKind(StrEnum):
 
 
 def defecting_share(pressure: float, loyalty: float, spread: float) -> float:
-    """Share of a force whose thresholds lie below ``pressure``: Phi((pressure - loyalty) / spread)."""
+    """Share of a force whose thresholds lie below ``pressure``: Phi((pressure - loyalty) /
+    spread)."""
     return 0.5 * (1.0 + math.erf((pressure - loyalty) / (spread * math.sqrt(2.0))))
 
 

@@ -1,4 +1,5 @@
-"""The war (docs/model.md 7.14): the front, the host's forces in the theatre, cohesion, ceasefires."""
+"""The war (docs/model.md 7.14): the front, the host's forces in the theatre, cohesion,
+ceasefires."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ HELD_TRACE = 0.01  # ground below this share of the region is a trace, no line t
 
 
 class WarPhase(StrEnum):
-    """Where the war stands: not begun, fought, or stopped by a ceasefire (which holds to the horizon)."""
+    """Where the war stands: not begun, fought, or stopped by a ceasefire (which holds to the
+    horizon)."""
 
     PEACE = "peace"
     FIGHTING = "fighting"
@@ -22,7 +24,8 @@ class WarPhase(StrEnum):
 
 
 class Theatre(StrEnum):
-    """Where the fighting is: the region (a limited aim, the host against separatists) or the country."""
+    """Where the fighting is: the region (a limited aim, the host against separatists) or the
+    country."""
 
     REGION = "region"
     COUNTRY = "country"
@@ -37,16 +40,16 @@ class War:
     (``region.army_share`` of its army; its locally recruited soldiers, ``garrison_local`` of them,
     share the region's sympathies, the rest the nation's), a *field force*
     sent into the theatre (an offensive's share, reinforcements at ``reinforce_rate`` of the reserve
-    a day, Western aid; national sympathies), and a reserve outside it; the host feeds its reserve in
-    only on days it attacks (it does not throw reserves into a fight it is losing). A full invasion
-    makes the whole country the theatre and engages every host soldier.
+    a day, Western aid; national sympathies), and a reserve outside it; the host feeds its reserve
+    in only on days it attacks (it does not throw reserves into a fight it is losing). A full
+    invasion makes the whole country the theatre and engages every host soldier.
 
     **Aims.** Moscow's side attacks while short of its aim (a limited operation: the region's
     ``territory_share``, cleared of the field force the host sent in, to within ``aim_tolerance``;
     full: the whole country, reached when the host's regime falls). A field force Moscow's side
-    outmatches in the region falls back to the reserve, ``retreat_rate * balance`` of it a day. The host
-    attacks, while its square-law strength beats the defended strength of Moscow's side, toward its
-    own aim: all the separatists' ground in an offensive (a ``host_offensive`` event), else the
+    outmatches in the region falls back to the reserve, ``retreat_rate * balance`` of it a day. The
+    host attacks, while its square-law strength beats the defended strength of Moscow's side, toward
+    its own aim: all the separatists' ground in an offensive (a ``host_offensive`` event), else the
     ground Moscow's side held at day 0. Each day of fighting is ``sim.attrition.clash``.
 
     **Cohesion.** Host soldiers willing to go over (``sim.attrition.willing_to_defect``, with the
@@ -116,7 +119,8 @@ class War:
         )
 
     def region_defenders(self) -> float:
-        """Host forces in the region: its garrison and field force (its regional share in a full war)."""
+        """Host forces in the region: its garrison and field force (its regional share in a full
+        war)."""
         share = 1.0 if self.theatre == Theatre.REGION else self.region.territory_share
         return self.garrison + self.field * share
 
@@ -124,7 +128,8 @@ class War:
         return self.garrison + self.field
 
     def exchange(self) -> tuple[float, float, float]:
-        """Losses of Moscow's side, of the host, and host defectors since the current operation began."""
+        """Losses of Moscow's side, of the host, and host defectors since the current operation
+        began."""
         m0, h0, d0 = self._op_start
         return (
             self.russian_losses + self.separatist_losses - m0,
@@ -133,8 +138,9 @@ class War:
         )
 
     def consents(self, alignment: float, consent_alignment: float) -> bool:
-        """Both parties to a ceasefire accept Russian peacekeepers on a line Moscow's clients still hold:
-        the clients always; the host if it is not too hostile to Moscow, or if it sued for the ceasefire."""
+        """Both parties to a ceasefire accept Russian peacekeepers on a line Moscow's clients still
+        hold: the clients always; the host if it is not too hostile to Moscow, or if it sued for the
+        ceasefire."""
         return (
             self.ceasefire
             and self.clients_hold_ground
@@ -144,7 +150,8 @@ class War:
     # --- what others do to the war (methods with intent) ----------------------------------------
 
     def start_host_offensive(self, share: float) -> None:
-        """The host commits ``share`` of its army outside the garrison to retake the separatists' ground."""
+        """The host commits ``share`` of its army outside the garrison to retake the separatists'
+        ground."""
         if self.phase == WarPhase.CEASEFIRE:
             return
         self.field += share * max(0.0, self.model.host.army - self.garrison - self.field)
@@ -167,8 +174,8 @@ class War:
         self._begin()
 
     def scale_back(self, aim: float) -> None:
-        """A full invasion scaled back to the region: Moscow pulls back to ``aim``; the host keeps only
-        its field force's regional share in the theatre (the rest goes back to the reserve)."""
+        """A full invasion scaled back to the region: Moscow pulls back to ``aim``; the host keeps
+        only its field force's regional share in the theatre (the rest goes back to the reserve)."""
         self.moscow_aim = aim
         if self.theatre == Theatre.COUNTRY:
             self.field *= self.region.territory_share
@@ -249,7 +256,8 @@ class War:
             self._cease()
 
     def _cohesion(self, moscow: float) -> tuple[float, float, float]:
-        """Shares of the garrison and of the field force willing to go over, and the host's fighters."""
+        """Shares of the garrison and of the field force willing to go over, and the host's
+        fighters."""
         cfg, host = self.cfg, self.garrison + self.field
         q = moscow / (moscow + host) if moscow + host > 0 else 0.0
         local = self.region.garrison_local
@@ -304,8 +312,8 @@ class War:
 
     @property
     def clients_hold_ground(self) -> bool:
-        """Moscow's clients hold more than a trace of ground (over ``HELD_TRACE`` of the region): a line
-        that peacekeepers could hold."""
+        """Moscow's clients hold more than a trace of ground (over ``HELD_TRACE`` of the region): a
+        line that peacekeepers could hold."""
         return self.territory > HELD_TRACE * self._scale()
 
     def columns(self) -> dict[str, Reporter]:

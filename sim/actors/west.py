@@ -9,7 +9,8 @@ from ..decision import Form, severity
 
 
 class West(Component):
-    """Signals the next step before and during a move; imposes sanctions that answer it; arms a hostile host.
+    """Signals the next step before and during a move; imposes sanctions that answer it; arms a
+    hostile host.
 
     Moscow reads the signal ``credibility * signal`` (the costs factor multiplies it by the severity
     for the host's alignment and by the West's ``reaction`` to the option weighed) and the sanctions

@@ -37,7 +37,8 @@ NOT_SCENARIOS = ("calibration",)
 
 
 def shipped_names() -> list[str]:
-    """The shipped scenarios by the names the command line accepts (``kazakhstan_2022/no_request``)."""
+    """The shipped scenarios by the names the command line accepts
+    (``kazakhstan_2022/no_request``)."""
     root = configs_dir()
     return sorted(
         str(p.relative_to(root).with_suffix(""))
@@ -51,7 +52,8 @@ def find_config(text: str | os.PathLike[str], what: str = "Config") -> Path:
 
     ``configs/kazakhstan_2022.yaml``, ``kazakhstan_2022.yaml`` and ``kazakhstan_2022`` all name the
     shipped baseline when no such file is in the working directory; a path that exists is always
-    used as it is, and a name without ``.yaml`` is first looked for in the working directory. Raises ConfigError, listing the shipped names, when neither is found.
+    used as it is, and a name without ``.yaml`` is first looked for in the working directory. Raises
+    ConfigError, listing the shipped names, when neither is found.
     """
     path = Path(text)
     if path.is_file():

@@ -91,8 +91,8 @@ def _plain(value):
 
 
 def load_posterior(path: str | Path, label: str = "--posterior") -> Posterior:
-    """Read a posterior (``posterior.parquet`` or the folder holding it), checked: a ``weight`` column
-    of non-negative finite numbers with a positive sum, and every other column a config key.
+    """Read a posterior (``posterior.parquet`` or the folder holding it), checked: a ``weight``
+    column of non-negative finite numbers with a positive sum, and every other column a config key.
     ``label`` says where the path came from, for the message."""
     path = Path(path)
     file = path / "posterior.parquet" if path.is_dir() else path

@@ -33,7 +33,8 @@ BAND = (0.1, 0.9)
 
 
 def posterior_frame(cal: Calibration) -> pd.DataFrame:
-    """The last generation's particles and weights, one column per free parameter, then ``weight``."""
+    """The last generation's particles and weights, one column per free parameter, then
+    ``weight``."""
     frame, weights = cal.history.get_distribution(m=0, t=cal.history.max_t)
     frame = frame.reset_index(drop=True)[list(cal.spec.parameters)]
     for key in frame:
@@ -77,7 +78,8 @@ def predictive(cal: Calibration, posterior: pd.DataFrame, runs: int, runner) -> 
 
 
 def check_table(cal: Calibration, pred: pd.DataFrame) -> pd.DataFrame:
-    """Per target: observed, predictive 10/50/90% quantiles, and whether history is inside the band."""
+    """Per target: observed, predictive 10/50/90% quantiles, and whether history is inside the
+    band."""
     rows = []
     for t in cal.spec.targets:
         v = pred[t.name].astype(float)
@@ -141,8 +143,9 @@ def write_report(cal: Calibration, runner) -> dict:
 
 
 def write_parquet_with_meta(frame: pd.DataFrame, path: Path, manifest: dict) -> Path:
-    """The posterior with its provenance (calibration, spec, digest, seed) in the parquet metadata, so
-    a copy of the file (``configs/calibration/*.posterior.parquet``) still says where it came from."""
+    """The posterior with its provenance (calibration, spec, digest, seed) in the parquet metadata,
+    so a copy of the file (``configs/calibration/*.posterior.parquet``) still says where it came
+    from."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -158,8 +161,9 @@ def summary_text(cal: Calibration, report: dict) -> str:
     """What the command prints: generations, tolerance, coverage and the posterior's medians."""
     gens, table, post = report["generations"], report["check"], report["posterior"]
     lines = [
-        f"{cal.spec.name}: {len(gens)} generations, {int(gens['simulations'].sum()):,} simulations, final "
-        f"tolerance {gens['epsilon'].iloc[-1]:.3g}, {cal.wall_time_s:.0f} s ({cal.where})"
+        f"{cal.spec.name}: {len(gens)} generations, {int(gens['simulations'].sum()):,} "
+        f"simulations, final tolerance {gens['epsilon'].iloc[-1]:.3g}, {cal.wall_time_s:.0f} s "
+        f"({cal.where})"
         + (f", resumed after generation {cal.resumed_from}" if cal.resumed_from else "")
     ]
     lines.append(
@@ -169,7 +173,8 @@ def summary_text(cal: Calibration, report: dict) -> str:
     for r in table.itertuples():
         mark = "inside" if r.covered else "OUTSIDE"
         lines.append(
-            f"    {r.target:<16} observed {r.observed:>8g}  band {r.p10:>8.4g} .. {r.p90:<8.4g} {mark}"
+            f"    {r.target:<16} observed {r.observed:>8g}  band {r.p10:>8.4g} .. {r.p90:<8.4g} "
+            f"{mark}"
         )
     lines.append("  posterior (weighted median, 10-90%):")
     for key in cal.spec.parameters:

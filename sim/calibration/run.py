@@ -118,7 +118,8 @@ def db_generations(db: Path) -> int:
 
 
 def stored_generations(history) -> int:
-    """Finished generations in a history (pyabc numbers them from 0; the calibration sample is -1)."""
+    """Finished generations in a history (pyabc numbers them from 0; the calibration sample is
+    -1)."""
     return int(history.max_t) + 1 if history.max_t is not None and history.max_t >= 0 else 0
 
 

@@ -45,7 +45,8 @@ def batch_seed(root: int, t: int, batch: int) -> int:
 
 
 class PoolSampler(Sampler):
-    """Seeded batches on a local pool (``sim.parallel.LocalPool``) or in this process (``InProcess``).
+    """Seeded batches on a local pool (``sim.parallel.LocalPool``) or in this process
+    (``InProcess``).
 
     Args:
         runner: the pool: ``imap_unordered(fn, tasks)`` yielding (task index, result).

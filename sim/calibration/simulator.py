@@ -64,8 +64,8 @@ class Simulator:
 def draw_config(
     base: dict, params: Mapping[str, float], integer: Mapping[str, bool] | None = None
 ) -> Config:
-    """``base`` (a config as plain data) with ``params`` (config key -> value) applied and validated;
-    keys that hold whole numbers are rounded."""
+    """``base`` (a config as plain data) with ``params`` (config key -> value) applied and
+    validated; keys that hold whole numbers are rounded."""
     data = copy.deepcopy(base)
     for key, value in params.items():
         number = float(value)

@@ -1,4 +1,5 @@
-"""Calibration specs (``configs/calibration/*.yaml``): what is free, what is observed, how hard to look.
+"""Calibration specs (``configs/calibration/*.yaml``): what is free, what is observed, how hard to
+look.
 
 A spec names a base scenario config, the free parameters (config keys, as with ``--set``) with
 their priors, the targets (each a column of the run's ``summary.parquet`` with the value history
@@ -38,7 +39,8 @@ class Prior(Section):
     """The prior of one free parameter; every prior has bounds, and a reason."""
 
     prior: Literal["uniform", "normal", "log_uniform"] = Field(
-        description="uniform on [low, high]; normal (mean, sd) cut to [low, high]; log-uniform on [low, high]"
+        description="uniform on [low, high]; normal (mean, sd) cut to [low, high]; log-uniform on "
+        "[low, high]"
     )
     low: float = Field(description="lowest value the parameter may take")
     high: float = Field(description="highest value the parameter may take")
@@ -126,7 +128,8 @@ class CalibrationSpec(Section):
     distance: Literal["adaptive", "scaled"] = Field(
         "adaptive",
         description="adaptive: Euclidean with each target scaled by its spread in the "
-        "current generation (pyabc's AdaptivePNormDistance); scaled: Euclidean in units of each target's `scale`",
+        "current generation (pyabc's AdaptivePNormDistance); scaled: Euclidean in units of each "
+        "target's `scale`",
     )
     population: int = Field(200, ge=5, le=100_000, description="particles per generation")
     generations: int | None = Field(
@@ -214,7 +217,8 @@ def fixed_overrides(spec: CalibrationSpec) -> list[str]:
 
 
 def check_free_key(path: Path, key: str, prior: Prior) -> None:
-    """A free parameter must be a numeric key of the schema and its prior's bounds inside its range."""
+    """A free parameter must be a numeric key of the schema and its prior's bounds inside its
+    range."""
     parts = check_key(key, label=f"{path}, key `parameters`: config key")
     loc = tuple(int(p) if p.isdigit() else p for p in parts)
     field = field_at(loc, Config)
@@ -223,9 +227,9 @@ def check_free_key(path: Path, key: str, prior: Prior) -> None:
         return
     if field.annotation not in (int, float):
         raise ConfigError(
-            f"{where}: the config key holds a {getattr(field.annotation, '__name__', field.annotation)}"
-            ", not a number, so it cannot have a prior; free parameters are numeric keys "
-            "(see docs/parameters.md)."
+            f"{where}: the config key holds a "
+            f"{getattr(field.annotation, '__name__', field.annotation)}, not a number, so it "
+            "cannot have a prior; free parameters are numeric keys (see docs/parameters.md)."
         )
     lo, hi = bounds(field)
     if (lo is not None and prior.low < lo) or (hi is not None and prior.high > hi):

@@ -30,10 +30,9 @@ from .windows import offsets
 if TYPE_CHECKING:  # the config sections, for the type checker only
     from ..config import schema
 
-_BY_PATROL = (
-    8  # patrol-by-patrol arrest hazard while patrols x window cells <= this x grid cells (two
-)
-#                 window sums cost about that many passes over the grid; measured, benchmarks/README.md)
+# patrol-by-patrol arrest hazard while patrols x window cells <= this x grid cells (two window sums
+# cost about that many passes over the grid; measured, benchmarks/README.md)
+_BY_PATROL = 8
 
 
 class CompiledDay:
@@ -222,7 +221,8 @@ class CompiledDay:
         )
 
     def by_patrol(self) -> bool:
-        """Whether the arrest hazard goes patrol by patrol (cheaper than window sums for few patrols)."""
+        """Whether the arrest hazard goes patrol by patrol (cheaper than window sums for few
+        patrols)."""
         return self.s.patrol_pos.size * self._patrol_window <= _BY_PATROL * self._n_cells
 
     def _acting_buffer(self) -> np.ndarray:

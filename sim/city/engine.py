@@ -5,9 +5,9 @@
 day (:data:`.day.DAY`) and returns :class:`~.state.CityStats`; the host's police decisions and the
 model's troops reach the grid through ``remove_police``, ``add_police``, ``set_troops`` and
 ``take_fled``; the dashboard draws ``snapshot()``. ``burn_in`` runs days before day 0, so that
-the city starts from its resting state (docs/model.md 7.1). Two engines give bit-identical runs: the numpy
-reference (:class:`~.day.NumpyDay`) and the compiled one (:class:`~.compiled.CompiledDay`), the
-default where numba is available (``sim.city.jit.ENABLED``).
+the city starts from its resting state (docs/model.md 7.1). Two engines give bit-identical runs: the
+numpy reference (:class:`~.day.NumpyDay`) and the compiled one (:class:`~.compiled.CompiledDay`),
+the default where numba is available (``sim.city.jit.ENABLED``).
 """
 
 from __future__ import annotations
@@ -130,7 +130,8 @@ class City:
         self._stats = None
 
     def stats(self) -> CityStats:
-        """The figures of the city as it stands (after the day, and any police or troop changes since)."""
+        """The figures of the city as it stands (after the day, and any police or troop changes
+        since)."""
         stats = self._stats
         if stats is None:
             stats = self._stats = CityStats.from_tallies(self.day.tally(), self.state, *self._today)
@@ -144,7 +145,8 @@ class City:
         return fled
 
     def remove_police(self, n: int) -> int:
-        """Police leaving their posts, patrols and site guards alike at random. Returns how many went."""
+        """Police leaving their posts, patrols and site guards alike at random. Returns how many
+        went."""
         self._stats = None
         return self.forces.remove_police(n)
 
@@ -155,7 +157,8 @@ class City:
         return self.forces.add_police(n)
 
     def set_troops(self, soldiers: np.ndarray) -> None:
-        """Each country's troops on the ground (soldiers, Russia first) as guard posts and patrols."""
+        """Each country's troops on the ground (soldiers, Russia first) as guard posts and
+        patrols."""
         if self.forces.set_troops(soldiers):
             self._stats = None
 
@@ -168,8 +171,8 @@ class City:
 def warm_up() -> None:
     """Load (or compile) the kernels by running a tiny city with a site for three days.
 
-    An optimisation only (``sim.warm``): if anything here fails, each worker loads the kernels itself
-    on its first run, where a real problem then shows."""
+    An optimisation only (``sim.warm``): if anything here fails, each worker loads the kernels
+    itself on its first run, where a real problem then shows."""
     if not jit.ENABLED:
         return
     from ..config.schema import CityParams, Police, Protesters, Site, Troops

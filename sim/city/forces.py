@@ -38,7 +38,8 @@ class GridForces:
         return int(np.count_nonzero(s.patrol_owner == POLICE) + s.police_guards.sum())
 
     def remove_police(self, n: int) -> int:
-        """Police leaving their posts, patrols and site guards alike at random. Returns how many went."""
+        """Police leaving their posts, patrols and site guards alike at random. Returns how many
+        went."""
         if n <= 0:
             return 0
         s = self.s
@@ -73,9 +74,9 @@ class GridForces:
     def set_troops(self, soldiers: np.ndarray) -> bool:
         """Put each country's troops (soldiers, per country) on the grid as agents.
 
-        Guard agents go to the sites, lost sites first; a ``policing_share`` of them patrols instead.
-        Police guards at a site that troops hold are freed to patrol, and return when troops leave.
-        Returns whether anything could have changed.
+        Guard agents go to the sites, lost sites first; a ``policing_share`` of them patrols
+        instead. Police guards at a site that troops hold are freed to patrol, and return when
+        troops leave. Returns whether anything could have changed.
         """
         s = self.s
         agents = np.rint(np.asarray(soldiers, dtype=float) / self.cfg.per_agent).astype(np.int64)

@@ -21,7 +21,8 @@ ENABLED = njit is not None and os.environ.get("SIM_ENGINE", "numba").lower() != 
 
 
 def kernel[F: Callable](fn: F) -> F:
-    """Compile ``fn`` with numba (cached, no GIL, numpy's error model); without numba, ``fn`` itself."""
+    """Compile ``fn`` with numba (cached, no GIL, numpy's error model); without numba, ``fn``
+    itself."""
     if njit is None:  # pragma: no cover
         return fn
     return cast(F, njit(cache=True, nogil=True, error_model="numpy")(fn))

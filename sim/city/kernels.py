@@ -36,7 +36,8 @@ from .windows import window_cells, window_sum
 
 
 class EpsteinTables(NamedTuple):
-    """Epstein's rule: rounds a day, P' by n, T, visibility, the packing shift, a citizen's window."""
+    """Epstein's rule: rounds a day, P' by n, T, visibility, the packing shift, a citizen's
+    window."""
 
     rounds: int
     # P' = 1 - (1 - P)(1 - deterrence), P = 1 - exp(-k n), for n = 0, 1, ... security agents per
@@ -94,7 +95,8 @@ def epstein_rounds(
     epstein: tuple,
     window: tuple,
 ) -> bool:
-    """Up to ``rule.rounds`` rounds of Epstein's rule until nobody changes (``Rules.epstein_rounds``).
+    """Up to ``rule.rounds`` rounds of Epstein's rule until nobody changes
+    (``Rules.epstein_rounds``).
 
     The first round window-sums the packed city; later rounds update those sums around the
     citizens who turned active or stopped (each adds or takes 1 over its window), which gives the
@@ -162,9 +164,9 @@ def decide(
     """Epstein's rule for every free citizen, on the window sums ``seen`` of the packed city.
 
     ``seen[cell]`` holds security agents in vision in its high bits (``>> shift``) and actives in
-    the low bits; ``arrest_p[n]`` is 1 - exp(-k n) as numpy computes it in float32, so n = round(C / A)
-    indexes it (the last entry stands for every larger n). Citizens who turn active or stop being
-    active are listed in ``flips``. Returns (how many changed, how many flipped).
+    the low bits; ``arrest_p[n]`` is 1 - exp(-k n) as numpy computes it in float32, so
+    n = round(C / A) indexes it (the last entry stands for every larger n). Citizens who turn active
+    or stop being active are listed in ``flips``. Returns (how many changed, how many flipped).
     """
     a, rule = CityArrays(*arrays), EpsteinTables(*epstein)
     pos, state, risk_aversion, arrest_p, threshold = (
@@ -261,8 +263,8 @@ def hazard_by_patrol(
     """The arrest hazard at ``cells`` (fixed point), patrol by patrol over the cells each one sees.
 
     The same sums as the window-sum path: a patrol that sees A actives (``active_map`` over its
-    window) and makes m arrests adds ``escape[m, A]`` to each of them. Costs patrols x window cells, so it is used only
-    where that is below a window sum's cost (see ``CompiledDay``)."""
+    window) and makes m arrests adds ``escape[m, A]`` to each of them. Costs patrols x window cells,
+    so it is used only where that is below a window sum's cost (see ``CompiledDay``)."""
     t = ArrestTables(*arrest)
     dy, dx, escape = t.dy, t.dx, t.escape
     field = np.zeros(active_map.size, dtype=np.int64)
@@ -366,8 +368,8 @@ def afternoon(
 def jail_caught(
     who: np.ndarray, stay_free: np.ndarray, draws: np.ndarray, state: np.ndarray
 ) -> np.ndarray:
-    """Arrest each active ``who[i]`` whose ``draws[i]`` (uniform) is below 1 - exp(-hazard), given as
-    ``stay_free`` = expm1(-hazard) computed by numpy. Returns the arrested."""
+    """Arrest each active ``who[i]`` whose ``draws[i]`` (uniform) is below 1 - exp(-hazard), given
+    as ``stay_free`` = expm1(-hazard) computed by numpy. Returns the arrested."""
     caught = np.empty(who.size, dtype=np.int64)
     n = 0
     for i in range(who.size):

@@ -50,13 +50,15 @@ class Moves:
         self.dy = np.ascontiguousarray(self.offsets[:, 0])
         self.dx = np.ascontiguousarray(self.offsets[:, 1])
         # Random cells a mover tries per day, taking the first empty one. Epstein's and Mesa's rule
-        # is "move to a random empty cell in vision" (tries -> infinity); the calibrated model uses 1.
+        # is "move to a random empty cell in vision" (tries -> infinity); the calibrated model uses
+        # 1.
         self.tries = 1
 
     def move(self) -> None:
         """Free citizens and patrols each try a random cell in vision and move there if it is empty.
 
-        Targets must be empty before anyone moves; a cell claimed by several goes to one random claimant.
+        Targets must be empty before anyone moves; a cell claimed by several goes to one random
+        claimant.
         """
         s, rng, n_offsets = self.s, self.rng, len(self.offsets)
         movers_c = np.flatnonzero(s.state != JAILED)  # who moves: all but the jailed
@@ -112,7 +114,8 @@ class Moves:
         dst: np.ndarray,
         movers_c: np.ndarray,
     ) -> None:
-        """Movers ``cand`` claim their targets in random ``order``; the last claim on a cell stands."""
+        """Movers ``cand`` claim their targets in random ``order``; the last claim on a cell
+        stands."""
         s = self.s
         s.claim[dst[order]] = order  # the last write to a cell stands: a random claimant
         win = cand[s.claim[dst[cand]] == cand]
@@ -211,7 +214,8 @@ def steer(
     width: int,
     pick: np.ndarray,
 ) -> None:
-    """Each mover ``going`` for a site picks, of its ``tries`` (offset indices), the first nearest a site."""
+    """Each mover ``going`` for a site picks, of its ``tries`` (offset indices), the first nearest a
+    site."""
     m = MoveTables(*moving)
     dy, dx, dist, margin = m.dy, m.dx, m.distance_map, m.margin
     stride = width + 2 * margin

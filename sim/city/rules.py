@@ -50,7 +50,8 @@ class Rules:
         state: the city's arrays.
         sites: the city's sites (their guards count as security agents where they stand).
         protesters: the ``protesters`` config section.
-        windows: what a citizen sees and what a patrol sees (the same object when the visions agree).
+        windows: what a citizen sees and what a patrol sees (the same object when the visions
+            agree).
         rng: the city's random generator.
     """
 
@@ -74,7 +75,8 @@ class Rules:
     # --- Epstein's rule ------------------------------------------------------------------------
 
     def epstein_rounds(self, acting: np.ndarray, inputs: DayInputs) -> None:
-        """Epstein's rule, re-applied within the day on the day's new picture until nobody changes."""
+        """Epstein's rule, re-applied within the day on the day's new picture until nobody
+        changes."""
         for _ in range(self.cfg.activation_rounds):
             if not self.update_citizens(acting, inputs):
                 break

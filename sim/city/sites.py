@@ -55,14 +55,16 @@ class Sites:
         return self._distance_map
 
     def distance(self, cells: np.ndarray, offs: np.ndarray) -> np.ndarray:
-        """Distance to the nearest site from each cell + offset (no wrapping; offsets within ``margin``)."""
+        """Distance to the nearest site from each cell + offset (no wrapping; offsets within
+        ``margin``)."""
         v, w = self.margin, self.g.width
         y, x = np.divmod(cells, w)
         return self.distance_map()[(y + offs[..., 0] + v) * (w + 2 * v) + (x + offs[..., 1] + v)]
 
     def _windows(self) -> np.ndarray:
         """(sites, (2r+1)**2) flat cells within storm_radius of each site (Chebyshev, clipped at the
-        edges, no wrap); cells off the grid point at a spare always-zero cell (index height x width)."""
+        edges, no wrap); cells off the grid point at a spare always-zero cell (index height x
+        width)."""
         r, g, cell = self.cfg.storm_radius, self.g, self.s.site_cell
         sy, sx = np.divmod(cell, g.width)
         d = np.arange(-r, r + 1)

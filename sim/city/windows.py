@@ -124,7 +124,8 @@ class WindowSum:
             return
         # The grid, padded by r on every side (wrapped on a torus, zeros otherwise), sits in a frame
         # with extra zero margins: top 1 and left 2r + 2 (so the sliding diamond starts from an
-        # all-zero window), right 1. Frame rows are the padded rows; D is computed for the grid rows.
+        # all-zero window), right 1. Frame rows are the padded rows; D is computed for the grid
+        # rows.
         self._top, self._left = (1, 2 * r + 2) if kind == "von_neumann" else (1, 1)
         self._hf = self._top + height + 2 * r
         self._wf = self._left + width + 2 * r + 1
@@ -162,9 +163,11 @@ class WindowSum:
         return f
 
     def __call__(self, grid: np.ndarray, copy: bool = True) -> np.ndarray:
-        """Window sums of ``grid`` (integer counts, shape (height, width)), same shape, centre included.
+        """Window sums of ``grid`` (integer counts, shape (height, width)), same shape, centre
+        included.
 
-        With ``copy=False`` the compiled engine returns its own buffer, valid until the next call."""
+        With ``copy=False`` the compiled engine returns its own buffer, valid until the next
+        call."""
         grid = np.asarray(grid).reshape(self.height, self.width)
         if self.compiled:
             out = window_sum(grid, *self.buffers)
@@ -204,8 +207,10 @@ class WindowSum:
         # lies wholly in the zero margin:
         #   + B(y+r, x) - B(y-1, x+r+1)        lower-right edge: (y, x+r) .. (y+r, x)
         #   + A(y-1, x+r-1) - A(y-r-1, x-1)    upper-right edge: (y-r, x) .. (y-1, x+r-1)
-        #   - A(y+r, x-1) + A(y-1, x-2-r)      lower-left edge of D(y, x-1): (y, x-1-r) .. (y+r, x-1)
-        #   - B(y-1, x-r) + B(y-r-1, x)        upper-left edge of D(y, x-1): (y-r, x-1) .. (y-1, x-r)
+        #   - A(y+r, x-1) + A(y-1, x-2-r)      lower-left edge of D(y, x-1):
+        #                                        (y, x-1-r) .. (y+r, x-1)
+        #   - B(y-1, x-r) + B(y-r-1, x)        upper-left edge of D(y, x-1):
+        #                                        (y-r, x-1) .. (y-1, x-r)
         # Each term is one shifted contiguous slice of the flat arrays, starting at (y0, x0) and
         # running h frame rows; columns past the grid's last hold junk that is never read.
         y0, x0 = self._top + r, r + 2
@@ -229,7 +234,8 @@ class WindowSum:
 
 
 def padded_index(n: int, margin: int, torus: bool) -> np.ndarray:
-    """Source index of each padded line -margin .. n - 1 + margin: wrapped on a torus, -1 off the grid."""
+    """Source index of each padded line -margin .. n - 1 + margin: wrapped on a torus, -1 off the
+    grid."""
     idx = np.arange(-margin, n + margin)
     if torus:
         return (idx % n).astype(np.int64)
@@ -297,7 +303,8 @@ def diamond_sum(grid, r, rows, cols, A, B, out):
 
 @kernel
 def box_sum(grid, r, rows, cols, P, S, out):
-    """Window sums over the square max(|dy|, |dx|) <= r of every cell, from 2-D prefix sums S of P."""
+    """Window sums over the square max(|dy|, |dx|) <= r of every cell, from 2-D prefix sums S of
+    P."""
     h, w = grid.shape
     H, W = P.shape
     _pad(grid, rows, cols, P)
@@ -330,7 +337,8 @@ def window_sum(
     out: np.ndarray,
 ) -> np.ndarray:
     """Window sums of ``grid`` into ``out``: ``diamond_sum`` or ``box_sum``. The arguments after
-    ``grid`` are a :class:`WindowBuffers` (``WindowSum.buffers``), spread: ``window_sum(grid, *buffers)``."""
+    ``grid`` are a :class:`WindowBuffers` (``WindowSum.buffers``), spread:
+    ``window_sum(grid, *buffers)``."""
     if diamond:
         return diamond_sum(grid, radius, rows, cols, first, second, out)
     return box_sum(grid, radius, rows, cols, first, second, out)

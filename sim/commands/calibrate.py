@@ -28,7 +28,8 @@ def register(sub) -> None:
     p.add_argument(
         "--quick",
         action="store_true",
-        help="the spec's small size (`quick:` a few generations of a small population): a smoke test",
+        help="the spec's small size (`quick:` a few generations of a small population): a smoke "
+        "test",
     )
     p.add_argument(
         "--force",

@@ -43,8 +43,8 @@ def register(sub) -> None:
         "--cases-csv",
         type=Path,
         default=None,
-        help="the case table, for titles, forms and dates (default: the shipped configs/cases/cases.csv; "
-        "scoring uses DIR/history.csv or the shipped history.csv)",
+        help="the case table, for titles, forms and dates (default: the shipped "
+        "configs/cases/cases.csv; scoring uses DIR/history.csv or the shipped history.csv)",
     )
     p.add_argument(
         "--force",

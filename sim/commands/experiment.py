@@ -32,7 +32,8 @@ def add_execution_args(p: argparse.ArgumentParser) -> None:
         "--scheduler",
         default=None,
         metavar="ADDRESS",
-        help="run on a Dask distributed cluster, e.g. tcp://10.0.0.5:8786, instead of local processes",
+        help="run on a Dask distributed cluster, e.g. tcp://10.0.0.5:8786, instead of local "
+        "processes",
     )
     p.add_argument(
         "--worker-timeout",
@@ -98,8 +99,8 @@ def main(args) -> int:
         f"; {report['failed_total']} failed (see {out}/errors/)" if report["failed_total"] else ""
     )
     print(
-        f"{spec.name}: {report['runs']} runs; {report['already_done']} already stored, {report['ran']} run now "
-        f"in {report['wall_time_s']:.1f} s{failed}"
+        f"{spec.name}: {report['runs']} runs; {report['already_done']} already stored, "
+        f"{report['ran']} run now in {report['wall_time_s']:.1f} s{failed}"
     )
     from ..experiments.statistics import outcome_table, stored_summary
 

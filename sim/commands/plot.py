@@ -1,8 +1,8 @@
 """``sim plot DIR``: redraw the plots of stored results without running anything.
 
 DIR may be the folder of a ``sim experiment`` (every analysis table and plot), of a ``sim run`` (the
-run's plots, e.g. after ``--no-plots``) or of a ``sim cases`` backtest (its heatmap). What the folder
-holds is read from its ``manifest.json``; a folder holding none of these is refused in one
+run's plots, e.g. after ``--no-plots``) or of a ``sim cases`` backtest (its heatmap). What the
+folder holds is read from its ``manifest.json``; a folder holding none of these is refused in one
 paragraph and nothing is created.
 """
 
@@ -90,6 +90,6 @@ def _table(path: Path):
         return pd.read_parquet(path)
     except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
         raise ConfigError(
-            f"{path} cannot be read as a parquet table ({str(exc).splitlines()[0]}); it was damaged "
-            "or is not one `sim` wrote. Rerun the command that made it."
+            f"{path} cannot be read as a parquet table ({str(exc).splitlines()[0]}); it was "
+            "damaged or is not one `sim` wrote. Rerun the command that made it."
         ) from None

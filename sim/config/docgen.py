@@ -25,7 +25,8 @@ says where each default comes from: **fact** (an empirical source, named in the 
 with sources in the config's comments, or a choice of the run or the model's structure, documented
 in `docs/model.md`), and **calibrated** when a calibration spec in `configs/calibration/`
 fits it (with the posterior's weighted median and 10-90% range; the default stays the assumption,
-and a run uses the posterior with `--posterior`, see `docs/calibration.md`). Keys are written as in a
+and a run uses the posterior with `--posterior`, see `docs/calibration.md`). Keys are written \
+as in a
 config file or a `--set` override (`russia.thresholds.costs`); list items are numbered from 0
 (`events.0.value`). Every number must be finite (no NaN, no infinity); a scenario's `name` is also
 its output folder's name, so it holds only letters, digits, `_`, `-` and `.`; events must fall
@@ -80,8 +81,8 @@ FACT = re.compile(
 
 
 def calibrations() -> dict[str, list[str]]:
-    """Config key (list items as ``N``) -> how each shipped calibration fits it: the spec's name and,
-    when its posterior is shipped beside it, the weighted median and 10-90% range."""
+    """Config key (list items as ``N``) -> how each shipped calibration fits it: the spec's name
+    and, when its posterior is shipped beside it, the weighted median and 10-90% range."""
     import yaml
 
     from ..bundled import configs_dir
@@ -145,7 +146,8 @@ def _rows(
         given = extra.get("provenance")
         prov = provenance(key, desc, calibrated or {}, str(given) if given else None)
         rows.append(
-            f"| `{key}` | {_default(field)} | {unit} | {_range(field, model, name)} | {prov} | {desc} |"
+            f"| `{key}` | {_default(field)} | {unit} | {_range(field, model, name)} | {prov} | "
+            f"{desc} |"
         )
     return rows
 

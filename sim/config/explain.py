@@ -25,7 +25,9 @@ MOVED = {  # first-edition keys the second edition replaced (docs/model.md 7.5-7
     "host.army_strength": "host.forces.army.strength",
     "host.defection_rate": "host.forces.defect_rate",
     "host.return_rate": "host.forces.return_rate",
-    "host.backing_boost": "host.forces.guarantee_landed (an ally's troops lift the forces' loyalty)",
+    "host.backing_boost": (
+        "host.forces.guarantee_landed (an ally's troops lift the forces' loyalty)"
+    ),
     "host.request_threshold": "host.playbook.ask_at",
     "host.concession_threshold": "host.playbook.concede_at",
     "host.concession_relief": "host.playbook.concession_relief",
@@ -45,7 +47,8 @@ def moved(label: str, key: str) -> str:
 
 
 def inner_model(annotation: Any) -> Any:
-    """The pydantic model inside an annotation (list[AllyParams] -> AllyParams), or the annotation itself."""
+    """The pydantic model inside an annotation (list[AllyParams] -> AllyParams), or the annotation
+    itself."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in typing.get_args(annotation):

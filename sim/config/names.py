@@ -27,6 +27,7 @@ def safe_name(text: str) -> str:
 
 
 def ally_column(name: str) -> str:
-    """A country's name as it appears in column names (``troops_<name>``, ``unrest_<name>``): the one
-    definition, used by the schema's check for colliding allies and by the components' columns."""
+    """A country's name as it appears in column names (``troops_<name>``, ``unrest_<name>``): the
+    one definition, used by the schema's check for colliding allies and by the components'
+    columns."""
     return name.strip().lower().replace(" ", "_").replace("-", "_")

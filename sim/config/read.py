@@ -150,6 +150,6 @@ def read_text(path: Path, what: str) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ValueError(
-            f"{what} {path} is not UTF-8 text (byte 0x{data[exc.start]:02x} at position {exc.start} "
-            f"cannot be decoded); a {what.lower()} is a YAML text file saved as UTF-8"
+            f"{what} {path} is not UTF-8 text (byte 0x{data[exc.start]:02x} at position "
+            f"{exc.start} cannot be decoded); a {what.lower()} is a YAML text file saved as UTF-8"
         ) from None

@@ -3,7 +3,8 @@
 Pure functions of a :class:`Situation` (what Moscow reads from the model each day) and the config
 sections (duck-typed). Every factor lies in [0, 1]:
 
-- trigger     tau   = max(scenario trigger, share of sites stormed, regime threat if the host is friendly)
+- trigger     tau   = max(scenario trigger, share of sites stormed,
+                          regime threat if the host is friendly)
 - support     sigma = noisy-OR of the option's sources (request, separatists, population)
 - opposition  omega = 1 - (1 - omega_host)(1 - omega_west)(1 - omega_opp)
 - feasibility phi   = min(1, available / required) * reach

@@ -1,4 +1,5 @@
-"""What every part of the decision shares: outcomes, options, the situation Moscow reads, perception.
+"""What every part of the decision shares: outcomes, options, the situation Moscow reads,
+perception.
 
 Imports nothing of ours.
 """
@@ -12,7 +13,8 @@ import numpy as np
 
 
 class Outcome(StrEnum):
-    """What Moscow does on a day: what a rule concludes, or (``withdraw``) what a deployment does."""
+    """What Moscow does on a day: what a rule concludes, or (``withdraw``) what a deployment
+    does."""
 
     WATCH = "watch"
     DECLINE = "decline"
@@ -66,7 +68,8 @@ AIRLIFT_RANGE_KM = 5000.0  # airlift score falls linearly to 0 at this distance 
 
 @dataclass(slots=True)
 class Situation:
-    """What Moscow reads from the model on one day (true values); built afresh each day, never changed.
+    """What Moscow reads from the model on one day (true values); built afresh each day, never
+    changed.
 
     The first block is what the first edition read; the second what the menu of options adds:
     the region a limited operation aims at, the war, the West's sanctions in force, and whether
@@ -121,7 +124,8 @@ def hostility(alignment: float) -> float:
 
 def request_credit(stance: float) -> float:
     """How much a request from the host's incumbent counts, by Moscow's stance toward it: fully from
-    one it wants kept or is neutral to, less from one it distrusts, nothing from one it wants gone."""
+    one it wants kept or is neutral to, less from one it distrusts, nothing from one it wants
+    gone."""
     return 1.0 + min(0.0, stance)
 
 
@@ -157,7 +161,8 @@ def clip01(x: float) -> float:
 
 
 def noise_draw(perception, rng: np.random.Generator) -> np.ndarray:
-    """Today's perception noise, one draw per factor, shared by every option (one mood per factor)."""
+    """Today's perception noise, one draw per factor, shared by every option (one mood per
+    factor)."""
     if perception.noise > 0:
         return rng.normal(0.0, perception.noise, size=len(FACTORS))
     return np.zeros(len(FACTORS))
@@ -170,7 +175,8 @@ def perceive(
     noise: np.ndarray | None = None,
     learned: dict[str, float] | None = None,
 ) -> dict[str, float]:
-    """Moscow's view: true + bias + learned correction + Gaussian noise, clipped to [0, 1] (docs/model.md 7.11).
+    """Moscow's view: true + bias + learned correction + Gaussian noise, clipped to [0, 1]
+    (docs/model.md 7.11).
 
     ``noise`` is today's draw (``noise_draw``); without it one is drawn from ``rng``. ``learned``
     is what Moscow has learned per factor since day 0 (docs/model.md, learning), added like a bias.

@@ -32,7 +32,8 @@ LEARNED = ("opposition", "costs")
 def observed_opposition(
     moscow_losses: float, host_losses: float, host_defected: float
 ) -> float | None:
-    """The exchange Moscow's side suffers in an operation, or None before any loss on either side."""
+    """The exchange Moscow's side suffers in an operation, or None before any loss on either
+    side."""
     total = moscow_losses + host_losses + host_defected
     return moscow_losses / total if total > 0 else None
 

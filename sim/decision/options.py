@@ -1,4 +1,5 @@
-"""The menu of options (docs/model.md 7.10): which apply, the force each requires, and each one's factors.
+"""The menu of options (docs/model.md 7.10): which apply, the force each requires, and each one's
+factors.
 
 Every option is scored on the same six factors, each in [0, 1], from the same :class:`Situation`;
 what differs is its aim, and so the force it requires, the opposition it meets, the costs it carries
@@ -17,7 +18,8 @@ full           sites term + k (h army + opp)          separatists x their reach,
 =============  =====================================  ==========================================
 
 Feasibility: ``min(1, A / required) * reach``; for covert, whether the proxies can do the limited
-aim's job with the support, ``min(1, (separatists (1 + covert_effect) + volunteers) / k h D) * reach``.
+aim's job with the support,
+``min(1, (separatists (1 + covert_effect) + volunteers) / k h D) * reach``.
 Opposition: ``1 - (1 - host)(1 - West)(1 - third parties)`` with host = ``h F / (F + A)`` for the
 force ``F`` the option fights (none for guard with a request and for peacekeeping); covert's is
 scaled by ``1 - deniability``. Costs: the sanctions Moscow expects, ``max(in force, credibility x
@@ -52,9 +54,10 @@ from .core import (
 def applicable(s: Situation, menu) -> list[Form]:
     """The options Moscow can weigh today, strongest first (``menu``: the forms the config allows).
 
-    guard: a host that is not hostile (a >= 0; it can ask only if friendly, a > 0); peacekeeping: a ceasefire holds, both parties consent and
-    Moscow's clients hold ground; covert: a host that is not friendly (a < 0) where Moscow has
-    clients; limited: such a host with a region to seize or protect; full: any such host.
+    guard: a host that is not hostile (a >= 0; it can ask only if friendly, a > 0); peacekeeping: a
+    ceasefire holds, both parties consent and Moscow's clients hold ground; covert: a host that is
+    not friendly (a < 0) where Moscow has clients; limited: such a host with a region to seize or
+    protect; full: any such host.
     """
     out = []
     hostile = s.alignment < 0
@@ -73,7 +76,8 @@ def applicable(s: Situation, menu) -> list[Form]:
 
 
 def site_force(s: Situation, russia) -> float:
-    """Troops to secure the capital's strategic sites against the unrest (the first edition's term)."""
+    """Troops to secure the capital's strategic sites against the unrest (the first edition's
+    term)."""
     return (
         russia.force_per_site
         * s.n_sites
@@ -219,8 +223,8 @@ def menu_factors(s: Situation, russia, west) -> dict[Form, dict[str, float]]:
 
 
 def true_factors(s: Situation, russia, west) -> dict[str, float]:
-    """The first edition's single set of factors: a guard mission's for a friendly host, a full move's
-    against any other (kept for callers that score one move)."""
+    """The first edition's single set of factors: a guard mission's for a friendly host, a full
+    move's against any other (kept for callers that score one move)."""
     return option_factors(s, Form.GUARD if s.alignment >= 0 else Form.FULL, russia, west)
 
 

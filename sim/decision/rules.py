@@ -1,4 +1,5 @@
-"""The two rule families (docs/model.md 7.10, 7.12): one option's verdict, and the choice over the menu.
+"""The two rule families (docs/model.md 7.10, 7.12): one option's verdict, and the choice over the
+menu.
 
 ``all_five`` (the article's rule) takes the strongest option whose factors all pass; ``weighted``
 the option of highest utility, with a logistic choice. Imports nothing of ours.
@@ -28,7 +29,8 @@ class Verdict:
 def factor_status(
     perceived: dict[str, float], thresholds, margin: float
 ) -> tuple[dict[str, str], float]:
-    """Pass / near / fail per rule factor, and the smallest slack (negative when a factor misses)."""
+    """Pass / near / fail per rule factor, and the smallest slack (negative when a factor
+    misses)."""
     status, slack_min = {}, math.inf
     for f in RULE_FACTORS:
         th = getattr(thresholds, f)
@@ -116,7 +118,8 @@ def _size(margin: float) -> float:
 def decide(
     perceived: dict[str, float], russia, request_pending: bool, latent_threshold: float
 ) -> Verdict:
-    """Apply the configured rule family to one option's factors (the first edition's single move)."""
+    """Apply the configured rule family to one option's factors (the first edition's single
+    move)."""
     if russia.rule == "weighted":
         return weighted(perceived, russia, request_pending, latent_threshold)
     return all_five(perceived, russia, request_pending)

@@ -22,11 +22,11 @@ class AllyParams(Section):
 
 
 def _default_allies() -> list[AllyParams]:
-    # The four CSTO allies that joined in January 2022 (docs/model.md 2). Capacities: the contingents
-    # each sent to Kazakhstan in January 2022 (CSTO, 7-8 Jan 2022: Armenia ~100, Belarus ~100,
-    # Kyrgyzstan ~150, Tajikistan ~200), the only documented figure of what each can send on short
-    # notice; the Kazakhstan peak is therefore not an independent test of them (docs/model.md 7.7).
-    # Willingness and thresholds are assumptions.
+    # The four CSTO allies that joined in January 2022 (docs/model.md 2). Capacities: the
+    # contingents each sent to Kazakhstan in January 2022 (CSTO, 7-8 Jan 2022: Armenia ~100, Belarus
+    # ~100, Kyrgyzstan ~150, Tajikistan ~200), the only documented figure of what each can send on
+    # short notice; the Kazakhstan peak is therefore not an independent test of them (docs/model.md
+    # 7.7). Willingness and thresholds are assumptions.
     return [
         AllyParams(name="Armenia", capacity=100, willingness=0.6, threshold_mean=0.55),
         AllyParams(name="Belarus", capacity=100, willingness=0.9, threshold_mean=0.6),
@@ -42,7 +42,8 @@ class Allies(Section):
 
     members: list[AllyParams] = Field(
         default_factory=_default_allies,
-        description="the allies; default Armenia, Belarus, Kyrgyzstan, Tajikistan (docs/model.md 2)",
+        description="the allies; default Armenia, Belarus, Kyrgyzstan, Tajikistan "
+        "(docs/model.md 2)",
     )
     join_threshold: float = P(
         0.5, 0.0, 1.0, "", "willingness minus unrest aversion must exceed this to join (assumption)"
@@ -67,8 +68,8 @@ class Allies(Section):
 
     @model_validator(mode="after")
     def _distinct_columns(self):
-        # Each ally has the columns troops_<name> and unrest_<name> (sim.config.names.ally_column): two
-        # allies whose names give one column would overwrite each other's numbers, and an ally
+        # Each ally has the columns troops_<name> and unrest_<name> (sim.config.names.ally_column):
+        # two allies whose names give one column would overwrite each other's numbers, and an ally
         # named Russia or Total would overwrite troops_russia or troops_total.
         seen = {"russia": "Russia (always a contributor)", "total": "the column troops_total"}
         for i, ally in enumerate(self.members):

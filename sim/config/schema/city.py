@@ -86,7 +86,8 @@ class CityParams(Section):
         for s in self.sites:
             if s.x >= self.width or s.y >= self.height:
                 raise ValueError(
-                    f"site '{s.name}' at ({s.x}, {s.y}) lies outside the {self.width}x{self.height} grid"
+                    f"site '{s.name}' at ({s.x}, {s.y}) lies outside the "
+                    f"{self.width}x{self.height} grid"
                 )
         return self
 
@@ -109,14 +110,17 @@ class Protesters(Section):
         1,
         100,
         "rounds",
-        "times a day Epstein's rule is re-applied on the day's new picture until nobody changes: citizens see others join during the day, as in Mesa's sequential activation; 1 = strictly simultaneous (assumption)",
+        "times a day Epstein's rule is re-applied on the day's new picture until nobody changes: "
+        "citizens see others join during the day, as in Mesa's sequential activation; 1 = strictly "
+        "simultaneous (assumption)",
     )
     site_attraction: float = P(
         0.5,
         0.0,
         1.0,
         "share",
-        "share of actives who each day head for the nearest strategic site instead of moving at random: crowds converge on the seats of power (assumption; Epstein's rule is 0)",
+        "share of actives who each day head for the nearest strategic site instead of moving at "
+        "random: crowds converge on the seats of power (assumption; Epstein's rule is 0)",
     )
     jail_model: Literal["detention", "epstein"] = Field(
         "detention",
@@ -213,7 +217,8 @@ class Troops(Section):
         0.0,
         1.0,
         "share",
-        "share of troop agents that patrol and arrest; 0 = guard posts only, as the CSTO in Almaty (Chausovsky, FP 7 Jan 2022)",
+        "share of troop agents that patrol and arrest; 0 = guard posts only, as the CSTO in Almaty "
+        "(Chausovsky, FP 7 Jan 2022)",
     )
     guard: bool = Field(
         True,

@@ -23,11 +23,20 @@ class Event(Section):
         "host_request",
         "host_offensive",
     ] = Field(
-        description="what happens: hardship rises; legitimacy falls; a trigger (attack, manufactured pretext); Russian forces committed elsewhere; the West changes its sanctions signal; the host may no longer ask for help; the host asks for help (a documented request, whatever its regime threat; only a friendly host that may ask); the host commits `value` (share) of its army to retake the separatists' territory (a war without Russia, docs/model.md 7.14)"
+        description="what happens: hardship rises; legitimacy falls; a trigger (attack, "
+        "manufactured pretext); Russian forces committed elsewhere; the West changes its sanctions "
+        "signal; the host may no longer ask for help; the host asks for help (a documented "
+        "request, whatever its regime threat; only a friendly host that may ask); the host commits "
+        "`value` (share) of its army to retake the separatists' territory (a war without Russia, "
+        "docs/model.md 7.14)"
     )
     value: float = Field(
         0.0,
-        description="size, with a range per kind: hardship_shock 0..1 (hardship added), legitimacy_shock 0..1 (legitimacy removed), trigger 0..1 (trigger level), forces_committed 0..5,000,000 (troops), west_signal 0..1 (the new signal), host_offensive 0..1 (share of the host army committed); host_request and host_request_ban 0..1 (not used)",
+        description="size, with a range per kind: hardship_shock 0..1 (hardship added), "
+        "legitimacy_shock 0..1 (legitimacy removed), trigger 0..1 (trigger level), "
+        "forces_committed 0..5,000,000 (troops), west_signal 0..1 (the new signal), host_offensive "
+        "0..1 (share of the host army committed); host_request and host_request_ban "
+        "0..1 (not used)",
     )
     duration: int = P(
         1,
@@ -42,7 +51,8 @@ class Event(Section):
         lo, hi, meaning = EVENT_VALUES[self.kind]
         if not lo <= self.value <= hi:
             raise ValueError(
-                f"a {self.kind} event's value is {self.value!r}; allowed: {lo:g} to {hi:,g} ({meaning})"
+                f"a {self.kind} event's value is {self.value!r}; allowed: {lo:g} to {hi:,g} "
+                f"({meaning})"
             )
         return self
 

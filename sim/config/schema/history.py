@@ -46,7 +46,10 @@ class Fact(Section):
 
     day: int = P(0, 0, 100_000, "day", "day of the fact, counted from day 0 (history.start_date)")
     event: HistoryEvent = Field(
-        description="shock: the opening event; request: the host asks for help; decision: Moscow (or the CSTO) decides to send troops; landing: foreign troops on the ground; order: order largely restored; withdrawal_start / withdrawal: withdrawal begins / is complete; ceasefire; regime_fall; invasion; annexation"
+        description="shock: the opening event; request: the host asks for help; decision: Moscow "
+        "(or the CSTO) decides to send troops; landing: foreign troops on the ground; order: order "
+        "largely restored; withdrawal_start / withdrawal: withdrawal begins / is complete; "
+        "ceasefire; regime_fall; invasion; annexation"
     )
     note: str = Field("", description="what happened, in a few words")
     source: str = Field("", description="where the fact comes from")
@@ -65,7 +68,8 @@ class Magnitude(Section):
         0.0,
         1.0,
         "share",
-        "share of the figure that fell in the modelled city: the model is held against value x city_share (docs/model.md 7.1)",
+        "share of the figure that fell in the modelled city: the model is held against value x "
+        "city_share (docs/model.md 7.1)",
     )
 
     @model_validator(mode="after")
@@ -74,7 +78,8 @@ class Magnitude(Section):
         hi = self.value if self.high is None else self.high
         if not lo <= self.value <= hi:
             raise ValueError(
-                f"need low <= value <= high, got low={self.low}, value={self.value}, high={self.high}"
+                f"need low <= value <= high, got low={self.low}, value={self.value}, "
+                f"high={self.high}"
             )
         return self
 
@@ -90,5 +95,6 @@ class History(Section):
     )
     magnitudes: dict[MagnitudeName, Magnitude] = Field(
         default_factory=dict,
-        description="historical totals by name: numeric summary columns, and detained (held against detained_total)",
+        description="historical totals by name: numeric summary columns, and detained (held "
+        "against detained_total)",
     )

@@ -10,7 +10,8 @@ from .security import HostForces, PlaybookParams
 
 
 class Region(Section):
-    """The region a limited operation would seize or protect (docs/model.md 7.10); all zero: the host has none."""
+    """The region a limited operation would seize or protect (docs/model.md 7.10); all zero: the
+    host has none."""
 
     name: str = Field("", description="label (e.g. Crimea, South Ossetia and Abkhazia)")
     territory_share: float = P(
@@ -18,35 +19,41 @@ class Region(Section):
         0.0,
         1.0,
         "share",
-        "the region's share of the host's territory, including any part Moscow's side already holds: the aim of a limited operation; 0 = no region, no limited option",
+        "the region's share of the host's territory, including any part Moscow's side already "
+        "holds: the aim of a limited operation; 0 = no region, no limited option",
     )
     army_share: float = P(
         0.0,
         0.0,
         1.0,
         "share",
-        "share of the host army stationed in the region at day 0, its garrison; units the host sends in later (an offensive) count apart",
+        "share of the host army stationed in the region at day 0, its garrison; units the host "
+        "sends in later (an offensive) count apart",
     )
     pro_russian_population: float = P(
         0.0,
         0.0,
         1.0,
         "share",
-        "share of the region's population friendly to a Russian presence: the limited and covert options' popular support, and the sympathy of the garrison's locally recruited soldiers (defection)",
+        "share of the region's population friendly to a Russian presence: the limited and covert "
+        "options' popular support, and the sympathy of the garrison's locally recruited soldiers "
+        "(defection)",
     )
     garrison_local: float = P(
         1.0,
         0.0,
         1.0,
         "share",
-        "share of the garrison recruited from the region's population and sharing its sympathies; the rest share the nation's (assumption where not known)",
+        "share of the garrison recruited from the region's population and sharing its sympathies; "
+        "the rest share the nation's (assumption where not known)",
     )
     contact_line_km: float = P(
         200.0,
         0.0,
         10_000.0,
         "km",
-        "length of the line a peacekeeping force would hold after a ceasefire (assumption where no figure is given: the order of the Transnistrian security zone, 225 km)",
+        "length of the line a peacekeeping force would hold after a ceasefire (assumption where no "
+        "figure is given: the order of the Transnistrian security zone, 225 km)",
     )
 
 
@@ -63,7 +70,8 @@ class HostParams(Section):
         0.0,
         1.0,
         "per day",
-        "pull of L back to its day-0 value on calm days (no emergency threat): trust returns once order holds (assumption)",
+        "pull of L back to its day-0 value on calm days (no emergency threat): trust returns once "
+        "order holds (assumption)",
     )
     nationalism: float = P(
         0.0,
@@ -87,11 +95,13 @@ class HostParams(Section):
     )
     threat_weights: tuple[Share, Share, Share] = Field(
         (0.5, 0.3, 0.2),
-        description="weights of unrest index, share of sites lost, police lost in the regime threat, each 0..1, not all 0 (assumption)",
+        description="weights of unrest index, share of sites lost, police lost in the regime "
+        "threat, each 0..1, not all 0 (assumption)",
     )
     can_request: bool = Field(
         True,
-        description="whether the host may ask Moscow for help at all: false only for a structural reason (the playbook decides whether and when it asks)",
+        description="whether the host may ask Moscow for help at all: false only for a structural "
+        "reason (the playbook decides whether and when it asks)",
     )
     forces: HostForces = Field(
         default_factory=HostForces, description="the security apparatus (docs/model.md 7.5)"
@@ -115,7 +125,9 @@ class HostParams(Section):
         0.0,
         1.0,
         "share",
-        "share of the capital's security forces defected at which the regime falls at once: it has lost its coercive apparatus (Kyrgyzstan 2005 and 2010: the forces stood aside; assumption: a majority)",
+        "share of the capital's security forces defected at which the regime falls at once: it has "
+        "lost its coercive apparatus (Kyrgyzstan 2005 and 2010: the forces stood aside; "
+        "assumption: a majority)",
     )
     threatened_threshold: float = P(
         0.3, 0.0, 1.0, "threat", "threat above which the regime counts as threatened (assumption)"
@@ -137,7 +149,9 @@ class HostParams(Section):
         0.0,
         5_000_000.0,
         "troops",
-        "third-party forces fighting the host government that a deployment on its side would have to face: an attacking neighbour's army, an insurgency (not Moscow's own clients: see separatist_forces); they raise opposition and the force required",
+        "third-party forces fighting the host government that a deployment on its side would have "
+        "to face: an attacking neighbour's army, an insurgency (not Moscow's own clients: see "
+        "separatist_forces); they raise opposition and the force required",
     )
     region: Region = Field(
         default_factory=Region,

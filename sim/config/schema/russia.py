@@ -99,53 +99,64 @@ class Options(Section):
 
     menu: list[OPTION_NAMES] = Field(
         default_factory=_all_options,
-        description="options Moscow may weigh besides political support only (none); leave one out to switch it off",
+        description="options Moscow may weigh besides political support only (none); leave one out "
+        "to switch it off",
     )
     stake: dict[OPTION_NAMES, float] = Field(
         default_factory=_default_stakes,
-        description="share of Moscow's motive each option secures, in [0, 1]; the weighted rule's utility reads stake x motive (assumption)",
+        description="share of Moscow's motive each option secures, in [0, 1]; the weighted rule's "
+        "utility reads stake x motive (assumption)",
     )
     covert_share: float = P(
         0.2,
         0.0,
         5.0,
         "ratio",
-        "covert support sized as this share of the proxies' strength in volunteers, advisers and arms (assumption: a few thousand Russian volunteers beside some 30,000 Donbas fighters in 2014-15)",
+        "covert support sized as this share of the proxies' strength in volunteers, advisers and "
+        "arms (assumption: a few thousand Russian volunteers beside some 30,000 Donbas fighters in "
+        "2014-15)",
     )
     covert_deniability: float = P(
         0.7,
         0.0,
         1.0,
         "share",
-        "share of the opposition and of the Western reaction a covert option escapes by being deniable (assumption)",
+        "share of the opposition and of the Western reaction a covert option escapes by being "
+        "deniable (assumption)",
     )
     covert_effect: float = P(
         0.5,
         0.0,
         5.0,
         "",
-        "rise in the proxies' fighting effectiveness while covert support flows (arms, supply, advisers) (assumption)",
+        "rise in the proxies' fighting effectiveness while covert support flows (arms, supply, "
+        "advisers) (assumption)",
     )
     peacekeepers_per_km: float = P(
         10.0,
         0.0,
         1000.0,
         "troops/km",
-        "force a peacekeeping mission needs per km of contact line (assumption: UN interposition forces such as UNDOF and UNFICYP hold of the order of 10 per km)",
+        "force a peacekeeping mission needs per km of contact line (assumption: UN interposition "
+        "forces such as UNDOF and UNFICYP hold of the order of 10 per km)",
     )
     consent_alignment: float = P(
         -0.5,
         -1.0,
         1.0,
         "",
-        "a host more pro-Russian than this consents to Russian peacekeepers under a ceasefire; one at or below it does only if it sued for the ceasefire (assumption: NATO aspirants and openly anti-Russian governments do not invite them)",
+        "a host more pro-Russian than this consents to Russian peacekeepers under a ceasefire; one "
+        "at or below it does only if it sued for the ceasefire (assumption: NATO aspirants and "
+        "openly anti-Russian governments do not invite them)",
     )
     ceasefire_trigger: float = P(
         0.8,
         0.0,
         1.0,
         "",
-        "trigger a fresh ceasefire between the host and Moscow's clients gives peacekeeping: a line that needs guaranteeing (assumption; the coding scheme's level for an offensive on Moscow's clients)",
+        "trigger a fresh ceasefire between the host and Moscow's clients gives peacekeeping: a "
+        "line that needs guaranteeing (assumption; the coding scheme's level for an offensive on "
+        "Moscow's clients)",
     )
 
     @model_validator(mode="after")
@@ -157,28 +168,32 @@ class Options(Section):
 
 
 class Learning(Section):
-    """Moscow learns (docs/model.md 7.11): perceived factors move toward what it observes, per day."""
+    """Moscow learns (docs/model.md 7.11): perceived factors move toward what it observes, per
+    day."""
 
     opposition: float = P(
         0.05,
         0.0,
         1.0,
         "per day",
-        "learning rate of the opposition factor, toward the exchange Moscow's forces suffer while they fight; 0 = never learns (assumption: a gap closes by about half in two weeks)",
+        "learning rate of the opposition factor, toward the exchange Moscow's forces suffer while "
+        "they fight; 0 = never learns (assumption: a gap closes by about half in two weeks)",
     )
     costs: float = P(
         0.05,
         0.0,
         1.0,
         "per day",
-        "learning rate of the costs factor, toward the costs as they are once sanctions are in force; 0 = never learns (assumption)",
+        "learning rate of the costs factor, toward the costs as they are once sanctions are in "
+        "force; 0 = never learns (assumption)",
     )
     retry_margin: float = P(
         0.1,
         0.0,
         1.0,
         "",
-        "an option whose operation failed is weighed again only once its true factors' weakest slack has improved by this since the failure: the conditions changed (assumption)",
+        "an option whose operation failed is weighed again only once its true factors' weakest "
+        "slack has improved by this since the failure: the conditions changed (assumption)",
     )
 
 
@@ -205,7 +220,9 @@ class RussiaParams(Section):
         -6.0,
         6.0,
         "",
-        "U0, the score at which deployment is a coin toss; with equal weights an invited, feasible, cheap move in a crisis scores about 2.5 and an uninvited one about 1.5 (assumption)",
+        "U0, the score at which deployment is a coin toss; with equal weights an invited, "
+        "feasible, cheap move in a crisis scores about 2.5 and an uninvited one about 1.5 "
+        "(assumption)",
     )
     weighted_scale: float = P(
         0.25, 0.01, 5.0, "", "logistic scale s of P(deploy) = 1/(1+exp(-(U-U0)/s)) (assumption)"
@@ -221,14 +238,16 @@ class RussiaParams(Section):
         0.0,
         5_000_000.0,
         "troops",
-        "Russian forces already stationed in the host (garrison, peacekeepers, fleet), part of forces_available; they need no border, base or airlift, so they raise feasibility's reach",
+        "Russian forces already stationed in the host (garrison, peacekeepers, fleet), part of "
+        "forces_available; they need no border, base or airlift, so they raise feasibility's reach",
     )
     force_per_site: float = P(
         400.0,
         0.0,
         100_000.0,
         "troops",
-        "troops to secure one strategic site in a 20-million country (assumption: a reinforced battalion)",
+        "troops to secure one strategic site in a 20-million country (assumption: a reinforced "
+        "battalion)",
     )
     force_ratio_hostile: float = P(
         1.5,
@@ -267,9 +286,9 @@ class RussiaParams(Section):
         1.0,
         "",
         "Moscow's stance toward the host's incumbent government, a fact of the case: -1 wants it "
-        "gone, 0 neither, +1 wants it kept. A request from an incumbent Moscow distrusts counts for "
-        "less in support (weight x (1 + min(0, stance))) and in the weighted rule's stake in a guard "
-        "mission; the motive to save a friendly regime under threat scales with 1 + stance "
+        "gone, 0 neither, +1 wants it kept. A request from an incumbent Moscow distrusts counts "
+        "for less in support (weight x (1 + min(0, stance))) and in the weighted rule's stake in a "
+        "guard mission; the motive to save a friendly regime under threat scales with 1 + stance "
         "(docs/model.md 7.10)",
     )
     nato_bid: bool = Field(
@@ -306,12 +325,14 @@ class RussiaParams(Section):
         1,
         365,
         "days",
-        "an operation is scaled back or withdrawn once one of its own factors has clearly failed on this many days in a row (assumption: a war plan is not changed on one day's reading)",
+        "an operation is scaled back or withdrawn once one of its own factors has clearly failed "
+        "on this many days in a row (assumption: a war plan is not changed on one day's reading)",
     )
     loss_tolerance: float = P(
         0.1,
         0.0,
         1.0,
         "share",
-        "losses, as a share of the force landed in an operation, that Moscow tolerates before its aim is reached; past them it scales back to a smaller option or withdraws (assumption)",
+        "losses, as a share of the force landed in an operation, that Moscow tolerates before its "
+        "aim is reached; past them it scales back to a smaller option or withdraws (assumption)",
     )

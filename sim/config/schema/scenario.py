@@ -58,6 +58,7 @@ class Config(Section):
         total = self.protesters.density + self.police.density * self.host.police_strength
         if total > 1.0:
             raise ValueError(
-                f"protesters.density + police.density x host.police_strength = {total:.3f}; must be at most 1"
+                f"protesters.density + police.density x host.police_strength = {total:.3f}; must "
+                "be at most 1"
             )
         return self

@@ -25,7 +25,8 @@ class ForceParams(Section):
         1.0,
         "",
         "mean threshold of the force's members: a member defects when the pressure on it exceeds "
-        "their own threshold (thresholds ~ Normal(loyalty, forces.spread)); 1 = holds in any crisis",
+        "their own threshold (thresholds ~ Normal(loyalty, forces.spread)); 1 = holds in any "
+        "crisis",
     )
 
 
@@ -72,7 +73,8 @@ class HostForces(Section):
     )
     security_service: ForceParams = Field(
         default_factory=ForceParams,
-        description="the security service (KGB successor): in the capital, guards the regime's seats",
+        description="the security service (KGB successor): in the capital, guards the regime's "
+        "seats",
     )
     army_delay_days: int = P(
         2,
@@ -115,8 +117,8 @@ class HostForces(Section):
         0.0,
         1.0,
         "share",
-        "share of the regime's doubt (1 - expected survival) an ally's troops on the ground remove: "
-        "the credible guarantee (assumption)",
+        "share of the regime's doubt (1 - expected survival) an ally's troops on the ground "
+        "remove: the credible guarantee (assumption)",
     )
     guarantee_promised: float = P(
         0.5,
@@ -137,10 +139,10 @@ class HostForces(Section):
 class PlaybookParams(Section):
     """The host's playbook: which measure at what regime threat (docs/model.md 7.6).
 
-    The rule, each day and in this order: concede (undo the shock), dismiss the government, declare an
-    emergency (curfew and internet shutdown), pay the forces, mass arrests, ask an ally, commit the
-    army, use lethal force; each once its threat threshold is passed, and lift the emergency after
-    ``lift_after_days`` calm days. No config scripts a day.
+    The rule, each day and in this order: concede (undo the shock), dismiss the government, declare
+    an emergency (curfew and internet shutdown), pay the forces, mass arrests, ask an ally, commit
+    the army, use lethal force; each once its threat threshold is passed, and lift the emergency
+    after ``lift_after_days`` calm days. No config scripts a day.
     """
 
     enabled: bool = Field(
@@ -171,7 +173,8 @@ class PlaybookParams(Section):
         0.0,
         1.0,
         "threat",
-        "threat at which a state of emergency is declared: curfew and internet shutdown (assumption)",
+        "threat at which a state of emergency is declared: curfew and internet shutdown "
+        "(assumption)",
     )
     curfew_deterrence: float = P(
         0.05,
@@ -209,25 +212,32 @@ class PlaybookParams(Section):
         0.0,
         1.0,
         "threat",
-        "threat at which a friendly host that may ask asks an ally for help, whatever its forces do (assumption)",
+        "threat at which a friendly host that may ask asks an ally for help, whatever its forces "
+        "do (assumption)",
     )
     ask_defected: float = P(
         0.15,
         0.0,
         1.0,
         "share",
-        "or: share of the capital's forces defected at which it asks (its own forces failing; assumption)",
+        "or: share of the capital's forces defected at which it asks (its own forces failing; "
+        "assumption)",
     )
     ask_outnumbered: float = P(
         1.0,
         0.0,
         100.0,
         "ratio",
-        "or: armed opponents fighting the host (host.opponent_forces) outnumber its army by this ratio: an attacked ally or a government in a civil war calls on its treaty partner (CSTO art. 4; assumption)",
+        "or: armed opponents fighting the host (host.opponent_forces) outnumber its army by this "
+        "ratio: an attacked ally or a government in a civil war calls on its treaty partner (CSTO "
+        "art. 4; assumption)",
     )
     ask_needs_backing: bool = Field(
         True,
-        description="a host asks only with grounds to expect a yes: a treaty frame that covers the crisis (russia.logistics.csto_framework) or a Moscow that wants its ruler kept (russia.incumbent_stance > 0); otherwise it turns to its army (assumption, added after the Kyrgyzstan 2005 backtest miss)",
+        description="a host asks only with grounds to expect a yes: a treaty frame that covers the "
+        "crisis (russia.logistics.csto_framework) or a Moscow that wants its ruler kept "
+        "(russia.incumbent_stance > 0); otherwise it turns to its army (assumption, added after "
+        "the Kyrgyzstan 2005 backtest miss)",
     )
     army_at: float = P(
         0.6, 0.0, 1.0, "threat", "threat at which the host commits its army at home (assumption)"
@@ -248,7 +258,9 @@ class PlaybookParams(Section):
         0.0,
         1.0,
         "deaths per arrest",
-        "deaths per person detained in the clashes of a crisis (while an emergency holds): Kazakhstan 2022's ratio, about 225 dead to 10,000 detained (in-sample: set from the baseline's own record)",
+        "deaths per person detained in the clashes of a crisis (while an emergency holds): "
+        "Kazakhstan 2022's ratio, about 225 dead to 10,000 detained (in-sample: set from the "
+        "baseline's own record)",
     )
     lethal_lethality: float = P(
         0.05, 0.0, 1.0, "deaths per arrest", "the same while lethal force is ordered (assumption)"
@@ -258,5 +270,6 @@ class PlaybookParams(Section):
         1,
         365,
         "days",
-        "calm days (threat below emergency_at / 2) before emergency measures are lifted (assumption)",
+        "calm days (threat below emergency_at / 2) before emergency measures are lifted "
+        "(assumption)",
     )

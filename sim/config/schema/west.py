@@ -24,7 +24,8 @@ class WestParams(Section):
         0.0,
         1.0,
         "",
-        "severity for answering an ally's request relative to moving against a pro-Western host (assumption)",
+        "severity for answering an ally's request relative to moving against a pro-Western host "
+        "(assumption)",
     )
     reference_force: float = P(
         10_000.0,
@@ -48,28 +49,33 @@ class WestParams(Section):
     )
     reaction: dict[OPTION_NAMES, float] = Field(
         default_factory=_default_reaction,
-        description="the West's reaction to each option relative to a full move (times the severity for the host's alignment); covert's is further cut by its deniability (assumption: the 2014 sanctions for Crimea and Donbas were a fraction of 2022's)",
+        description="the West's reaction to each option relative to a full move (times the "
+        "severity for the host's alignment); covert's is further cut by its deniability "
+        "(assumption: the 2014 sanctions for Crimea and Donbas were a fraction of 2022's)",
     )
     territory_reference: float = P(
         0.2,
         0.001,
         1.0,
         "share",
-        "territory seized (beyond day 0) at which the territorial term of the West's reaction is full (assumption)",
+        "territory seized (beyond day 0) at which the territorial term of the West's reaction is "
+        "full (assumption)",
     )
     deaths_reference: float = P(
         1000.0,
         1.0,
         1_000_000.0,
         "deaths",
-        "soldiers killed in the war at which the deaths term of the West's reaction is full (assumption)",
+        "soldiers killed in the war at which the deaths term of the West's reaction is full "
+        "(assumption)",
     )
     signal_response: float = P(
         1.0,
         0.0,
         1.0,
         "",
-        "how far the West raises its signal of the next step in answer to a move: signal = max(signal, response x resolve x offence); 0 = the signal never moves (assumption)",
+        "how far the West raises its signal of the next step in answer to a move: signal = "
+        "max(signal, response x resolve x offence); 0 = the signal never moves (assumption)",
     )
 
     @model_validator(mode="after")
