@@ -114,6 +114,16 @@ def test_loyal_forces_hold_without_help():
     )
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_belarus_unrest_is_short_and_moscow_stays_out(seed):
+    """README "falls short": in Belarus 2020 unrest above 5% lasts about 3 days (issue 12's target,
+    at least 30, is not met), and Moscow does not deploy (target: in at least 80% of runs)."""
+    r = run("belarus_2020.yaml", 20, seed=seed)
+    above = (r.daily["active_share"] > 0.05).groupby(r.daily["rep"]).sum()
+    assert 2 <= above.median() <= 4 and above.max() < 30
+    assert r.summary["deployed"].mean() <= 0.2
+
+
 @pytest.mark.parametrize("variant", ["heavy_sanctions", "overstretched"])
 def test_costlier_or_harder_deployments_send_no_more_troops_and_no_sooner(baseline, variant):
     """README: with heavy sanctions Moscow sends a smaller force (about half) and deploys less
