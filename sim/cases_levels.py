@@ -103,26 +103,3 @@ def asked_columns(summary: pd.DataFrame, hist: pd.Series | None) -> dict:
         "pred_request_day": float(days.median()) if days.notna().any() else np.nan,
         "asked_hit": None if asked is None else bool((p >= 0.5) == asked),
     }
-
-
-def asked_scores(s: pd.DataFrame) -> dict:
-    """Whether the host asked, scored over a level's rows (the crisis level's)."""
-    known = s[s["asked_hit"].notna()]
-    hit = known["asked_hit"].astype(bool)
-    y = (known["hist_request"] == "yes").to_numpy(float)
-    return {
-        "asked_n": len(known),
-        "asked_hits": int(hit.sum()),
-        "asked_brier": float(np.mean((known["p_asked"].to_numpy(float) - y) ** 2))
-        if len(known)
-        else float("nan"),
-        "asked_misses": ", ".join(
-            f"{c} ({p:.2f} for {h})"
-            for c, p, h in zip(
-                known.loc[~hit, "case"],
-                known.loc[~hit, "p_asked"],
-                known.loc[~hit, "hist_request"],
-                strict=True,
-            )
-        ),
-    }

@@ -9,7 +9,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .cases_levels import asked_scores
 from .decision import FACTORS, INTERVENING_FORMS
 from .records import FORMS, INTERVENED, RANKED_OUTCOMES
 
@@ -125,16 +124,32 @@ def scores(table: pd.DataFrame) -> pd.DataFrame:
                     "form_n": len(formed),
                     "form_hits": int(form_hit.sum()),
                     "form_accuracy": float(form_hit.mean()) if len(formed) else float("nan"),
-                    "form_misses": ", ".join(
-                        f"{c} ({p} for {h})"
-                        for c, p, h in zip(
-                            formed.loc[~form_hit, "case"],
-                            formed.loc[~form_hit, "pred_form"],
-                            formed.loc[~form_hit, "hist_form"],
-                            strict=True,
-                        )
-                    ),
+                    "form_misses": _misses(formed, form_hit, "pred_form", "hist_form"),
                     **asked,
                 }
             )
     return pd.DataFrame(out)
+
+
+def asked_scores(s: pd.DataFrame) -> dict:
+    """Whether the host asked, scored over a level's rows (the crisis level's)."""
+    known = s[s["asked_hit"].notna()]
+    hit = known["asked_hit"].astype(bool)
+    y = (known["hist_request"] == "yes").to_numpy(float)
+    return {
+        "asked_n": len(known),
+        "asked_hits": int(hit.sum()),
+        "asked_brier": float(np.mean((known["p_asked"].to_numpy(float) - y) ** 2))
+        if len(known)
+        else float("nan"),
+        "asked_misses": _misses(known, hit, "p_asked", "hist_request", "{:.2f}"),
+    }
+
+
+def _misses(rows: pd.DataFrame, hit: pd.Series, model: str, history: str, fmt: str = "{}") -> str:
+    """The cases missed, each as "case (the model's value for history's)"."""
+    missed = rows[~hit]
+    return ", ".join(
+        f"{c} ({fmt.format(m)} for {h})"
+        for c, m, h in zip(missed["case"], missed[model], missed[history], strict=True)
+    )

@@ -70,6 +70,13 @@ DAY_COLUMNS = (
     "lethal_force_day",
     "army_committed_day",
 )
+OUTCOME_COLUMNS = tuple(
+    c
+    for c in SUMMARY_COLUMNS
+    if c not in ("rep", "seed", "outcome", "form", "decision_day", "war_end_day")
+)
+"""Summary columns an experiment can analyse (numeric or boolean): all but a run's identity, its
+categories, and the days of Moscow's decision and of the war's end."""
 SUMMARY_DTYPES = {
     **dict.fromkeys(DAY_COLUMNS, "Int64"),
     "deployed": "bool",

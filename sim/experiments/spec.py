@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from pydantic import Field, field_validator, model_validator
 
@@ -20,39 +20,16 @@ from ..config.load import ConfigError, check_key, read_yaml, validate
 from ..config.names import check_name
 from ..config.schema import Section
 from ..limits import check_runs
+from ..records import OUTCOME_COLUMNS
 
 MAX_SEED = 2**63 - 1
 """Largest root seed (numpy's SeedSequence takes any; 63 bits stay a plain integer everywhere)."""
 
-OutcomeColumn = Literal[
-    "deployed",
-    "deploy_day",
-    "peak_troops",
-    "withdrawn_day",
-    "days_deployed",
-    "regime_survived",
-    "peak_unrest",
-    "final_unrest",
-    "days_to_order",
-    "final_sanctions",
-    "peak_ally_unrest",
-    "final_territory_share",
-    "final_reputation",
-    "russian_losses",
-    "host_losses",
-    "host_forces_defected",
-    "war_deaths",
-    "peak_sanctions",
-    "deployments",
-    "detained_total",
-    "deaths",
-    "request_day",
-    "concession_day",
-    "emergency_day",
-    "lethal_force_day",
-    "army_committed_day",
-]
-OUTCOMES: tuple[str, ...] = get_args(OutcomeColumn)
+if TYPE_CHECKING:
+    OutcomeColumn = str
+else:  # the choices a spec's `outcomes` may name, listed in its errors
+    OutcomeColumn = Literal[OUTCOME_COLUMNS]
+OUTCOMES: tuple[str, ...] = OUTCOME_COLUMNS
 """Per-run summary columns an experiment can analyse (numeric or boolean)."""
 
 DEFAULT_OUTCOMES: tuple[OutcomeColumn, ...] = ("deployed", "deploy_day", "peak_unrest")
