@@ -39,6 +39,7 @@ EXPECT = {
     "configs/name_escapes_results.yaml": "letters, digits",
     "configs/nan_event_value.yaml": "finite number",
     "configs/negative_legitimacy_shock.yaml": "a negative shock would raise it",
+    "configs/ordinary_arrests_above_mass.yaml": "mass_arrest_intensity (1.5) is below",
     "configs/recursive_alias.yaml": "recursive alias",
     "configs/threat_weights_negative.yaml": "host.threat_weights.0",
     "configs/top_level_list.yaml": "must hold a mapping",

@@ -7,6 +7,8 @@ from sim.actors.security import Apparatus, ForceKind, defecting_share
 from sim.config import config_from_dict
 from sim.config.schema.security import HostForces, PlaybookParams
 
+from .conftest import ROOT
+
 
 def view(**kw) -> HostView:
     base = dict(
@@ -167,3 +169,24 @@ def test_old_host_keys_are_named_where_they_moved(tmp_path):
     with pytest.raises(ConfigError) as err:
         config_from_dict({"host": {"police_loyalty": 0.5}}, "old.yaml")
     assert "host.forces.police.loyalty" in str(err.value) and "old.yaml" in str(err.value)
+
+
+def test_police_arrest_at_the_ordinary_intensity_until_mass_arrests():
+    """host.playbook.ordinary_arrest_intensity is the city's arrests a patrol a day before any mass
+    arrests (Epstein's 1 by default); mass arrests raise it to mass_arrest_intensity."""
+    from sim.config import load_config
+    from sim.model import CrisisModel
+
+    path = ROOT / "configs" / "belarus_2020.yaml"
+    assert CrisisModel(load_config(path), rng=0)._day_inputs().arrest_intensity == 1.0
+    over = ["host.playbook.ordinary_arrest_intensity=0.1"]
+    model = CrisisModel(load_config(path, over), rng=0)
+    assert model._day_inputs().arrest_intensity == pytest.approx(0.1)
+    model.host.mass_arrests = True
+    assert model._day_inputs().arrest_intensity == pytest.approx(1.5)
+    # containment arrests fewer in the city's first days (same seed, same draws otherwise)
+    day2 = CrisisModel(load_config(path), rng=0)
+    for m in (model, day2):
+        m.host.mass_arrests = False
+        m.step(), m.step()
+    assert 0 < model.host.detained < day2.host.detained

@@ -264,7 +264,8 @@ class HostGovernment(Component):
         return self.cfg.playbook.shutdown_visibility if self.emergency else 1.0
 
     def arrest_intensity(self) -> float:
-        return self.cfg.playbook.mass_arrest_intensity if self.mass_arrests else 1.0
+        pb = self.cfg.playbook
+        return pb.mass_arrest_intensity if self.mass_arrests else pb.ordinary_arrest_intensity
 
     def columns(self) -> dict[str, Reporter]:
         cols: dict[str, Reporter] = {

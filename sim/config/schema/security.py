@@ -7,7 +7,7 @@ The runtime classes that use them are :class:`sim.actors.security.Apparatus` and
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from .base import P, Section
 
@@ -197,6 +197,15 @@ class PlaybookParams(Section):
         "threat",
         "threat at which the forces are paid emergency bonuses (assumption)",
     )
+    ordinary_arrest_intensity: float = P(
+        1.0,
+        0.0,
+        10.0,
+        "arrests per patrol",
+        "arrests per patrol per day before any mass arrests (assumption: Epstein 2002's one); "
+        "below 1 the police contain a crowd rather than disperse it, as Minsk's did from 13 Aug "
+        "2020 (a lever for experiments/belarus_marches.yaml; no shipped config moves it)",
+    )
     mass_arrests_at: float = P(
         0.5, 0.0, 1.0, "threat", "threat at which the host orders mass arrests (assumption)"
     )
@@ -273,3 +282,13 @@ class PlaybookParams(Section):
         "calm days (threat below emergency_at / 2) before emergency measures are lifted "
         "(assumption)",
     )
+
+    @model_validator(mode="after")
+    def _escalation(self):
+        if self.mass_arrest_intensity < self.ordinary_arrest_intensity:
+            raise ValueError(
+                f"mass_arrest_intensity ({self.mass_arrest_intensity}) is below "
+                f"ordinary_arrest_intensity ({self.ordinary_arrest_intensity}); mass arrests "
+                "must arrest at least as many as ordinary policing"
+            )
+        return self
