@@ -21,6 +21,9 @@ FORMS = ("none", "covert", "peacekeeping", "guard", "limited", "full")
 """The menu of options, weakest first (``sim.decision.Form``): a run's ``form`` is the strongest
 option it carried out."""
 FORM_RANK = {f: i for i, f in enumerate(FORMS)}
+UNREST_LEVEL = 0.05
+"""Active share above which a day counts in ``unrest_days``: a twentieth of the citizens on the
+streets, the line issue 12 draws for Belarus 2020's months of marches."""
 
 SUMMARY_COLUMNS = (
     "rep",
@@ -55,6 +58,7 @@ SUMMARY_COLUMNS = (
     "emergency_day",
     "lethal_force_day",
     "army_committed_day",
+    "unrest_days",
 )
 
 
@@ -84,6 +88,7 @@ SUMMARY_DTYPES = {
     "seed": "uint64",
     "peak_troops": "int64",
     "deployments": "Int64",
+    "unrest_days": "int64",
 }
 """Summary columns with a fixed dtype: days are nullable integers, troops whole soldiers, seeds
 64-bit (one type in every file)."""
@@ -144,6 +149,7 @@ def summarize(daily: Mapping[str, Sequence] | pd.DataFrame, order_threshold: flo
         "regime_survived": bool(list(daily["regime_status"])[-1] != "fallen"),
         "peak_unrest": float(active.max()),
         "final_unrest": float(active[-1]),
+        "unrest_days": int(np.count_nonzero(active > UNREST_LEVEL)),
         "days_to_order": int(days[calm[0]])
         if calm.size and active.max() >= order_threshold
         else None,
