@@ -88,10 +88,11 @@ SUMMARY_DTYPES = {
     "seed": "uint64",
     "peak_troops": "int64",
     "deployments": "Int64",
-    "unrest_days": "int64",
+    "unrest_days": "Int64",
 }
 """Summary columns with a fixed dtype: days are nullable integers, troops whole soldiers, seeds
-64-bit (one type in every file)."""
+64-bit (one type in every file); the counts added after the first edition (``deployments``,
+``unrest_days``) are nullable too, so a row written without them still reads."""
 
 
 def summary_frame(rows: list[dict]) -> pd.DataFrame:
