@@ -178,15 +178,16 @@ def test_police_arrest_at_the_ordinary_intensity_until_mass_arrests():
     from sim.model import CrisisModel
 
     path = ROOT / "configs" / "belarus_2020.yaml"
-    assert CrisisModel(load_config(path), rng=0)._day_inputs().arrest_intensity == 1.0
+    epstein = CrisisModel(load_config(path), rng=0)
+    assert epstein._day_inputs().arrest_intensity == 1.0
     over = ["host.playbook.ordinary_arrest_intensity=0.1"]
-    model = CrisisModel(load_config(path, over), rng=0)
-    assert model._day_inputs().arrest_intensity == pytest.approx(0.1)
-    model.host.mass_arrests = True
-    assert model._day_inputs().arrest_intensity == pytest.approx(1.5)
+    contain = CrisisModel(load_config(path, over), rng=0)
+    assert contain._day_inputs().arrest_intensity == pytest.approx(0.1)
+    contain.host.mass_arrests = True
+    assert contain._day_inputs().arrest_intensity == pytest.approx(1.5)
+    contain.host.mass_arrests = False
     # containment arrests fewer in the city's first days (same seed, same draws otherwise)
-    day2 = CrisisModel(load_config(path), rng=0)
-    for m in (model, day2):
-        m.host.mass_arrests = False
-        m.step(), m.step()
-    assert 0 < model.host.detained < day2.host.detained
+    for _ in range(2):
+        contain.step()
+        epstein.step()
+    assert 0 < contain.host.detained < epstein.host.detained
