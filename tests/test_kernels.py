@@ -51,6 +51,8 @@ def test_compiled_runs_equal_numpy_runs(monkeypatch, path, overrides):
         fast = _daily(monkeypatch, True, path, overrides, seed)
         ref = _daily(monkeypatch, False, path, overrides, seed)
         pd.testing.assert_frame_equal(fast, ref, check_exact=True)
+        if "belarus" in path:  # an organised movement: called marches reassure (7.2a)
+            assert fast["march_called"].sum() >= 4
 
 
 def test_city_picks_the_engine(monkeypatch):
@@ -251,6 +253,8 @@ def test_too_many_guards_to_pack_falls_back_to_the_same_days_with_the_new_inputs
     for c in (ref, fast):
         c.set_troops(np.array([3_500_000.0]))  # more guards than the packed grid can count
     for _ in range(8):
-        inputs = DayInputs(0.3, 0.4, deterrence=0.2, visibility=0.5, arrest_intensity=1.4)
+        inputs = DayInputs(
+            0.3, 0.4, deterrence=0.2, visibility=0.5, reassurance=0.6, arrest_intensity=1.4
+        )
         assert ref.step(inputs) == fast.step(inputs)
         _same_arrays(ref, fast)

@@ -22,7 +22,7 @@ from .day import NumpyDay, Phase, Plan, Today
 from .jail import count_down
 from .kernels import ArrestTables, EpsteinTables
 from .moves import MoveTables
-from .rules import LOG_SCALE, SHIFT, deter, escape
+from .rules import LOG_SCALE, SHIFT, escape, estimate
 from .sites import StormTables
 from .state import CityStats, DayInputs, Geometry
 from .windows import offsets
@@ -81,7 +81,7 @@ class CompiledDay:
             np.ascontiguousarray(sees[:, 1]),
         )
         self.epstein = tuple(self._epstein)
-        self._epstein_key = (0.0, 1.0)  # the day's (deterrence, visibility) the tables are for
+        self._epstein_key = (0.0, 1.0, 0.0)  # the day's (deterrence, visibility, reassurance)
         self.window, self.cop_window = tuple(rules.window.buffers), tuple(rules.cop_window.buffers)
         self.arrest = tuple(self.arrest_tables)
         self.storming = tuple(
@@ -113,10 +113,10 @@ class CompiledDay:
         """The tables for today's inputs (P' and visibility, the escape table's rows of picks);
         returns the day's picks (one each when the day has none)."""
         inputs: DayInputs = today.inputs
-        key = (float(inputs.deterrence), float(inputs.visibility))
+        key = (float(inputs.deterrence), float(inputs.visibility), float(inputs.reassurance))
         if key != self._epstein_key:
             p = self._arrest_p.copy()
-            deter(p, key[0])  # as Rules.update_citizens applies it, entry by entry
+            estimate(p, inputs)  # as Rules.update_citizens applies it, entry by entry
             self._epstein = self._epstein._replace(arrest_p=p, visibility=np.float32(key[1]))
             self.epstein = tuple(self._epstein)
             self._epstein_key = key

@@ -40,8 +40,8 @@ class EpsteinTables(NamedTuple):
     window."""
 
     rounds: int
-    # P' = 1 - (1 - P)(1 - deterrence), P = 1 - exp(-k n), for n = 0, 1, ... security agents per
-    # active (float32, as numpy computes it)
+    # P' = 1 - (1 - P (1 - reassurance))(1 - deterrence), P = 1 - exp(-k n), for n = 0, 1, ...
+    # security agents per active (float32, as numpy computes it)
     arrest_p: np.ndarray
     threshold: np.float32
     visibility: np.float32  # the other actives a citizen counts are multiplied by it
@@ -198,7 +198,7 @@ def decide(
             if was == ACTIVE:
                 n_act = n_act - one
         n = int(np.rint(cops / n_act))  # round(C / A), half to even
-        p = arrest_p[min(n, last)]  # P' = 1 - (1 - P)(1 - deterrence), P = 1 - exp(-k round(C / A))
+        p = arrest_p[min(n, last)]  # P' (:func:`.rules.estimate`), P = 1 - exp(-k round(C / A))
         rp = np.float32(p * risk_aversion[i])  # R P
         now = ACTIVE if grievance[i] - rp > threshold else QUIET  # active iff G - R P > T
         if now != was:

@@ -8,7 +8,8 @@ Epstein (2002), Model I, applied to every free citizen at once on yesterday's pi
     active  iff  G - R P > T
 
 with the second edition's inputs (docs/model.md 7.1-7.2): G = H (1 - L) (1 - F) with protest
-fatigue F (:mod:`.jail`); P' = 1 - (1 - P)(1 - deterrence); the other actives a citizen counts in
+fatigue F (:mod:`.jail`); P' = 1 - (1 - P (1 - reassurance))(1 - deterrence) (a called march
+reassures, 7.2a; curfew, lethal force and troops deter); the other actives a citizen counts in
 vision times ``visibility``.
 
 Each patrol makes ``m`` arrests a day among the actives in its vision (``m``: the day's
@@ -136,7 +137,7 @@ class Rules:
         risk *= -p.arrest_k
         np.exp(risk, out=risk)
         np.subtract(1, risk, out=risk)  # P = 1 - exp(-k round(C / A))
-        deter(risk, inputs.deterrence)  # P' = 1 - (1 - P)(1 - deterrence)
+        estimate(risk, inputs)  # P' = 1 - (1 - P (1 - reassurance))(1 - deterrence)
         risk *= s.risk  # R P
         net = self.grievance(inputs) - risk  # G - R P, G = H (1 - L)
         decide = net > p.threshold  # active iff G - R P > T
@@ -224,8 +225,14 @@ class Rules:
         return int(caught.size)
 
 
-def deter(p: np.ndarray, deterrence: float) -> None:
-    """P' = 1 - (1 - P)(1 - deterrence), in float32 and in place (no change at deterrence 0)."""
+def estimate(p: np.ndarray, inputs: DayInputs) -> None:
+    """A citizen's estimate of the arrest probability from Epstein's P, in float32 and in place:
+    P' = 1 - (1 - P (1 - reassurance))(1 - deterrence) (no change at 0 and 0). Both engines apply
+    it, entry by entry: the numpy engine to each citizen's P, the compiled one to its table of P
+    by security agents per active."""
+    if inputs.reassurance:
+        p *= np.float32(1 - inputs.reassurance)
+    deterrence = inputs.deterrence
     if deterrence:
         np.subtract(1, p, out=p)
         p *= np.float32(1 - deterrence)

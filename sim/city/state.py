@@ -58,6 +58,9 @@ class DayInputs:
     # 0..1: the other actives a citizen counts in vision are multiplied by it (an internet
     # shutdown: fewer see a crowd)
     visibility: float = 1.0
+    # 0..1: lowers each citizen's estimated arrest risk before deterrence, P (1 - reassurance)
+    # (a march an organised protest movement has called: safety in numbers)
+    reassurance: float = 0.0
     # expected arrests per patrol per day (mass arrests raise it); each patrol makes the integer
     # part, and one more with probability the fractional part (drawn from the city's stream)
     arrest_intensity: float = 1.0
@@ -67,12 +70,13 @@ class DayInputs:
         if not (
             0.0 <= self.deterrence <= 1.0
             and 0.0 <= self.visibility <= 1.0
+            and 0.0 <= self.reassurance <= 1.0
             and 0.0 <= self.arrest_intensity <= MAX_ARRESTS
         ):
             raise ValueError(
-                f"day inputs out of range: deterrence {self.deterrence!r} and visibility "
-                f"{self.visibility!r} must be 0..1, arrest_intensity {self.arrest_intensity!r} "
-                f"0..{MAX_ARRESTS}"
+                f"day inputs out of range: deterrence {self.deterrence!r}, visibility "
+                f"{self.visibility!r} and reassurance {self.reassurance!r} must be 0..1, "
+                f"arrest_intensity {self.arrest_intensity!r} 0..{MAX_ARRESTS}"
             )
 
 
