@@ -9,6 +9,7 @@ from mesa.agentset import AgentSet
 from . import events
 from .actors.allies import Ally
 from .actors.host import HostGovernment
+from .actors.movement import Movement
 from .actors.russia import Russia
 from .actors.war import War
 from .actors.west import West
@@ -21,15 +22,17 @@ from .ledger import TroopLedger
 class CrisisModel(mesa.Model):
     """Unrest in a post-Soviet capital and Moscow's five-factor decision, one step per day.
 
-    Daily order (docs/model.md 3), as written in ``step``: scenario events; the city (protesters,
-    arrests, moves, storming); the host government; the West; Russia's decision (and its
+    Daily order (docs/model.md 3), as written in ``step``: scenario events; the protest movement's
+    call (a march today, if an organised movement calls one); the city (protesters, arrests, moves,
+    storming); the host government; the West; Russia's decision (and its
     reputation); the CSTO allies (in random order); troop arrivals and withdrawal; a day of war if
     one is fought (with or without Russian troops); troops placed on the city grid unless Russian
     units fight the host (only a guard mission stands at the capital's sites); data collection.
 
-    Components: ``city``, ``host``, ``west``, ``russia``, ``allies``, ``ledger`` (troops per
-    country), ``war`` (the front); world state no actor owns: ``shock`` (the outstanding hardship
-    shock) and ``trigger`` (a scenario's trigger), changed only by events and through their methods.
+    Components: ``city``, ``host``, ``movement``, ``west``, ``russia``, ``allies``, ``ledger``
+    (troops per country), ``war`` (the front); world state no actor owns: ``shock`` (the
+    outstanding hardship shock) and ``trigger`` (a scenario's trigger), changed only by events and
+    through their methods.
 
     Args:
         config: the validated scenario.
@@ -72,6 +75,7 @@ class CrisisModel(mesa.Model):
         self.city_stats = self.city.stats()
 
         self.host = HostGovernment(self, config.host)
+        self.movement = Movement(self, config.movement)
         self.west = West(self, config.west)
         self.russia = Russia(self, config.russia)
         self.allies = AgentSet(
@@ -97,6 +101,7 @@ class CrisisModel(mesa.Model):
         events.fire(
             self, self.day - 1
         )  # day 0 is the opening event: events dated 0 act in the first step
+        self.movement.step()  # a march called for today, on yesterday's streets
         self.city_stats = self.city.step(self._day_inputs())
         self.host.step()
         self.west.step()
@@ -117,9 +122,9 @@ class CrisisModel(mesa.Model):
         return self
 
     def _day_inputs(self) -> DayInputs:
-        """What the city gets today: legitimacy, the shock, and the deterrence, visibility and
-        arrest intensity of the host's measures and of foreign troops' presence (docs/model.md
-        7.2-7.7)."""
+        """What the city gets today: legitimacy, the shock, the deterrence, visibility and arrest
+        intensity of the host's measures and of foreign troops' presence, and the reassurance of a
+        called march (docs/model.md 7.2-7.7)."""
         host, troops = self.host, self.cfg.troops
         deterrence = host.deterrence()
         if troops.deterrence_channel and self.russia.in_city and not self.russia.hostile:
@@ -130,6 +135,7 @@ class CrisisModel(mesa.Model):
             self.shock.level,
             deterrence=deterrence,
             visibility=host.visibility(),
+            reassurance=self.movement.reassurance,
             arrest_intensity=host.arrest_intensity(),
         )
 
@@ -169,7 +175,8 @@ class CrisisModel(mesa.Model):
             "sites_held": lambda: self.city_stats.sites_held,
             "hardship_shock": lambda: self.shock.level,
         }
-        for part in (self.host, self.russia, self.ledger, self.west, *self.allies, self.war):
+        parts = (self.host, self.russia, self.ledger, self.west, *self.allies, self.war)
+        for part in (*parts, self.movement):
             rep.update(part.columns())
         return rep
 

@@ -22,8 +22,9 @@ FORMS = ("none", "covert", "peacekeeping", "guard", "limited", "full")
 option it carried out."""
 FORM_RANK = {f: i for i, f in enumerate(FORMS)}
 UNREST_LEVEL = 0.05
-"""Active share above which a day counts in ``unrest_days``: a twentieth of the citizens on the
-streets, the line issue 12 draws for Belarus 2020's months of marches."""
+"""Active share above which a day counts in ``unrest_days`` (and ``last_unrest_day`` is the last
+such day): a twentieth of the citizens on the streets, the line issue 12 draws for Belarus 2020's
+months of marches."""
 
 SUMMARY_COLUMNS = (
     "rep",
@@ -59,6 +60,8 @@ SUMMARY_COLUMNS = (
     "lethal_force_day",
     "army_committed_day",
     "unrest_days",
+    "last_unrest_day",
+    "marches",
 )
 
 
@@ -73,6 +76,7 @@ DAY_COLUMNS = (
     "emergency_day",
     "lethal_force_day",
     "army_committed_day",
+    "last_unrest_day",
 )
 OUTCOME_COLUMNS = tuple(
     c
@@ -89,10 +93,11 @@ SUMMARY_DTYPES = {
     "peak_troops": "int64",
     "deployments": "Int64",
     "unrest_days": "Int64",
+    "marches": "Int64",
 }
 """Summary columns with a fixed dtype: days are nullable integers, troops whole soldiers, seeds
 64-bit (one type in every file); the counts added after the first edition (``deployments``,
-``unrest_days``) are nullable too, so a row written without them still reads."""
+``unrest_days``, ``marches``) are nullable too, so a row written without them still reads."""
 
 
 def summary_frame(rows: list[dict]) -> pd.DataFrame:
@@ -127,6 +132,7 @@ def summarize(daily: Mapping[str, Sequence] | pd.DataFrame, order_threshold: flo
     troops = numbers("troops_total")
     active = numbers("active_share")
     on = np.flatnonzero(troops > 0)
+    unrest = np.flatnonzero(active > UNREST_LEVEL)
     deploy_day = int(days[on[0]]) if on.size else None
     withdrawn_day = None
     if on.size:
@@ -150,7 +156,11 @@ def summarize(daily: Mapping[str, Sequence] | pd.DataFrame, order_threshold: flo
         "regime_survived": bool(list(daily["regime_status"])[-1] != "fallen"),
         "peak_unrest": float(active.max()),
         "final_unrest": float(active[-1]),
-        "unrest_days": int(np.count_nonzero(active > UNREST_LEVEL)),
+        "unrest_days": int(unrest.size),
+        "last_unrest_day": int(days[unrest[-1]]) if unrest.size else None,
+        "marches": int(np.count_nonzero(np.asarray(daily["march_called"])))
+        if "march_called" in daily
+        else 0,
         "days_to_order": int(days[calm[0]])
         if calm.size and active.max() >= order_threshold
         else None,

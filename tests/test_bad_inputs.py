@@ -38,6 +38,7 @@ EXPECT = {
     "configs/misspelt_key.yaml": "Did you mean 'rule'",
     "configs/name_escapes_results.yaml": "letters, digits",
     "configs/nan_event_value.yaml": "finite number",
+    "configs/march_every_zero_days.yaml": "movement.march_interval_days",
     "configs/negative_legitimacy_shock.yaml": "a negative shock would raise it",
     "configs/ordinary_arrests_above_mass.yaml": "mass_arrest_intensity (1.5) is below",
     "configs/recursive_alias.yaml": "recursive alias",

@@ -2,12 +2,13 @@
 
 This package is the one place where parameters are declared, one module per part of the crisis:
 ``city`` (the grid, sites, protesters, police and troops on the grid), ``host`` (the government
-and its region; its forces and playbook in :mod:`.security`), ``russia``, ``west``,
-``allies``, ``attrition`` (the war), ``events``, ``history`` (never read by the model) and
-``scenario`` (``Config``, the whole). ``base`` holds what they share. A section that configures a
-runtime class is named apart from it with ``Params`` (``CityParams`` for ``sim.city.City``,
-``HostParams`` for ``HostGovernment``, ``RussiaParams``, ``WestParams``, ``AllyParams`` for the
-actors in ``sim.actors``). Everything is re-exported here: ``from sim.config.schema import X``.
+and its region; its forces and playbook in :mod:`.security`), ``movement`` (the protest
+movement's organised marches), ``russia``, ``west``, ``allies``, ``attrition`` (the war),
+``events``, ``history`` (never read by the model) and ``scenario`` (``Config``, the whole).
+``base`` holds what they share. A section that configures a runtime class is named apart from it
+with ``Params`` (``CityParams`` for ``sim.city.City``, ``HostParams`` for ``HostGovernment``,
+``MovementParams``, ``RussiaParams``, ``WestParams``, ``AllyParams`` for the actors in
+``sim.actors``). Everything is re-exported here: ``from sim.config.schema import X``.
 
 ``docs/parameters.md`` is generated from it (``python -m sim.config.docgen``) and a test keeps the
 two in step. Sources of defaults are given in each field's description; "assumption" marks a
@@ -24,6 +25,7 @@ from .city import CityParams, Police, Protesters, Site, Troops
 from .events import EVENT_VALUES, Event
 from .history import Fact, History, HistoryEvent, Magnitude, MagnitudeName
 from .host import HostParams, Region
+from .movement import MovementParams
 from .russia import (
     OPTION_NAMES,
     Learning,
@@ -57,6 +59,7 @@ __all__ = [
     "Logistics",
     "Magnitude",
     "MagnitudeName",
+    "MovementParams",
     "Options",
     "P",
     "Perception",

@@ -12,6 +12,7 @@ from .city import CityParams, Police, Protesters, Troops
 from .events import Event
 from .history import History
 from .host import HostParams
+from .movement import MovementParams
 from .russia import RussiaParams
 from .west import WestParams
 
@@ -26,6 +27,7 @@ class Config(Section):
     protesters: Protesters = Field(default_factory=Protesters)
     police: Police = Field(default_factory=Police)
     troops: Troops = Field(default_factory=Troops)
+    movement: MovementParams = Field(default_factory=MovementParams)
     host: HostParams = Field(default_factory=HostParams)
     russia: RussiaParams = Field(default_factory=RussiaParams)
     west: WestParams = Field(default_factory=WestParams)

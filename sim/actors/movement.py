@@ -1,0 +1,60 @@
+"""The protest movement: an organised body calls its marches once it is on the streets (7.2a).
+
+Epstein's citizens decide each day on what they see around them: a crowd forms only where one is
+already seen, and the few most aggrieved, arrested and tired, are all that keeps a city in protest.
+An organised movement (a coordinating body and a channel that reaches the city) adds what no
+citizen can see: a march at an announced time and place, so that each expects to be one of many.
+The model's rule, each day before the city moves:
+
+- the movement is on once a day's active share has passed ``start_share`` (the organisers ride a
+  movement; a city at rest is never called out);
+- from then on, while the regime stands, a march is called on every ``march_interval_days``-th day
+  counted from day 0;
+- on a called day every citizen's estimated arrest probability is ``P (1 - march_reassurance)``
+  before deterrence (:func:`sim.city.rules.estimate`): the police still arrest as on any day, but
+  the risk each marcher weighs is that of one among many.
+
+A leaderless protest (``organised: false``, the default) calls nothing, and the city runs as before.
+"""
+
+from __future__ import annotations
+
+from ..component import Component, Reporter
+from .host import RegimeStatus
+
+
+class Movement(Component):
+    """Calls marches; the city reads ``reassurance`` today.
+
+    Args:
+        model: the crisis model (it provides ``city_stats``, ``day`` and ``host``).
+        cfg: the ``movement`` config section.
+    """
+
+    def __init__(self, model, cfg):
+        super().__init__(model, cfg, "movement")
+        self.start_day: int | None = None  # the first day the movement was on the streets
+        self.called = False  # a march is called today
+        self.marches = 0  # marches called so far
+
+    def step(self) -> None:
+        """Before the city's day: yesterday's streets, then today's call."""
+        cfg, day = self.cfg, self.model.day
+        if not cfg.organised:
+            return
+        if self.start_day is None and self.model.city_stats.active_share > cfg.start_share:
+            self.start_day = day - 1  # yesterday's figures
+        self.called = (
+            self.start_day is not None
+            and day % cfg.march_interval_days == 0
+            and self.model.host.status != RegimeStatus.FALLEN
+        )
+        self.marches += self.called
+
+    @property
+    def reassurance(self) -> float:
+        """What today's call removes from each citizen's estimated arrest probability."""
+        return self.cfg.march_reassurance if self.called else 0.0
+
+    def columns(self) -> dict[str, Reporter]:
+        return {"march_called": lambda: self.called}

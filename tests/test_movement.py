@@ -1,0 +1,75 @@
+"""docs/model.md 7.2a: an organised protest movement calls marches once it is on the streets, and a
+called march lowers each citizen's estimated arrest risk; a leaderless protest calls nothing."""
+
+import numpy as np
+import pytest
+
+from sim.city import DayInputs
+from sim.city.rules import estimate
+from sim.config import load_config
+from sim.model import CrisisModel
+
+from .conftest import ROOT
+
+BELARUS = ROOT / "configs" / "belarus_2020.yaml"
+AT_REST = ROOT / "configs" / "kazakhstan_2022" / "no_shock.yaml"
+
+
+def days_called(model: CrisisModel) -> list[int]:
+    model.run()
+    cols = model.datacollector.model_vars
+    return [d for d, called in zip(cols["day"], cols["march_called"], strict=True) if called]
+
+
+def test_a_called_march_lowers_the_estimated_risk_before_deterrence():
+    p = np.array([0.0, 0.9, 0.99], dtype=np.float32)
+    estimate(p, DayInputs(0.5, 0.0, deterrence=0.05, reassurance=0.99))
+    expected = 1 - (1 - np.array([0.0, 0.9, 0.99]) * 0.01) * 0.95
+    np.testing.assert_allclose(p, expected, rtol=1e-5)
+    q = np.array([0.9], dtype=np.float32)
+    estimate(q, DayInputs(0.5, 0.0))
+    assert q[0] == np.float32(0.9)  # no march, no deterrence: Epstein's P
+    with pytest.raises(ValueError, match="reassurance 1.5 must be 0..1"):
+        DayInputs(0.5, 0.0, reassurance=1.5)
+
+
+def test_an_organised_movement_marches_every_seventh_day_once_on_the_streets():
+    model = CrisisModel(load_config(BELARUS), rng=0)
+    called = days_called(model)
+    # day 0 is Sunday 9 Aug 2020: the election's night fills the streets on day 1, and the
+    # Sunday marches follow from day 7 (16 Aug) to the horizon
+    assert called == [7, 14, 21, 28, 35, 42, 49, 56]
+    assert model.movement.start_day == 1 and model.movement.marches == 8
+    assert model.movement.reassurance == 0.0  # day 60 is no march day
+
+
+def test_the_city_weighs_a_called_march_and_a_leaderless_one_calls_nothing():
+    organised = CrisisModel(load_config(BELARUS), rng=0)
+    while organised.day < 6:
+        organised.step()
+    organised.step()  # day 7: a march
+    assert organised.movement.called and organised._day_inputs().reassurance == 0.99
+    leaderless = CrisisModel(load_config(BELARUS, ["movement.organised=false"]), rng=0)
+    assert days_called(leaderless) == [] and leaderless.movement.marches == 0
+    assert organised.city_stats.active_share > 0.1  # the march fills the streets ...
+    cols = leaderless.datacollector.model_vars
+    assert cols["active_share"][7] < 0.05  # ... that a leaderless Minsk has left by day 7
+
+
+def test_a_city_at_rest_is_never_called_out_and_a_fallen_regime_ends_the_calls():
+    at_rest = CrisisModel(load_config(AT_REST, ["movement.organised=true"]), rng=0)
+    assert days_called(at_rest) == [] and at_rest.movement.start_day is None
+    model = CrisisModel(load_config(BELARUS), rng=0)
+    while model.day < 6:
+        model.step()
+    model.host.collapse()
+    model.step()  # day 7: the regime has fallen, so no march is called
+    assert model.movement.start_day == 1 and not model.movement.called
+
+
+def test_the_street_share_scales_persons_not_shares():
+    # docs/model.md 9: no setting of city.street_share changes the days above 5%
+    base = CrisisModel(load_config(BELARUS), rng=3).run().datacollector.model_vars
+    wide = CrisisModel(load_config(BELARUS, ["city.street_share=0.1"]), rng=3).run()
+    assert wide.datacollector.model_vars["active_share"] == base["active_share"]
+    assert wide.host.detained > 3 * base["detained"][-1]
