@@ -24,10 +24,10 @@ class CrisisModel(mesa.Model):
 
     Daily order (docs/model.md 3), as written in ``step``: scenario events; the protest movement's
     call (a march today, if an organised movement calls one); the city (protesters, arrests, moves,
-    storming); the host government; the West; Russia's decision (and its
-    reputation); the CSTO allies (in random order); troop arrivals and withdrawal; a day of war if
-    one is fought (with or without Russian troops); troops placed on the city grid unless Russian
-    units fight the host (only a guard mission stands at the capital's sites); data collection.
+    storming); the host government; the West; Russia's decision (and its reputation); the CSTO
+    allies (in random order); troop arrivals and withdrawal; a day of war if one is fought (with or
+    without Russian troops); troops placed on the city grid unless Russian units fight the host
+    (only a guard mission stands at the capital's sites); data collection.
 
     Components: ``city``, ``host``, ``movement``, ``west``, ``russia``, ``allies``, ``ledger``
     (troops per country), ``war`` (the front); world state no actor owns: ``shock`` (the
@@ -175,8 +175,16 @@ class CrisisModel(mesa.Model):
             "sites_held": lambda: self.city_stats.sites_held,
             "hardship_shock": lambda: self.shock.level,
         }
-        parts = (self.host, self.russia, self.ledger, self.west, *self.allies, self.war)
-        for part in (*parts, self.movement):
+        parts = (
+            self.host,
+            self.russia,
+            self.ledger,
+            self.west,
+            *self.allies,
+            self.war,
+            self.movement,  # last, so that the older columns keep their places
+        )
+        for part in parts:
             rep.update(part.columns())
         return rep
 
