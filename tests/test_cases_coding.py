@@ -58,6 +58,24 @@ def test_history_holds_the_documented_request_with_its_day_and_source():
         assert row["request_day"] < load_config(DEFAULT_DIR / f"{cid}.yaml").horizon_days
 
 
+def test_a_scenarios_history_block_dates_the_request_as_history_csv_does():
+    # a config's `history:` (drawn on its plots, never read by the model) and the backtest's
+    # history.csv are two records of the same request: they must agree
+    h = load_history(DEFAULT_DIR)
+    checked = 0
+    for path in CASES:
+        cfg = load_config(path)
+        facts = [
+            f.day for f in (cfg.history.timeline if cfg.history else []) if f.event == "request"
+        ]
+        if facts:
+            assert h.loc[path.stem, "request"] == "yes" and facts == [
+                h.loc[path.stem, "request_day"]
+            ]
+            checked += 1
+    assert checked >= 2  # Kazakhstan 2022 and Belarus 2020
+
+
 @pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
 def test_every_case_states_moscows_stance_toward_the_incumbent_with_a_source(path):
     # docs/cases.md: "russia.incumbent_stance, a fact per case with its source"
