@@ -282,6 +282,32 @@ def test_variants_compare_plots(tmp_path):
     assert (tmp_path / "o" / "plots" / "compare.png").is_file()
 
 
+def test_each_variant_is_held_against_its_own_history(tmp_path):
+    # variants that run different scenarios each carry their own record: the history table compares
+    # each with its own facts, and the shared day axis shows dates only where all share a day 0
+    from sim.experiments.analysis import point_histories, shared_calendar
+    from sim.store import ResultStore
+
+    spec = write_spec(
+        tmp_path,
+        "name: h\nreplications: 2\nvariants:\n  kazakhstan: {}\n"
+        f"  belarus: {{config: {CONFIGS / 'belarus_2020.yaml'}}}\n"
+        f"  epstein: {{config: {CONFIGS / 'epstein_2002.yaml'}}}\n",
+    )
+    out = tmp_path / "o"
+    assert main(["experiment", str(spec), "--out", str(out), "--jobs", "1", "--quiet"]) == 0
+    summary = pd.read_parquet(out / "summary")
+    histories = point_histories(ResultStore(out), summary)
+    assert histories["epstein"] is None
+    assert str(histories["kazakhstan"].start_date) == "2022-01-02"
+    assert str(histories["belarus"].start_date) == "2020-08-09"
+    assert shared_calendar(histories) is None
+    assert shared_calendar({"a": histories["belarus"], "b": histories["belarus"]}) is not None
+    table = pd.read_csv(out / "analysis" / "history.csv")
+    requests = table[table["what"] == "request"].set_index("variant")["history"]
+    assert requests.to_dict() == {"kazakhstan": 3, "belarus": 6}
+
+
 @pytest.mark.parametrize(
     "body,expected",
     [

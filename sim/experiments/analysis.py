@@ -62,6 +62,24 @@ def point_config(store: ResultStore, index: int = 0):
         return None
 
 
+def point_histories(store: ResultStore, summary: pd.DataFrame) -> dict[str, object]:
+    """Each variant's own ``history`` block (None where its config has none or has moved): the
+    variants of one experiment may run different scenarios, each with its own record."""
+    first = summary.drop_duplicates("point_name")
+    return {
+        name: getattr(point_config(store, int(point)), "history", None)
+        for name, point in zip(first["point_name"], first["point"], strict=True)
+    }
+
+
+def shared_calendar(histories: dict[str, object]):
+    """The history whose start date every variant shares (dates on a shared axis), else None."""
+    starts = {getattr(h, "start_date", None) for h in histories.values()}
+    if len(starts) != 1 or None in starts:
+        return None
+    return next(iter(histories.values()))
+
+
 def analyse(out: str | Path) -> list[Path]:
     """Write every analysis table and plot the spec asks for; returns the files written."""
     out = Path(out)
@@ -86,10 +104,10 @@ def _save(fig, path: Path) -> Path:
 
 def _compare(spec, summary, points, store, figs, tables):
     """Small multiples: one row per daily series, one column per variant; each panel shows its own
-    variant's median and band over the other variants' medians in grey."""
+    variant's median and band over the other variants' medians in grey, and its own history."""
     daily = store.load("daily").merge(summary[["key", "point_name"]].drop_duplicates(), on="key")
     names = list(summary.drop_duplicates("point").sort_values("point")["point_name"])
-    history = getattr(point_config(store), "history", None)
+    histories = point_histories(store, summary)
     rows, cols = len(spec.series), len(names)
     fig, axes = plt.subplots(
         rows,
@@ -119,13 +137,13 @@ def _compare(spec, summary, points, store, figs, tables):
                 name,
                 color=palette.series_colour(series) or palette.TOTAL,
             )
-            mark_history(ax, history, text=False)
+            mark_history(ax, histories[name], text=False)  # each panel its own record
             ax.grid(alpha=0.3)
             if i == 0:
                 ax.set_title(name, fontsize=9)
         axes[i, 0].set_ylabel(AXIS_LABELS.get(series, label(series)), fontsize=9)
-    for ax in axes[-1]:
-        day_axis(ax, history, ticks=4)
+    for ax in axes[-1]:  # the panels share their x axis: dates only where all share a day 0
+        day_axis(ax, shared_calendar(histories), ticks=4)
     fig.suptitle(
         f"{spec.name}: median and 10-90% band per variant ({spec.replications} runs each); "
         "grey: the other variants' medians",
@@ -149,11 +167,12 @@ def _outcomes(spec, summary, points, store, figs, tables):
     table = shares.add_prefix("share_outcome_").join(stats)
     table.index.name = "variant"
     files = [write_csv(table, tables / "outcomes.csv", index=True)]
-    history = getattr(point_config(store), "history", None)
-    if history is not None:
+    histories = point_histories(store, summary)
+    if any(h is not None for h in histories.values()):
         compared = [
-            history_table(part, history).assign(variant=name)
+            history_table(part, histories[name]).assign(variant=name)
             for name, part in summary.groupby("point_name", sort=False)
+            if histories[name] is not None
         ]
         compared = pd.concat(compared, ignore_index=True) if compared else pd.DataFrame()
         if not compared.empty:
