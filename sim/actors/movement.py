@@ -34,8 +34,7 @@ class Movement(Component):
     def __init__(self, model, cfg):
         super().__init__(model, cfg, "movement")
         self.start_day: int | None = None  # the first day the movement was on the streets
-        self.called = False  # a march is called today
-        self.marches = 0  # marches called so far
+        self.called = False  # a march is called today (the summary's `marches` counts the days)
 
     def step(self) -> None:
         """Before the city's day: yesterday's streets, then today's call."""
@@ -49,7 +48,6 @@ class Movement(Component):
             and day % cfg.march_interval_days == 0
             and self.model.host.status != RegimeStatus.FALLEN
         )
-        self.marches += self.called
 
     @property
     def reassurance(self) -> float:
