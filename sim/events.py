@@ -82,6 +82,12 @@ def _legitimacy(model: CrisisModel, ev: Event, offset: int) -> None:
         model.host.lose_legitimacy(ev.value)
 
 
+@handles("disputed_election")
+def _disputed(model: CrisisModel, ev: Event, offset: int) -> None:
+    if offset == 0:
+        model.host.dispute_election(ev.value)
+
+
 @handles("trigger")
 def _trigger(model: CrisisModel, ev: Event, offset: int) -> None:
     if offset == 0:

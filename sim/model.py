@@ -123,8 +123,8 @@ class CrisisModel(mesa.Model):
 
     def _day_inputs(self) -> DayInputs:
         """What the city gets today: legitimacy, the shock, the deterrence, visibility and arrest
-        intensity of the host's measures and of foreign troops' presence, and the reassurance of a
-        called march (docs/model.md 7.2-7.7)."""
+        intensity of the host's measures and of foreign troops' presence, and the safety in numbers
+        of a called march (docs/model.md 7.2-7.7)."""
         host, troops = self.host, self.cfg.troops
         deterrence = host.deterrence()
         if troops.deterrence_channel and self.russia.in_city and not self.russia.hostile:
@@ -136,7 +136,9 @@ class CrisisModel(mesa.Model):
             deterrence=deterrence,
             visibility=host.visibility(),
             reassurance=self.movement.reassurance,
-            arrest_intensity=host.arrest_intensity(),
+            # a called march's safety in numbers is real as well as felt: the police pick as few
+            # of its marchers as each expects (docs/model.md 7.2a)
+            arrest_intensity=host.arrest_intensity() * (1.0 - self.movement.reassurance),
         )
 
     @staticmethod

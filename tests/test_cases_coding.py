@@ -4,6 +4,7 @@ history, not a fact of a case config."""
 import re
 import shutil
 
+import pandas as pd
 import pytest
 import yaml
 
@@ -145,3 +146,18 @@ def test_the_levels_differ_only_by_the_documented_request():
             assert dec.host == cfg.host
         else:
             assert dec.events == cfg.events and not dec.host.can_request
+
+
+def test_a_disputed_election_is_coded_as_one_whose_result_stands():
+    # docs/cases.md, coding scheme: a case whose trigger (cases.csv) is a disputed or fraudulent
+    # election has a `disputed_election` event of 0.2 on its day 0, and no plain legitimacy_shock
+    table = pd.read_csv(DEFAULT_DIR / "cases.csv").set_index("id")
+    election = table["trigger"].str.contains("election", case=False)
+    assert sorted(table.index[election]) == ["belarus_2020", "kyrgyzstan_2005"]
+    for path in CASES:
+        kinds = [(e.kind, e.day, e.value) for e in load_config(path).events]
+        if election.get(path.stem, False):
+            assert ("disputed_election", 0, 0.2) in kinds, path.stem
+            assert all(k != "legitimacy_shock" for k, _, _ in kinds), path.stem
+        else:
+            assert all(k != "disputed_election" for k, _, _ in kinds), path.stem

@@ -185,6 +185,7 @@ def test_every_float_in_the_schema_rejects_nan_and_infinity(value):
         ("hardship_shock", -0.1, 0.0),
         ("legitimacy_shock", -0.3, 0.3),
         ("legitimacy_shock", 1.2, 1.0),
+        ("disputed_election", -0.1, 0.2),
         ("trigger", 1.1, 0.9),
         ("forces_committed", 6e6, 40_000),
         ("forces_committed", -5, 0),

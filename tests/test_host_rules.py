@@ -191,3 +191,29 @@ def test_police_arrest_at_the_ordinary_intensity_until_mass_arrests():
         contain.step()
         epstein.step()
     assert 0 < contain.host.detained < epstein.host.detained
+
+
+@pytest.mark.parametrize("kind", ["legitimacy_shock", "disputed_election"])
+def test_calm_restores_a_lost_legitimacy_but_not_what_a_disputed_election_took(tmp_path, kind):
+    """docs/model.md 7.8: calm days pull legitimacy back toward day 0's, less what a disputed
+    election took (its result stands); a plain legitimacy shock heals."""
+    from sim.config import load_config
+    from sim.model import CrisisModel
+
+    path = tmp_path / "calm.yaml"
+    path.write_text(
+        f"extends: {ROOT / 'configs' / 'kazakhstan_2022' / 'no_shock.yaml'}\n"
+        f"events: [{{day: 0, kind: {kind}, value: 0.2}}]\n",
+        encoding="utf-8",
+    )
+    model = CrisisModel(load_config(path), rng=0)
+    l0 = model.host.legitimacy
+    model.step()  # day 0's event: the loss puts the city out for a few days
+    assert model.host.legitimacy < l0 - 0.1  # (a dismissal has given back a little)
+    model.run()  # then calm to day 60
+    assert model.host.calm_days > 30
+    if kind == "disputed_election":
+        assert model.host.legitimacy_target == pytest.approx(l0 - 0.2)
+        assert model.host.legitimacy == pytest.approx(l0 - 0.2, abs=0.01)
+    else:
+        assert model.host.legitimacy == pytest.approx(l0, abs=0.01)

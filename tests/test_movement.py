@@ -79,3 +79,44 @@ def test_the_street_share_scales_persons_not_shares():
     wide = CrisisModel(load_config(BELARUS, ["city.street_share=0.1"]), rng=3).run()
     assert wide.datacollector.model_vars["active_share"] == base["active_share"]
     assert wide.host.detained > 3 * base["detained"][-1]
+
+
+def test_the_host_reads_a_called_march_at_march_threat_of_its_size():
+    def day_seven(overrides):
+        # an unrest scale of 1 keeps the index below its cap of 1, so the readings differ
+        model = CrisisModel(load_config(BELARUS, ["host.unrest_scale=1", *overrides]), rng=0)
+        while model.day < 7:
+            model.step()
+        return model
+
+    none = day_seven([])  # march_threat 0, the default: a march counts by what it does
+    half = day_seven(["movement.march_threat=0.5"])
+    whole = day_seven(["movement.march_threat=1"])  # read as a riot of its size
+    # the same streets (the threat is read after the city's day) ...
+    share = none.city_stats.active_share
+    assert half.city_stats.active_share == whole.city_stats.active_share == share
+    assert none.movement.called and share > 0.2
+    # ... read at none, half and all of their size
+    assert none.host.unrest_index == 0.0 and none.movement.threat_weight == 0.0
+    assert half.host.unrest_index == pytest.approx(0.5 * share)
+    assert whole.host.unrest_index == pytest.approx(share)
+    assert none.host.regime_threat < half.host.regime_threat < whole.host.regime_threat
+    none.step()  # day 8: no march, the crowd still out counts in full
+    assert none.movement.threat_weight == 1.0
+    assert none.host.unrest_index == pytest.approx(none.city_stats.active_share)
+
+
+def test_a_called_marchs_safety_in_numbers_is_real():
+    # docs/model.md 7.2a: the police's arrests per patrol are cut by march_reassurance on a
+    # called day, as each marcher's estimated risk is
+    model = CrisisModel(load_config(BELARUS), rng=0)
+    while model.day < 6:
+        model.step()
+    assert model._day_inputs().arrest_intensity == 1.0  # day 6: no march
+    jailed_before = model.host.detained
+    model.step()  # day 7: a march
+    inputs = model._day_inputs()
+    assert inputs.arrest_intensity == pytest.approx(0.01) and inputs.reassurance == 0.99
+    # a third of the city out, and a few hundred persons detained (the record's order)
+    assert model.city_stats.active_share > 0.3
+    assert model.host.detained - jailed_before < 1_000

@@ -22,7 +22,8 @@ class HostGovernment(Component):
 
     Each day, from the city's state::
 
-        unrest index   u = min(1, active share / unrest_scale)
+        unrest index   u = min(1, active share x w / unrest_scale)   w: the movement's
+                                                                  threat_weight (a called march)
         regime threat  theta = w_u u + w_s (sites lost / sites) + w_p (forces lost from the capital)
 
     then, in order: the day's detentions and deaths in persons; the apparatus's loyalty
@@ -31,17 +32,19 @@ class HostGovernment(Component):
     request, the army, lethal force); the forces on duty posted to the city's grid (one patrol for
     ``persons_per_patrol`` persons, as the police at day 0); collapse after ``collapse_days`` days
     with theta >= ``collapse_threshold``, or at once when ``collapse_defected`` of the capital's
-    forces have deserted; legitimacy pulled back toward its day-0 value on calm days, and lowered by
-    foreign troops' presence (nationalism).
+    forces have deserted; legitimacy pulled back on calm days toward its day-0 value less what a
+    disputed election took, and lowered by foreign troops' presence (nationalism).
 
-    Other components change the host only through its methods: ``lose_legitimacy`` (an event),
-    ``forbid_request`` and ``ask`` (events), ``after_battle`` and ``collapse`` (the war).
+    Other components change the host only through its methods: ``lose_legitimacy`` and
+    ``dispute_election``, ``forbid_request`` and ``ask`` (events), ``after_battle`` and
+    ``collapse`` (the war).
     """
 
     def __init__(self, model, cfg):
         super().__init__(model, cfg, "host")
         self.alignment = cfg.alignment
         self.legitimacy = cfg.legitimacy
+        self.legitimacy_target = cfg.legitimacy  # what calm restores: day 0's, less what stands
         self.can_request = cfg.can_request
         self.status = RegimeStatus.STABLE
         self.regime_threat = 0.0
@@ -84,7 +87,8 @@ class HostGovernment(Component):
     def step(self) -> None:
         cfg, stats = self.cfg, self.model.city_stats
         self._count_persons(stats)
-        self.unrest_index = min(1.0, stats.active_share / cfg.unrest_scale)
+        crowd = stats.active_share * self.model.movement.threat_weight  # a called march: less
+        self.unrest_index = min(1.0, crowd / cfg.unrest_scale)
         lost = max(0.0, 1.0 - self.apparatus.on_duty / self._day0_forces)
         w_u, w_s, w_p = cfg.threat_weights
         n_sites = max(1, stats.sites_held + stats.sites_lost)
@@ -239,6 +243,13 @@ class HostGovernment(Component):
         """A legitimacy shock (a stolen election): L falls by ``value``, not below 0."""
         self.legitimacy = max(0.0, self.legitimacy - value)
 
+    def dispute_election(self, value: float) -> None:
+        """A disputed election whose result stands: L falls by ``value``, not below 0, and so does
+        the legitimacy calm days restore. Nothing in the playbook annuls an election, so the loss
+        stays for the run (as a price rise stays until a concession undoes it)."""
+        self.lose_legitimacy(value)
+        self.legitimacy_target = max(0.0, self.legitimacy_target - value)
+
     def after_battle(self, army: float) -> None:
         """The host army's strength after a day of fighting, Western aid included (the war)."""
         self.army = army
@@ -247,7 +258,7 @@ class HostGovernment(Component):
         cfg = self.cfg
         presence = min(1.0, self.model.troops_on_ground() / cfg.presence_reference)
         recovery = cfg.legitimacy_recovery if self.calm_days > 0 else 0.0
-        drift = recovery * (cfg.legitimacy - self.legitimacy) - cfg.nationalism * presence
+        drift = recovery * (self.legitimacy_target - self.legitimacy) - cfg.nationalism * presence
         self.legitimacy = min(1.0, max(0.0, self.legitimacy + drift))
 
     # --- what the city gets from the host --------------------------------------------------------

@@ -11,8 +11,12 @@ The model's rule, each day before the city moves:
 - from then on, while the regime stands, a march is called on every ``march_interval_days``-th day
   counted from day 0;
 - on a called day every citizen's estimated arrest probability is ``P (1 - march_reassurance)``
-  before deterrence (:func:`sim.city.rules.estimate`): the police still arrest as on any day, but
-  the risk each marcher weighs is that of one among many.
+  before deterrence (:func:`sim.city.rules.estimate`), and the police's arrests per patrol are cut
+  by the same share (the model's day inputs): the safety of one among many is real as well as
+  felt, as a few hundred of Minsk's 100,000 and more marchers were detained on a Sunday;
+- on a called day the host reads the crowd at ``march_threat`` of its size in the regime threat
+  (:class:`.host.HostGovernment`): a march shows numbers, but storms nothing by being called; what
+  a crowd does (sites stormed, forces lost) counts in full.
 
 A leaderless protest (``organised: false``, the default) calls nothing, and the city runs as before.
 """
@@ -24,7 +28,7 @@ from .host import RegimeStatus
 
 
 class Movement(Component):
-    """Calls marches; the city reads ``reassurance`` today.
+    """Calls marches; the city reads ``reassurance`` today, the host ``threat_weight``.
 
     Args:
         model: the crisis model (it provides ``city_stats``, ``day`` and ``host``).
@@ -53,6 +57,12 @@ class Movement(Component):
     def reassurance(self) -> float:
         """What today's call removes from each citizen's estimated arrest probability."""
         return self.cfg.march_reassurance if self.called else 0.0
+
+    @property
+    def threat_weight(self) -> float:
+        """How much of today's crowd counts in the regime threat: ``march_threat`` on a called
+        day, all of it on any other."""
+        return self.cfg.march_threat if self.called else 1.0
 
     def columns(self) -> dict[str, Reporter]:
         return {"march_called": lambda: self.called}

@@ -61,7 +61,8 @@ class DayInputs:
     # 0..1: lowers each citizen's estimated arrest risk before deterrence, P (1 - reassurance)
     # (a march an organised protest movement has called: safety in numbers)
     reassurance: float = 0.0
-    # expected arrests per patrol per day (mass arrests raise it); each patrol makes the integer
+    # expected arrests per patrol per day (mass arrests raise it, a called march's numbers lower
+    # it); each patrol makes the integer
     # part, and one more with probability the fractional part (drawn from the city's stream)
     arrest_intensity: float = 1.0
 

@@ -40,10 +40,25 @@ class MovementParams(Section):
         0.0,
         1.0,
         "share",
-        "share of a citizen's estimated arrest probability P that a called march removes: safety "
-        "in numbers at a known time and place. 0.99 puts a marcher's P near 1% where Epstein's "
-        "rule gives 0.9 to one seen by a patrol; at Minsk's Sunday marches a few hundred of "
-        "50,000-150,000 marchers were detained (Viasna and the Interior Ministry, 13 and 20 Sep "
-        "2020, via Delfi and DW). Assumption, read from Belarus 2020's record, which makes "
-        "Belarus in-sample for it",
+        "share of a marcher's arrest risk that a called march removes, as each weighs it and as "
+        "the police can act on it: safety in numbers at a known time and place. A citizen's "
+        "estimated P is cut by it, and so are the police's arrests per patrol that day. 0.99 puts "
+        "a marcher's P near 1% where Epstein's rule gives 0.9 to one seen by a patrol; at Minsk's "
+        "Sunday marches a few hundred of 50,000-150,000 marchers were detained (Viasna and the "
+        "Interior Ministry, 13 and 20 Sep 2020, via Delfi and DW). Assumption, read from Belarus "
+        "2020's record, which makes Belarus in-sample for it",
+    )
+    march_threat: float = P(
+        0.0,
+        0.0,
+        1.0,
+        "share",
+        "weight of a called march's crowd in the regime threat, against a crowd nobody called. "
+        "0: a march counts by what it does, not by its size: storming sites and winning over "
+        "forces, the threat's other terms, count in full, and the crowd still out the next day, "
+        "uncalled, counts in full; 1: a march reads as a riot of its size. Assumption, from "
+        "Belarus 2020's record: no emergency was declared against Minsk's Sunday marches, and Putin's reserve was for extremists 'setting fire to cars, "
+        "homes, banks, attempting to seize administrative buildings' (Kremlin via AAP, 27 Aug "
+        "2020). Added after the backtest had shown that a march read as a riot made Moscow send "
+        "troops to Minsk, so Belarus's decision is in-sample for it (docs/model.md 7.2a)",
     )
