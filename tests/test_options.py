@@ -251,8 +251,8 @@ def test_case_configs_set_facts_not_mechanism_parameters(path):
 # 10 of 11 (Kyrgyzstan 2010 the miss on both; without Moscow's bias also Ukraine 2022); under
 # weighted 9 and 9 (Belarus 2020 and Kyrgyzstan 2010 on both; Ukraine 2022's form, the Donbas for a
 # full invasion, takes the place of Belarus 2020's among the form misses without the bias).
-# Belarus 2020 under all_five is near even since its Sunday marches (docs/model.md 7.2a): a guard
-# mission in 4 of these 10 runs (a hit), in 12 of the README's 20 (a miss).
+# Belarus 2020 under all_five: a guard mission in 3 of these 10 runs, as in 6 of the README's 20,
+# after the crowd still out the day after a Sunday march (docs/model.md 7.2a; a hit).
 @pytest.mark.slow
 def test_backtest_scores_form_beside_intervention():
     # issue 13's targets, at the decision level (the request as documented, as issue 13 scored it)
@@ -287,4 +287,4 @@ def test_backtest_scores_form_beside_intervention():
     ]  # peacekeepers after a ceasefire are not an intervention
     weighted = table[table["scored"] & (table["rule"] == "weighted")].set_index("case")
     assert weighted.loc["ukraine_2022", "pred_form"] == "limited"
-    assert t.loc["belarus_2020", "p_intervene"] == pytest.approx(0.4)
+    assert t.loc["belarus_2020", "p_intervene"] == pytest.approx(0.3)
