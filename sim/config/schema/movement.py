@@ -57,8 +57,9 @@ class MovementParams(Section):
         "0: a march counts by what it does, not by its size: storming sites and winning over "
         "forces, the threat's other terms, count in full, and the crowd still out the next day, "
         "uncalled, counts in full; 1: a march reads as a riot of its size. Assumption, from "
-        "Belarus 2020's record: no emergency was declared against Minsk's Sunday marches, and Putin's reserve was for extremists 'setting fire to cars, "
-        "homes, banks, attempting to seize administrative buildings' (Kremlin via AAP, 27 Aug "
-        "2020). Added after the backtest had shown that a march read as a riot made Moscow send "
+        "Belarus 2020's record: no emergency was declared against Minsk's Sunday marches, and "
+        "Putin's reserve was for extremists 'setting fire to cars, homes, banks, attempting to "
+        "seize administrative buildings' (Kremlin via AAP, 27 Aug 2020). Added after the backtest "
+        "had shown that a march read as a riot made Moscow send "
         "troops to Minsk, so Belarus's decision is in-sample for it (docs/model.md 7.2a)",
     )
