@@ -87,7 +87,7 @@ class HostGovernment(Component):
     def step(self) -> None:
         cfg, stats = self.cfg, self.model.city_stats
         self._count_persons(stats)
-        crowd = stats.active_share * self.model.movement.threat_weight  # a called march: less
+        crowd = stats.active_share * self.model.movement.threat_weight  # a called march's weight
         self.unrest_index = min(1.0, crowd / cfg.unrest_scale)
         lost = max(0.0, 1.0 - self.apparatus.on_duty / self._day0_forces)
         w_u, w_s, w_p = cfg.threat_weights
@@ -240,7 +240,8 @@ class HostGovernment(Component):
         self.can_request = False
 
     def lose_legitimacy(self, value: float) -> None:
-        """A legitimacy shock (a stolen election): L falls by ``value``, not below 0."""
+        """A legitimacy shock (protests turning against the regime, say): L falls by ``value``, not
+        below 0; calm days restore it."""
         self.legitimacy = max(0.0, self.legitimacy - value)
 
     def dispute_election(self, value: float) -> None:

@@ -62,8 +62,8 @@ class DayInputs:
     # (a march an organised protest movement has called: safety in numbers)
     reassurance: float = 0.0
     # expected arrests per patrol per day (mass arrests raise it, a called march's numbers lower
-    # it); each patrol makes the integer
-    # part, and one more with probability the fractional part (drawn from the city's stream)
+    # it); each patrol makes the integer part, and one more with probability the fractional part
+    # (drawn from the city's stream)
     arrest_intensity: float = 1.0
 
     def __post_init__(self) -> None:

@@ -26,10 +26,10 @@ class Event(Section):
     ] = Field(
         description="what happens: hardship rises; legitimacy falls; legitimacy falls for good "
         "(a disputed election whose result stands: calm does not restore what it took); a "
-        "trigger (attack, "
-        "manufactured pretext); Russian forces committed elsewhere; the West changes its "
-        "sanctions signal; the host may no longer ask for help; the host asks for help (a "
-        "documented request, whatever its regime threat; only a friendly host that may ask); "
+        "trigger (attack, manufactured pretext); Russian forces committed elsewhere; the West "
+        "changes its sanctions signal; the host may no longer ask for help; the host asks for "
+        "help (a documented request, whatever its regime threat; only a friendly host that may "
+        "ask); "
         "the host commits `value` (share) of its army to retake the separatists' territory (a "
         "war without Russia, docs/model.md 7.14)"
     )

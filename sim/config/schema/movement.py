@@ -60,6 +60,6 @@ class MovementParams(Section):
         "Belarus 2020's record: no emergency was declared against Minsk's Sunday marches, and "
         "Putin's reserve was for extremists 'setting fire to cars, homes, banks, attempting to "
         "seize administrative buildings' (Kremlin via AAP, 27 Aug 2020). Added after the backtest "
-        "had shown that a march read as a riot made Moscow send "
-        "troops to Minsk, so Belarus's decision is in-sample for it (docs/model.md 7.2a)",
+        "had shown that a march read as a riot made Moscow send troops to Minsk, so Belarus's "
+        "decision is in-sample for it (docs/model.md 7.2a)",
     )
