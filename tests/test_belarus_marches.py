@@ -85,7 +85,7 @@ def by_day(out: Path, name: str) -> pd.DataFrame:
 def test_belarus_marches_say_what_the_readme_says(tmp_path):
     m = run(SPEC, tmp_path / "bm")
     directions(m)
-    # docs/model.md 7.2a and 9: every march a third of the city or more, 1-3% of the citizens
+    # docs/model.md 7.2a and 9: every march a quarter of the city or more, under 4% of the citizens
     # in jail from day 35, the quiet days between; the stolen election's loss stands (0.5), where
     # forgiven it is back near 0.7 by day 42
     b = by_day(tmp_path / "bm", "Belarus")
