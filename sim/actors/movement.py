@@ -55,7 +55,9 @@ class Movement(Component):
 
     @property
     def reassurance(self) -> float:
-        """What today's call removes from each citizen's estimated arrest probability."""
+        """What today's call removes from a marcher's arrest risk: from each citizen's estimated
+        probability and, as the model composes the day's inputs, from the police's arrests per
+        patrol."""
         return self.cfg.march_reassurance if self.called else 0.0
 
     @property
