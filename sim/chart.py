@@ -2,7 +2,8 @@
 replications with its 10-90% band, the day axis (calendar dates under the day numbers where the
 scenario has a start date), the history's dated facts as dotted lines, a figure's frame, titles,
 legend and atomic save (``sim.files.save_figure``), a figure that says why there is nothing to
-show, and the two panel layouts (one panel of several series; one small panel per series).
+show, and the panel layouts (one panel of several series; one small panel per series; columns of
+panels wrapped into blocks).
 
 ``sim.plots`` draws a scenario's figures from them; the experiment analysis uses them too.
 """
@@ -221,3 +222,35 @@ def small_multiples(
         ax.set_ylabel(ylabel)
     titles(fig, title, config, daily["rep"].nunique(), history_note(history))
     return save(fig, path)
+
+
+def wrapped_columns(count: int, rows: int, max_cols: int):
+    """A figure of ``count`` columns of ``rows`` panels, wrapped after ``max_cols`` columns into
+    blocks one under the other, and each column's panels top to bottom. All panels share the x
+    axis and each row's panels its y axis, across blocks; y labels show in the first column, x
+    labels under each column's last panel (the last ``max_cols`` columns), and unused panels hide.
+    """
+    cols = min(count, max_cols)
+    blocks = -(-count // cols)
+    fig, axes = plt.subplots(
+        rows * blocks,
+        cols,
+        figsize=(2.6 * cols + 1.2, 2.1 * rows * blocks + 1.2),
+        sharex=True,
+        squeeze=False,
+        layout="constrained",
+    )
+    columns: list[list] = []
+    for k in range(blocks * cols):
+        block, j = divmod(k, cols)
+        column = [axes[block * rows + i, j] for i in range(rows)]
+        for i, ax in enumerate(column):
+            if k >= count:
+                ax.set_visible(False)
+                continue
+            if k:
+                ax.sharey(columns[0][i])
+            ax.tick_params(labelleft=j == 0, labelbottom=k >= count - cols and i == rows - 1)
+        if k < count:
+            columns.append(column)
+    return fig, columns

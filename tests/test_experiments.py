@@ -282,6 +282,30 @@ def test_variants_compare_plots(tmp_path):
     assert (tmp_path / "o" / "plots" / "compare.png").is_file()
 
 
+def test_many_variants_wrap_into_blocks_that_share_each_series_scale():
+    # the comparison figure puts at most six variants side by side (belarus_marches has 16)
+    import matplotlib.pyplot as plt
+
+    from sim.chart import wrapped_columns
+
+    fig, columns = wrapped_columns(16, 3, 6)
+    assert len(columns) == 16 and all(len(c) == 3 for c in columns)
+    assert fig.axes[0].get_gridspec().get_geometry() == (9, 6)  # three blocks of three rows
+    assert sum(not ax.get_visible() for ax in fig.axes) == 2 * 3  # the last block's two spare
+    columns[15][1].plot([0, 1], [0, 7])  # one series' scale is every block's ...
+    assert columns[0][1].get_ylim() == columns[15][1].get_ylim()
+    assert columns[0][0].get_ylim() != columns[0][1].get_ylim()  # ... and no other series'
+    # x labels under each column's last panel only; y labels in the first column only
+    assert [c[-1].xaxis.get_tick_params()["labelbottom"] for c in columns[-6:]] == [True] * 6
+    assert not columns[0][-1].xaxis.get_tick_params()["labelbottom"]
+    assert columns[6][0].yaxis.get_tick_params()["labelleft"]
+    assert not columns[7][0].yaxis.get_tick_params()["labelleft"]
+    plt.close(fig)
+    fig, columns = wrapped_columns(4, 2, 6)  # a few variants: one row of blocks, as before
+    assert fig.axes[0].get_gridspec().get_geometry() == (2, 4) and len(columns) == 4
+    plt.close(fig)
+
+
 def test_each_variant_is_held_against_its_own_history(tmp_path):
     # variants that run different scenarios each carry their own record: the history table compares
     # each with its own facts, and the shared day axis shows dates only where all share a day 0

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .. import palette
-from ..chart import band, day_axis, label, mark_history
+from ..chart import band, day_axis, label, mark_history, wrapped_columns
 from ..files import save_figure, write_csv
 from ..history import history_table
 from ..records import RANKED_OUTCOMES
@@ -29,6 +29,8 @@ from .spec import ExperimentSpec
 from .statistics import describe, group_statistics, is_share, primary, stored_summary
 
 DPI = 110
+COMPARE_COLUMNS = 6
+"""Variants side by side in the comparison figure before it wraps into another block of rows."""
 AXIS_LABELS = {
     "active_share": "active protesters (share)",
     "troops_total": "foreign troops (soldiers)",
@@ -103,29 +105,20 @@ def _save(fig, path: Path) -> Path:
 
 
 def _compare(spec, summary, points, store, figs, tables):
-    """Small multiples: one row per daily series, one column per variant; each panel shows its own
+    """Small multiples: one row per daily series, one column per variant, wrapped after
+    ``COMPARE_COLUMNS`` variants into blocks one under the other; each panel shows its own
     variant's median and band over the other variants' medians in grey, and its own history."""
     daily = store.load("daily").merge(summary[["key", "point_name"]].drop_duplicates(), on="key")
     names = list(summary.drop_duplicates("point").sort_values("point")["point_name"])
     histories = point_histories(store, summary)
-    rows, cols = len(spec.series), len(names)
-    fig, axes = plt.subplots(
-        rows,
-        cols,
-        figsize=(2.6 * cols + 1.2, 2.1 * rows + 1.2),
-        sharex=True,
-        sharey="row",
-        squeeze=False,
-        layout="constrained",
-    )
+    fig, columns = wrapped_columns(len(names), len(spec.series), COMPARE_COLUMNS)
     medians = {
         (n, s): part.groupby("day")[s].median()
         for n, part in daily.groupby("point_name")
         for s in spec.series
     }
-    for i, series in enumerate(spec.series):
-        for j, name in enumerate(names):
-            ax = axes[i, j]
+    for name, column in zip(names, columns, strict=True):
+        for i, (series, ax) in enumerate(zip(spec.series, column, strict=True)):
             for other in names:
                 if other != name:
                     m = medians[(other, series)]
@@ -141,9 +134,10 @@ def _compare(spec, summary, points, store, figs, tables):
             ax.grid(alpha=0.3)
             if i == 0:
                 ax.set_title(name, fontsize=9)
-        axes[i, 0].set_ylabel(AXIS_LABELS.get(series, label(series)), fontsize=9)
-    for ax in axes[-1]:  # the panels share their x axis: dates only where all share a day 0
-        day_axis(ax, shared_calendar(histories), ticks=4)
+            if ax.get_subplotspec().is_first_col():
+                ax.set_ylabel(AXIS_LABELS.get(series, label(series)), fontsize=9)
+    for column in columns[-COMPARE_COLUMNS:]:  # dates only where all variants share a day 0
+        day_axis(column[-1], shared_calendar(histories), ticks=4)
     fig.suptitle(
         f"{spec.name}: median and 10-90% band per variant ({spec.replications} runs each); "
         "grey: the other variants' medians",
