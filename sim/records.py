@@ -62,6 +62,7 @@ SUMMARY_COLUMNS = (
     "unrest_days",
     "last_unrest_day",
     "marches",
+    "actions",
 )
 
 
@@ -94,10 +95,12 @@ SUMMARY_DTYPES = {
     "deployments": "Int64",
     "unrest_days": "Int64",
     "marches": "Int64",
+    "actions": "Int64",
 }
 """Summary columns with a fixed dtype: days are nullable integers, troops whole soldiers, seeds
 64-bit (one type in every file); the counts added after the first edition (``deployments``,
-``unrest_days``, ``marches``) are nullable too, so a row written without them still reads."""
+``unrest_days``, ``marches``, ``actions``) are nullable too, so a row written without them still
+reads."""
 
 
 def summary_frame(rows: list[dict]) -> pd.DataFrame:
@@ -160,6 +163,9 @@ def summarize(daily: Mapping[str, Sequence] | pd.DataFrame, order_threshold: flo
         "last_unrest_day": int(days[unrest[-1]]) if unrest.size else None,
         "marches": int(np.count_nonzero(np.asarray(daily["march_called"])))
         if "march_called" in daily
+        else 0,
+        "actions": int(np.count_nonzero(np.asarray(daily["action_called"])))
+        if "action_called" in daily
         else 0,
         "days_to_order": int(days[calm[0]])
         if calm.size and active.max() >= order_threshold

@@ -120,3 +120,30 @@ def test_a_called_marchs_safety_in_numbers_is_real():
     # a third of the city out, and a few hundred persons detained (the record's order)
     assert model.city_stats.active_share > 0.3
     assert model.host.detained - jailed_before < 1_000
+
+
+def test_smaller_actions_are_called_between_marches_only_when_set():
+    # docs/model.md 7.2a: with action_reassurance above 0 the movement calls smaller actions on
+    # every day it is on the streets and no march is called; 0, the default, calls none
+    assert load_config(BELARUS).movement.action_reassurance == 0.0
+    model = CrisisModel(load_config(BELARUS, ["movement.action_reassurance=0.9"]), rng=0)
+    seen = {}
+    while model.day < 9:
+        model.step()
+        m = model.movement
+        inputs = model._day_inputs()
+        cut = inputs.arrest_intensity / model.host.arrest_intensity()
+        seen[model.day] = (m.called, m.action_called, inputs.reassurance, m.threat_weight, cut)
+    # day 1, before the movement is on: nothing called, the crowd counts in full
+    assert seen[1] == (False, False, 0.0, 1.0, 1.0)
+    for day in (2, 3, 4, 5, 6, 8, 9):  # smaller actions, at their own safety, read as a march
+        called, action, r, w, cut = seen[day]
+        assert (called, action, r, w) == (False, True, 0.9, 0.0), day
+        assert cut == pytest.approx(0.1), day  # the police's arrests per patrol, cut by 0.9
+    assert seen[7][:4] == (True, False, 0.99, 0.0)  # the Sunday march keeps its own
+    model.run()
+    row = summarize(model.datacollector.model_vars, model.cfg.russia.order_threshold)
+    assert row["marches"] == 8 and row["actions"] == 59 - 8  # days 2-60 less the marches
+    plain = CrisisModel(load_config(BELARUS), rng=0).run()
+    summary = summarize(plain.datacollector.model_vars, plain.cfg.russia.order_threshold)
+    assert summary["actions"] == 0 and not any(plain.datacollector.model_vars["action_called"])

@@ -16,7 +16,11 @@ The model's rule, each day before the city moves:
   felt, as a few hundred of Minsk's 100,000 and more marchers were detained on a Sunday;
 - on a called day the host reads the crowd at ``march_threat`` of its size in the regime threat
   (:class:`.host.HostGovernment`): a march shows numbers, but storms nothing by being called; what
-  a crowd does (sites stormed, forces lost) counts in full.
+  a crowd does (sites stormed, forces lost) counts in full;
+- on every other day of a movement on the streets, if ``action_reassurance`` is above 0 (0, the
+  default, calls only marches), smaller actions are called: each citizen's P and the police's
+  arrests per patrol are cut by ``action_reassurance`` instead, and the host reads the called
+  crowd by ``march_threat``, as a march's.
 
 A leaderless protest (``organised: false``, the default) calls nothing, and the city runs as before.
 """
@@ -28,7 +32,8 @@ from .host import RegimeStatus
 
 
 class Movement(Component):
-    """Calls marches; the city reads ``reassurance`` today, the host ``threat_weight``.
+    """Calls marches (and, if set, smaller actions between them); the city reads ``reassurance``
+    today, the host ``threat_weight``.
 
     Args:
         model: the crisis model (it provides ``city_stats``, ``day`` and ``host``).
@@ -39,6 +44,7 @@ class Movement(Component):
         super().__init__(model, cfg, "movement")
         self.start_day: int | None = None  # the first day the movement was on the streets
         self.called = False  # a march is called today (the summary's `marches` counts the days)
+        self.action_called = False  # smaller actions are called today (`actions` counts the days)
 
     def step(self) -> None:
         """Before the city's day: yesterday's streets, then today's call."""
@@ -47,24 +53,24 @@ class Movement(Component):
             return
         if self.start_day is None and self.model.city_stats.active_share > cfg.start_share:
             self.start_day = day - 1  # yesterday's figures
-        self.called = (
-            self.start_day is not None
-            and day % cfg.march_interval_days == 0
-            and self.model.host.status != RegimeStatus.FALLEN
-        )
+        on = self.start_day is not None and self.model.host.status != RegimeStatus.FALLEN
+        self.called = on and day % cfg.march_interval_days == 0
+        self.action_called = on and not self.called and cfg.action_reassurance > 0
 
     @property
     def reassurance(self) -> float:
-        """What today's call removes from a marcher's arrest risk: from each citizen's estimated
+        """What today's call removes from a protester's arrest risk: from each citizen's estimated
         probability and, as the model composes the day's inputs, from the police's arrests per
-        patrol."""
-        return self.cfg.march_reassurance if self.called else 0.0
+        patrol (a march's ``march_reassurance``, smaller actions' ``action_reassurance``)."""
+        if self.called:
+            return self.cfg.march_reassurance
+        return self.cfg.action_reassurance if self.action_called else 0.0
 
     @property
     def threat_weight(self) -> float:
-        """How much of today's crowd counts in the regime threat: ``march_threat`` on a called
-        day, all of it on any other."""
-        return self.cfg.march_threat if self.called else 1.0
+        """How much of today's crowd counts in the regime threat: ``march_threat`` on a day with a
+        march or smaller actions called, all of it on any other."""
+        return self.cfg.march_threat if self.called or self.action_called else 1.0
 
     def columns(self) -> dict[str, Reporter]:
-        return {"march_called": lambda: self.called}
+        return {"march_called": lambda: self.called, "action_called": lambda: self.action_called}

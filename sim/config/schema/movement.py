@@ -53,7 +53,8 @@ class MovementParams(Section):
         0.0,
         1.0,
         "share",
-        "weight of a called march's crowd in the regime threat, against a crowd nobody called. "
+        "weight of a called march's crowd (and of called smaller actions', "
+        "`action_reassurance`) in the regime threat, against a crowd nobody called. "
         "0: a march counts by what it does, not by its size: storming sites and winning over "
         "forces, the threat's other terms, count in full, and the crowd still out the next day, "
         "uncalled, counts in full; 1: a march reads as a riot of its size. Assumption, from "
@@ -62,4 +63,19 @@ class MovementParams(Section):
         "seize administrative buildings' (Kremlin via AAP, 27 Aug 2020). Added after the backtest "
         "had shown that a march read as a riot made Moscow send troops to Minsk, so Belarus's "
         "decision is in-sample for it (docs/model.md 7.2a)",
+    )
+    action_reassurance: float = P(
+        0.0,
+        0.0,
+        1.0,
+        "share",
+        "share of a protester's arrest risk that a call to smaller actions removes, on every day "
+        "the movement is on and no march is called (as `march_reassurance` does on a march day: "
+        "each citizen's estimated P and the police's arrests per patrol). 0, the default: no such "
+        "calls, only marches. Belarus 2020's Telegram channels called smaller actions day by day "
+        "in August ('what we do today', Basta!, 22 Aug 2020), then women's, students' and "
+        "pensioners' marches; their safety is not pinned by the record (realised risk from about "
+        "0.3% to 15% at the women's marches, Belsat and Viasna), so no shipped config sets it. "
+        "The host reads their crowd by `march_threat`. Assumption; the `belarus_marches` "
+        "experiment tries 0.5, 0.9 and 0.97 (docs/model.md 7.2a, 9)",
     )
