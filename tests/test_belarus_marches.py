@@ -15,6 +15,7 @@ from sim.cli import main
 from .conftest import ROOT
 
 SPEC = ROOT / "experiments" / "belarus_marches.yaml"
+SMALLER = [f"smaller actions between, {r} safe" for r in ("0.5", "0.9", "0.97")]
 
 
 def run(spec: Path, out: Path) -> pd.DataFrame:
@@ -31,6 +32,7 @@ def run(spec: Path, out: Path) -> pd.DataFrame:
             "p90": g["unrest_days"].quantile(0.9),
             "last": g["last_unrest_day"].median(),
             "marches": g["marches"].median(),
+            "actions": g["actions"].median(),
             "deployed": g["deployed"].mean(),
             "again": g["deployments"].apply(lambda d: (d > 1).mean()),
             "survived": g["regime_survived"].mean(),
@@ -54,6 +56,15 @@ def directions(m: pd.DataFrame) -> None:
     assert m.loc["marches daily", "days"] >= 50
     assert belarus["days"] < m.loc["marches every third day", "days"] < 30
     assert m.loc["marches daily", "detained"] < belarus["detained"]
+    # smaller actions called on the days between the marches, at any safety short of a march's,
+    # add a few days above 5% and fewer detained: 30 needs the days between as safe as a Sunday
+    # march (marches daily)
+    for name in SMALLER:
+        a = m.loc[name]
+        assert (a["marches"], a["actions"], a["last"], a["deployed"]) == (8, 51, 56, 0), name
+        assert belarus["days"] <= a["days"] < 25 and a["detained"] < belarus["detained"], name
+    days = [m.loc[name, "days"] for name in SMALLER]
+    assert days == sorted(days) and days[-1] > belarus["days"]
     # a less safe march costs more detentions; a forgiven election, or a march read as a riot or
     # at half its size, keeps Minsk marching to day 56 all the same
     assert m.loc["less safe", "detained"] > 1.2 * belarus["detained"]
@@ -108,6 +119,18 @@ def test_belarus_marches_say_what_the_readme_says(tmp_path):
     for name in ("election forgiven", "march read as a riot", "march read at half its size"):
         assert m.loc[name, "days"] == 12, name
     assert m.loc["less safe", "days"] == 12.5 and m.loc["Kazakhstan, organised", "days"] == 11
+    assert [m.loc[name, "days"] for name in SMALLER] == [14, 15, 18]
+    # docs/model.md 9: at 0.97 the days between the marches hold a few percent of the citizens, a
+    # fifteenth of a Sunday march; at 0.9 a few tenths of a percent; without calls none
+    weekdays = [d for d in range(29, 57) if d % 7]
+    between = {
+        name: by_day(tmp_path / "bm", name).loc[weekdays, "active_share"].median()
+        for name in ("Belarus", SMALLER[1], SMALLER[2])
+    }
+    assert between["Belarus"] < 0.001 < between[SMALLER[1]] < 0.005
+    assert 0.01 < between[SMALLER[2]] < 0.03
+    sundays = by_day(tmp_path / "bm", SMALLER[2]).loc[[35, 42, 49, 56], "active_share"]
+    assert sundays.min() > 0.25 and sundays.min() > 10 * between[SMALLER[2]]
     assert m.loc["Kazakhstan, organised", "deployed"] == pytest.approx(0.93)
     assert m.loc["leaderless, contain and tire slowly", "days"] == 28
     assert m.loc["Kazakhstan at rest, contain and tire slowly", "days"] == 31.5
