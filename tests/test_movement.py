@@ -46,7 +46,8 @@ def test_an_organised_movement_marches_every_seventh_day_once_on_the_streets():
     # Sunday marches follow from day 7 (16 Aug) to the horizon
     assert called == [7, 14, 21, 28, 35, 42, 49, 56]
     assert model.movement.start_day == 1 and marches(model) == 8
-    assert model.movement.reassurance == 0.0  # day 60 is no march day
+    # day 60 is no march day: the smaller actions Belarus calls between marches, at their safety
+    assert not model.movement.called and model.movement.reassurance == 0.9
 
 
 def test_the_city_weighs_a_called_march_and_a_leaderless_one_calls_nothing():
@@ -83,8 +84,10 @@ def test_the_street_share_scales_persons_not_shares():
 
 def test_the_host_reads_a_called_march_at_march_threat_of_its_size():
     def day_seven(overrides):
-        # an unrest scale of 1 keeps the index below its cap of 1, so the readings differ
-        model = CrisisModel(load_config(BELARUS, ["host.unrest_scale=1", *overrides]), rng=0)
+        # an unrest scale of 1 keeps the index below its cap of 1, so the readings differ; no
+        # smaller actions, so that the day after a march is an uncalled day
+        overrides = ["host.unrest_scale=1", "movement.action_reassurance=0", *overrides]
+        model = CrisisModel(load_config(BELARUS, overrides), rng=0)
         while model.day < 7:
             model.step()
         return model
@@ -108,8 +111,8 @@ def test_the_host_reads_a_called_march_at_march_threat_of_its_size():
 
 def test_a_called_marchs_safety_in_numbers_is_real():
     # docs/model.md 7.2a: the police's arrests per patrol are cut by march_reassurance on a
-    # called day, as each marcher's estimated risk is
-    model = CrisisModel(load_config(BELARUS), rng=0)
+    # called day, as each marcher's estimated risk is (no smaller actions called between)
+    model = CrisisModel(load_config(BELARUS, ["movement.action_reassurance=0"]), rng=0)
     while model.day < 6:
         model.step()
     assert model._day_inputs().arrest_intensity == 1.0  # day 6: no march
@@ -125,8 +128,9 @@ def test_a_called_marchs_safety_in_numbers_is_real():
 def test_smaller_actions_are_called_between_marches_only_when_set():
     # docs/model.md 7.2a: with action_reassurance above 0 the movement calls smaller actions on
     # every day it is on the streets and no march is called; 0, the default, calls none
-    assert load_config(BELARUS).movement.action_reassurance == 0.0
-    model = CrisisModel(load_config(BELARUS, ["movement.action_reassurance=0.9"]), rng=0)
+    assert load_config(AT_REST).movement.action_reassurance == 0.0
+    assert load_config(BELARUS).movement.action_reassurance == 0.9  # the case's assumption
+    model = CrisisModel(load_config(BELARUS, ["movement.action_reassurance=0.6"]), rng=0)
     seen = {}
     while model.day < 9:
         model.step()
@@ -138,12 +142,12 @@ def test_smaller_actions_are_called_between_marches_only_when_set():
     assert seen[1] == (False, False, 0.0, 1.0, 1.0)
     for day in (2, 3, 4, 5, 6, 8, 9):  # smaller actions, at their own safety, read as a march
         called, action, r, w, cut = seen[day]
-        assert (called, action, r, w) == (False, True, 0.9, 0.0), day
-        assert cut == pytest.approx(0.1), day  # the police's arrests per patrol, cut by 0.9
+        assert (called, action, r, w) == (False, True, 0.6, 0.0), day
+        assert cut == pytest.approx(0.4), day  # the police's arrests per patrol, cut by 0.6
     assert seen[7][:4] == (True, False, 0.99, 0.0)  # the Sunday march keeps its own
     model.run()
     row = summarize(model.datacollector.model_vars, model.cfg.russia.order_threshold)
     assert row["marches"] == 8 and row["actions"] == 59 - 8  # days 2-60 less the marches
-    plain = CrisisModel(load_config(BELARUS), rng=0).run()
+    plain = CrisisModel(load_config(BELARUS, ["movement.action_reassurance=0"]), rng=0).run()
     summary = summarize(plain.datacollector.model_vars, plain.cfg.russia.order_threshold)
     assert summary["actions"] == 0 and not any(plain.datacollector.model_vars["action_called"])

@@ -19,12 +19,12 @@ def test_rule_comparison_says_what_the_readme_says(tmp_path):
     deployed = s.groupby("point_name")["deployed"].mean()
     for name in ("kz no request", "belarus 2020"):
         assert deployed[f"{name} | rule=all_five"] == 0, name
-    # "it moves without an invitation in Kazakhstan (15%) and in Belarus 2020 (25%: three runs in
-    # five landing on day 2, the others the day after the first Sunday march)"
+    # "it moves without an invitation in Kazakhstan (15%) and in Belarus 2020 (15%, every such
+    # run landing on day 2, on the election's first nights)"
     assert deployed["kz no request | rule=weighted"] == pytest.approx(0.15)
-    assert deployed["belarus 2020 | rule=weighted"] == pytest.approx(0.25)
+    assert deployed["belarus 2020 | rule=weighted"] == pytest.approx(0.15)
     belarus = s[(s["point_name"] == "belarus 2020 | rule=weighted") & s["deployed"]]
-    assert (belarus["deploy_day"] == 2).sum() == 3 and (belarus["deploy_day"] == 9).sum() == 2
+    assert len(belarus) == 3 and (belarus["deploy_day"] == 2).all()
     # "they agree on Kazakhstan (a guard mission), Georgia and Crimea (a limited operation)"
     for name in ("kazakhstan 2022", "georgia 2008", "crimea 2014"):
         assert deployed[f"{name} | rule=all_five"] >= 0.9, name

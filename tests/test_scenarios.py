@@ -116,27 +116,29 @@ def test_loyal_forces_hold_without_help():
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_belarus_marches_fall_short_and_moscow_stays_out(seed):
-    """README "falls short": Belarus 2020's Sunday marches give about 13 days above 5%, every march
-    above it to the horizon and quiet days between them (issue 12's target, at least 30, is not
-    met); Moscow does not deploy (target: in at least 80% of runs); about 27,000 detained."""
+    """README "falls short": Belarus 2020's Sunday marches and the smaller actions called between
+    them give about 15 days above 5%: the election's first week every day, then every march to
+    the horizon, with the days between below 5% (issue 12's target, at least 30, is not met);
+    Moscow does not deploy (target: in at least 80% of runs); about 14,000 detained, no deaths."""
     r = run("belarus_2020.yaml", 20, seed=seed)
     above = r.daily[r.daily["active_share"] > 0.05]
     days = above.groupby("rep").size()
-    assert 12 <= days.median() <= 14 and days.max() < 30
+    assert 14 <= days.median() <= 16 and days.max() < 30
+    assert (above.groupby("day").size().reindex(range(1, 9)) == 20).all()  # the first week
     sundays = above[(above["day"] > 3) & (above["day"] % 7 == 0)]
     assert len(sundays) == 20 * 8  # every march of every run
-    # between marches only the day after one, when the crowd is still out
-    between = above[(above["day"] > 3) & (above["day"] % 7 > 1)]
-    assert len(between) <= 0.05 * len(above)
+    # after the first week, the days between marches stay below 5%
+    assert above[(above["day"] > 9) & (above["day"] % 7 != 0)].empty
     assert r.summary["deployed"].mean() <= 0.2
-    assert 24_000 <= r.summary["detained_total"].median() <= 30_000
+    assert 12_000 <= r.summary["detained_total"].median() <= 16_000
+    assert r.summary["deaths"].median() == 0
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_a_leaderless_belarus_without_fatigue_recurs_at_a_cost_the_record_lacks(seed):
     """docs/model.md 9: without an organised movement and with protest fatigue off, Belarus's waves
     recur to the horizon (20-27 days above 5%, the runs from 3 to 42), but only by jailing the
-    street population twice over (about 120,000 detained, against some 27,000 with the marches)."""
+    street population twice over (about 120,000 detained, against some 14,000 with the marches)."""
     overrides = ["protesters.fatigue_rate=0", "movement.organised=false"]
     r = run("belarus_2020.yaml", 20, seed=seed, overrides=overrides)
     d = r.daily[r.daily["active_share"] > 0.05]

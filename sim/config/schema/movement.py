@@ -71,11 +71,12 @@ class MovementParams(Section):
         "share",
         "share of a protester's arrest risk that a call to smaller actions removes, on every day "
         "the movement is on and no march is called (as `march_reassurance` does on a march day: "
-        "each citizen's estimated P and the police's arrests per patrol). 0, the default: no such "
-        "calls, only marches. Belarus 2020's Telegram channels called smaller actions day by day "
-        "in August ('what we do today', Basta!, 22 Aug 2020), then women's, students' and "
-        "pensioners' marches; their safety is not pinned by the record (realised risk from about "
-        "0.3% to 15% at the women's marches, Belsat and Viasna), so no shipped config sets it. "
-        "The host reads their crowd by `march_threat`. Assumption; the `belarus_marches` "
-        "experiment tries 0.5, 0.9 and 0.97 (docs/model.md 7.2a, 9)",
+        "each citizen's estimated P and the police's arrests per patrol); the host reads their "
+        "crowd by `march_threat`. 0, the default: no such calls, only marches. Belarus 2020's "
+        "Telegram channels called smaller actions day by day in August ('what we do today', "
+        "Basta!, 22 Aug 2020), then women's, students' and pensioners' marches; their safety is "
+        "not pinned by the record (realised risk from about 0.3% to 15% at the women's marches, "
+        "Belsat and Viasna). Assumption (belarus_2020 sets 0.9: an action a tenth of a march's "
+        "size, about ten times its risk in Epstein's rule); the `belarus_marches` experiment "
+        "tries 0, 0.5 and 0.97 (docs/model.md 7.2a, 9)",
     )
