@@ -363,6 +363,53 @@ def test_dask_cluster_that_loses_its_workers_mid_run_is_a_clear_error(sweep, tmp
     assert 0 < len(ResultStore(out).done_keys()) < RUNS
 
 
+class _FlakyExecutor:
+    """Stands in for the Dask executor: the first ``fail`` submissions come back as distributed
+    hands back a batch whose worker went away (an error it cannot even raise properly)."""
+
+    def __init__(self, fail: int):
+        self.fail, self.calls = fail, 0
+
+    def submit(self, fn, *args):
+        from concurrent.futures import Future
+
+        self.calls += 1
+        future: Future = Future()
+        if self.calls <= self.fail:
+            future.set_exception(AttributeError("'str' object has no attribute 'with_traceback'"))
+        else:
+            future.set_result(fn(*args))
+        return future
+
+
+def _runner(executor):
+    from sim.experiments.cluster import DaskCluster
+
+    class Client:
+        status = "running"
+
+        def scheduler_info(self, n_workers=-1):
+            return {"workers": {"w": {}}}
+
+    runner = DaskCluster.__new__(DaskCluster)  # no cluster: only the driver's loop is under test
+    runner.address, runner.worker_timeout, runner._gone = "inproc://test", 1.0, False
+    runner.client, runner._executor = Client(), executor
+    return runner
+
+
+def test_a_batch_whose_worker_went_away_is_submitted_again_and_not_a_traceback():
+    # seen in CI: a worker retired with a batch in flight made distributed's executor raise an
+    # AttributeError of its own, which escaped as a traceback; now the batch runs again
+    from sim.experiments.cluster import RESUBMITS
+
+    runner = _runner(_FlakyExecutor(fail=1))
+    assert sorted(runner.imap_unordered(lambda x: 2 * x, [(1,), (2,)])) == [(0, 2), (1, 4)]
+    assert runner._executor.calls == 3
+    runner = _runner(_FlakyExecutor(fail=1 + RESUBMITS))  # one that never gets through stops
+    with pytest.raises(RunAborted, match="A batch failed on the Dask cluster at inproc://test 4"):
+        list(runner.imap_unordered(lambda x: 2 * x, [(1,)]))
+
+
 def _free_port() -> int:
     import socket
 

@@ -22,6 +22,7 @@ MMAP_THRESHOLD = 32 * 2**20  # glibc's own ceiling for its dynamic mmap threshol
 TRIM_THRESHOLD = 64 * 2**20
 POLL_S = 1.0  # how often a waiting driver checks that the cluster still has workers
 WORKER_TIMEOUT_S = 60.0
+RESUBMITS = 3  # times a batch whose worker went away with it is submitted again
 QUIET_LOGGERS = (
     "distributed",
     "distributed.client",
@@ -100,18 +101,42 @@ class DaskCluster:
     def imap_unordered[T](
         self, fn: Callable[..., T], tasks: Iterable[tuple]
     ) -> Iterator[tuple[int, T]]:
-        """(task index, result) for each task as it finishes."""
+        """(task index, result) for each task as it finishes.
+
+        A batch records its own runs' errors, so a future that fails failed on the cluster: its
+        worker went away with it in flight (distributed then hands back no result, or one it cannot
+        raise). It is submitted again, up to ``RESUBMITS`` times, and waits for a worker like any
+        other; with none for ``worker_timeout`` the run stops as below.
+        """
+        tasks = list(tasks)
         futures = {self._executor.submit(fn, *args): i for i, args in enumerate(tasks)}
-        pending, idle_since = set(futures), None
+        pending, idle_since, tries = set(futures), None, [0] * len(tasks)
         while pending:
             done, pending = wait(pending, timeout=POLL_S, return_when=FIRST_COMPLETED)
+            finished = False
             for fut in done:
+                i = futures.pop(fut)
                 try:
                     result = fut.result()
                 except CancelledError:
                     raise self._lost() from None
-                yield futures[fut], result
-            if done:
+                except Exception as exc:  # the worker went away with the batch in flight
+                    if self.client.status != "running":
+                        raise self._lost() from None
+                    tries[i] += 1
+                    if tries[i] > RESUBMITS:
+                        raise RunAborted(
+                            f"A batch failed on the Dask cluster at {self.address} "
+                            f"{tries[i]} times ({type(exc).__name__}: {exc}), so the run "
+                            "cannot go on."
+                        ) from None
+                    again = self._executor.submit(fn, *tasks[i])
+                    futures[again] = i
+                    pending.add(again)
+                    continue
+                finished = True
+                yield i, result
+            if finished:
                 idle_since = None
                 continue
             if self.client.status != "running":
