@@ -131,6 +131,9 @@ def summarize(daily: Mapping[str, Sequence] | pd.DataFrame, order_threshold: flo
     ) -> float:  # a column the run may lack (a frame built by hand, an older record): 0
         return float(numbers(col)[-1]) if col in daily else 0.0
 
+    def days_true(col: str) -> int:  # a day flag the run may lack, as above: 0
+        return int(np.count_nonzero(np.asarray(daily[col]))) if col in daily else 0
+
     days = np.asarray(daily["day"])
     troops = numbers("troops_total")
     active = numbers("active_share")
@@ -161,12 +164,8 @@ def summarize(daily: Mapping[str, Sequence] | pd.DataFrame, order_threshold: flo
         "final_unrest": float(active[-1]),
         "unrest_days": int(unrest.size),
         "last_unrest_day": int(days[unrest[-1]]) if unrest.size else None,
-        "marches": int(np.count_nonzero(np.asarray(daily["march_called"])))
-        if "march_called" in daily
-        else 0,
-        "actions": int(np.count_nonzero(np.asarray(daily["action_called"])))
-        if "action_called" in daily
-        else 0,
+        "marches": days_true("march_called"),
+        "actions": days_true("action_called"),
         "days_to_order": int(days[calm[0]])
         if calm.size and active.max() >= order_threshold
         else None,
